@@ -1,0 +1,57 @@
+// buildApp(): the table of contents of the HTTP server. Every plugin and route module is registered
+// here, in order, by hand.
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { registerErrorHandler } from './http/error-handler.ts';
+import healthRoutes, { type Readiness } from './http/health.routes.ts';
+import securityHeaders from './http/security-headers.ts';
+import accountRoutes from './modules/accounts/accounts.routes.ts';
+import type { Services } from './services.ts';
+import homeRoutes from './web/home.routes.ts';
+import staticRoutes from './web/static.routes.ts';
+
+export type BuildOptions = {
+  logger?: boolean | object;
+  readiness?: Readiness;
+  /** An already listening server to attach to (so the public URL can name a port picked by the OS). */
+  server?: Server;
+};
+
+export async function buildApp(services: Services, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const { config } = services;
+  const readiness = options.readiness ?? { shuttingDown: false };
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel },
+    trustProxy: config.trustProxy,
+    bodyLimit: 1024 * 1024,
+    // Request ids from a trusted proxy are kept so that log lines can be followed across hops.
+    requestIdHeader: config.trustProxy ? 'x-request-id' : false,
+    routerOptions: { ignoreTrailingSlash: true },
+    ...(options.server
+      ? {
+          serverFactory: (handler: (req: IncomingMessage, res: ServerResponse) => void) => {
+            options.server!.on('request', handler);
+            return options.server!;
+          },
+        }
+      : {}),
+  });
+
+  // Cross-cutting: headers, body parsers, cookies, the one error handler.
+  await app.register(securityHeaders, { secure: config.publicUrl.startsWith('https://') });
+  await app.register(cookie);
+  await app.register(formbody, { bodyLimit: 64 * 1024 });
+  registerErrorHandler(app);
+
+  // Operations.
+  await app.register(healthRoutes, { db: services.db, readiness });
+
+  // Pages.
+  await app.register(staticRoutes);
+  await app.register(homeRoutes);
+  await app.register(accountRoutes, { accounts: services.accounts, sessions: services.sessions });
+
+  return app;
+}

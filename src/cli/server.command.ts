@@ -1,0 +1,55 @@
+// Operator commands that act on the local installation: serve and migrate.
+import type { Command } from 'commander';
+import { printResult } from './output.ts';
+
+export function registerServerCommands(program: Command): void {
+  program
+    .command('serve')
+    .description('run the HTTP server (pages, OAuth 2.0 authorization server, REST API)')
+    .option('--port <n>', 'port to listen on (env PORT, default 3000; 0 picks a free port)')
+    .option('--host <h>', 'interface to listen on (env HOST, default 127.0.0.1)')
+    .addHelpText('after', '\nConfiguration comes from environment variables; see .env.example.')
+    .action(async (opts: { port?: string; host?: string }) => {
+      const { loadConfig } = await import('../config.ts');
+      const { startServer, installSignalHandlers } = await import('../main.ts');
+      const env = { ...process.env };
+      if (opts.port !== undefined) env.PORT = opts.port;
+      if (opts.host !== undefined) env.HOST = opts.host;
+      const config = loadConfig(env);
+      const server = await startServer(config);
+      const base = server.config.publicUrl;
+      const db = config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl.slice(7) : 'PostgreSQL';
+      process.stderr.write(
+        [
+          '',
+          `  Listgate is running at ${base}`,
+          '',
+          `  Customer account:  ${base}/account/sign-up`,
+          `  Developer portal:  ${base}/developer`,
+          `  API Tester:        ${base}/explorer`,
+          `  API reference:     ${base}/docs`,
+          '',
+          `  Database: ${db}    Mail: ${config.smtpUrl ? 'SMTP' : `${config.dataDir}/outbox/`}`,
+          '  Press Ctrl+C to stop.',
+          '',
+        ].join('\n'),
+      );
+      installSignalHandlers(server, (m) => process.stderr.write(`${m}\n`));
+    });
+
+  program
+    .command('migrate')
+    .description('apply pending database migrations (serve also does this at start-up)')
+    .option('--json', 'print the result as JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const { withServices } = await import('./services-context.ts');
+      const { migrateToLatest } = await import('../db/database.ts');
+      await withServices(async (services) => {
+        const result = await migrateToLatest(services.db);
+        const applied = (result.results ?? []).map((r) => r.migrationName);
+        printResult({ applied }, Boolean(opts.json), () =>
+          applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.',
+        );
+      }, { migrate: false });
+    });
+}

@@ -1,0 +1,118 @@
+// Configuration: the only reader of process.env. loadConfig() validates every variable once and returns a
+// frozen Config; everything else receives it as an argument.
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+
+export type Config = Readonly<{
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  /** Public base URL of this server, without a trailing slash (the OAuth issuer is `${publicUrl}/oauth2`). */
+  publicUrl: string;
+  dataDir: string;
+  /** `sqlite:<file>` or `postgres://…` */
+  databaseUrl: string;
+  redisUrl: string | null;
+  /** Secret used to derive cookie, cursor and CSRF keys. Random per data dir when not set. */
+  secretKeys: readonly string[];
+  smtpUrl: string | null;
+  mailFrom: string;
+  requireApiKey: boolean;
+  trustProxy: boolean;
+  logLevel: string;
+  /** Bound on how long a revoked token may still be accepted from a node's in-memory cache. */
+  tokenCacheSeconds: number;
+  rateLimit: Readonly<{ perSecond: number; perDay: number }>;
+  /** Access-token lifetime given to apps that do not set one: the legacy 10 years. */
+  defaultAccessTokenTtl: number;
+  refreshGraceSeconds: number;
+}>;
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function readInt(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max} (got "${raw}")`);
+  }
+  return value;
+}
+
+function readBool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false (got "${env[name]}")`);
+}
+
+function readUrl(env: Env, name: string, fallback: string): string {
+  const raw = env[name] || fallback;
+  try {
+    const url = new URL(raw);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');
+  } catch {
+    throw new ConfigError(`${name} must be an http(s) URL (got "${raw}")`);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+function readDatabaseUrl(env: Env, dataDir: string): string {
+  const raw = env.DATABASE_URL;
+  if (!raw) return `sqlite:${path.join(dataDir, 'listgate.db')}`;
+  if (raw.startsWith('postgres://') || raw.startsWith('postgresql://') || raw.startsWith('sqlite:')) return raw;
+  throw new ConfigError('DATABASE_URL must start with postgres://, postgresql:// or sqlite:');
+}
+
+export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
+  const envName = env.NODE_ENV === 'production' || env.NODE_ENV === 'test' ? env.NODE_ENV : 'development';
+  const dataDir = path.resolve(env.DATA_DIR || 'data');
+  const port = readInt(env, 'PORT', 3000, 0, 65535);
+  const host = env.HOST || '127.0.0.1';
+  const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  const secrets = (env.SECRET_KEYS || '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const s of secrets) {
+    if (s.length < 32) throw new ConfigError('each SECRET_KEYS entry must be at least 32 characters');
+  }
+  const smtpUrl = env.SMTP_URL || null;
+  if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) throw new ConfigError('SMTP_URL must start with smtp:// or smtps://');
+  const redisUrl = env.REDIS_URL || null;
+  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) throw new ConfigError('REDIS_URL must start with redis://');
+
+  const config: Config = {
+    env: envName,
+    host,
+    port,
+    publicUrl: readUrl(env, 'PUBLIC_URL', `http://${shownHost}:${port}`),
+    dataDir,
+    databaseUrl: readDatabaseUrl(env, dataDir),
+    redisUrl,
+    secretKeys: secrets,
+    smtpUrl,
+    mailFrom: env.MAIL_FROM || 'Listgate <no-reply@listgate.localhost>',
+    requireApiKey: readBool(env, 'REQUIRE_API_KEY', false),
+    trustProxy: readBool(env, 'TRUST_PROXY', false),
+    logLevel: env.LOG_LEVEL || (envName === 'test' ? 'silent' : 'info'),
+    tokenCacheSeconds: readInt(env, 'TOKEN_CACHE_SECONDS', 5, 0, 60),
+    rateLimit: {
+      perSecond: readInt(env, 'RATE_LIMIT_PER_SECOND', 20, 1, 1_000_000),
+      perDay: readInt(env, 'RATE_LIMIT_PER_DAY', 100_000, 1, 1_000_000_000),
+    },
+    defaultAccessTokenTtl: readInt(env, 'DEFAULT_ACCESS_TOKEN_TTL', 315359999, 300, 315359999),
+    refreshGraceSeconds: readInt(env, 'REFRESH_GRACE_SECONDS', 60, 0, 600),
+    ...overrides,
+  };
+  return Object.freeze(config);
+}
+
+/** Derives a purpose-bound 32-byte key from the configured secret (or the per-install secret). */
+export function deriveKey(secret: string, purpose: string): Buffer {
+  return createHash('sha256').update(`listgate:${purpose}:`).update(secret).digest();
+}

@@ -1,0 +1,39 @@
+// Adapts node:sqlite's DatabaseSync to the small interface Kysely's SqliteDialect expects, so SQLite needs
+// no native addon. Also applies the pragmas every connection must have.
+import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
+import type { SqliteDatabase, SqliteStatement } from 'kysely';
+
+export function openSqlite(file: string): DatabaseSync {
+  const db = new DatabaseSync(file);
+  db.exec('PRAGMA journal_mode = WAL');
+  db.exec('PRAGMA synchronous = NORMAL');
+  db.exec('PRAGMA busy_timeout = 5000');
+  db.exec('PRAGMA foreign_keys = ON');
+  return db;
+}
+
+export function wrapSqlite(db: DatabaseSync): SqliteDatabase {
+  const cache = new Map<string, StatementSync>();
+  const prepare = (sql: string): StatementSync => {
+    let statement = cache.get(sql);
+    if (!statement) {
+      statement = db.prepare(sql);
+      if (cache.size > 500) cache.clear();
+      cache.set(sql, statement);
+    }
+    return statement;
+  };
+  return {
+    close: () => db.close(),
+    prepare(sql: string): SqliteStatement {
+      const statement = prepare(sql);
+      const params = (p: ReadonlyArray<unknown>) => p as SQLInputValue[];
+      return {
+        reader: statement.columns().length > 0,
+        all: (p) => statement.all(...params(p)),
+        run: (p) => statement.run(...params(p)),
+        iterate: (p) => statement.iterate(...params(p)),
+      };
+    },
+  };
+}

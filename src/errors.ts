@@ -1,0 +1,66 @@
+// AppError and the one catalogue of error codes. Services throw AppError; the error handler renders the
+// API's error array `[{"error_key", "error_message"}]` with the catalogue's status.
+
+export const ERRORS = {
+  VALIDATION: [400, 'http.status.bad_request', 'The request is not valid'],
+  INVALID_CURSOR: [400, 'http.status.bad_request.cursor', 'The cursor is not valid for this request'],
+  UNAUTHORIZED: [401, 'http.status.authentication.invalid_token', 'Not authorized: a valid access token is required'],
+  INVALID_API_KEY: [401, 'http.status.authentication.invalid_api_key', 'The API key does not match the access token'],
+  FORBIDDEN: [403, 'http.status.forbidden', 'The access token lacks the scope this request needs'],
+  NOT_FOUND: [404, 'http.status.not_found', 'Resource not found'],
+  METHOD_NOT_ALLOWED: [405, 'http.status.method_not_allowed', 'Method not allowed'],
+  NOT_ACCEPTABLE: [406, 'http.status.not_acceptable', 'Only application/json responses are available'],
+  CONFLICT: [409, 'http.status.conflict', 'The resource conflicts with an existing one'],
+  GONE: [410, 'http.status.gone', 'The resource is gone'],
+  PAYLOAD_TOO_LARGE: [413, 'http.status.payload_too_large', 'The request body is too large'],
+  UNSUPPORTED_MEDIA_TYPE: [415, 'http.status.unsupported_media_type', 'The request body must be application/json'],
+  THROTTLED: [429, 'throttled', 'Too many requests per second; retry after the time in Retry-After'],
+  QUOTA_EXCEEDED: [429, 'quota_exceeded', 'The daily request quota is used up; retry after the time in Retry-After'],
+  INTERNAL: [500, 'http.status.internal_server_error', 'Internal server error'],
+  UNAVAILABLE: [503, 'http.status.service_unavailable', 'Service temporarily unavailable'],
+} as const satisfies Record<string, readonly [number, string, string]>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export type ErrorItem = { error_key: string; error_message: string };
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly key: string;
+  readonly headers: Record<string, string>;
+  readonly items: ErrorItem[];
+  /** Per-field messages for forms (field name → message); the API renders them as error items. */
+  readonly fields: Record<string, string>;
+
+  constructor(
+    code: ErrorCode,
+    message?: string,
+    options: {
+      headers?: Record<string, string>;
+      items?: ErrorItem[];
+      fields?: Record<string, string>;
+      cause?: unknown;
+    } = {},
+  ) {
+    const [status, key, defaultMessage] = ERRORS[code];
+    super(message ?? defaultMessage, { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.status = status;
+    this.key = key;
+    this.headers = options.headers ?? {};
+    this.fields = options.fields ?? {};
+    const fieldItems = Object.values(this.fields).map((m) => ({ error_key: key, error_message: m }));
+    this.items = options.items ?? (fieldItems.length ? fieldItems : [{ error_key: key, error_message: this.message }]);
+  }
+}
+
+export function isAppError(error: unknown): error is AppError {
+  return error instanceof AppError;
+}
+
+/** A 400 naming each invalid field; pages show the messages next to the fields, the API as error items. */
+export function invalidFields(fields: Record<string, string>): AppError {
+  return new AppError('VALIDATION', Object.values(fields)[0], { fields });
+}

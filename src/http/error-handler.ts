@@ -1,0 +1,60 @@
+// The one error handler: AppError → its status and the API's error array; Fastify's validation and body
+// errors → 400/413/415 in the same shape; anything else → 500 with nothing internal in the body.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, type ErrorCode, type ErrorItem } from '../errors.ts';
+
+function fromFastifyError(error: FastifyError): AppError | null {
+  if (error.validation) {
+    const items: ErrorItem[] = error.validation.map((v) => {
+      const field = [error.validationContext, v.instancePath.replace(/^\//, '').replaceAll('/', '.')]
+        .filter(Boolean)
+        .join('.');
+      const missing = (v.params as { missingProperty?: string }).missingProperty;
+      const name = missing ? [field, missing].filter(Boolean).join('.') : field;
+      return { error_key: 'http.status.bad_request', error_message: `${name || 'request'} ${v.message ?? 'is invalid'}` };
+    });
+    return new AppError('VALIDATION', items[0]?.error_message, { items });
+  }
+  const byCode: Record<string, ErrorCode> = {
+    FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+    FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+    FST_ERR_CTP_EMPTY_JSON_BODY: 'VALIDATION',
+    FST_ERR_CTP_INVALID_JSON_BODY: 'VALIDATION',
+    FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'VALIDATION',
+    FST_ERR_CTP_INVALID_TYPE: 'VALIDATION',
+  };
+  const code = byCode[error.code];
+  if (code) return new AppError(code, code === 'VALIDATION' ? `The request body is not valid: ${error.message}` : undefined);
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+    if (error.statusCode === 413) return new AppError('PAYLOAD_TOO_LARGE');
+    if (error.statusCode === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE');
+    if (error.statusCode === 404) return new AppError('NOT_FOUND');
+    if (error.statusCode === 429) return new AppError('THROTTLED');
+    return new AppError('VALIDATION', error.message);
+  }
+  return null;
+}
+
+export function toAppError(error: unknown): AppError | null {
+  if (error instanceof AppError) return error;
+  if (error && typeof error === 'object' && 'code' in error) return fromFastifyError(error as FastifyError);
+  return null;
+}
+
+export function registerErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    const appError = toAppError(error);
+    if (!appError) {
+      request.log.error({ err: error }, 'unhandled error');
+      const internal = new AppError('INTERNAL');
+      return reply.status(500).type('application/json').send(internal.items);
+    }
+    if (appError.status >= 500) request.log.error({ err: error }, appError.message);
+    reply.headers(appError.headers);
+    return reply.status(appError.status).type('application/json').send(appError.items);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    reply.status(404).type('application/json').send(new AppError('NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}`).items);
+  });
+}

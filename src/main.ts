@@ -1,0 +1,74 @@
+// Process entry for `listgate serve`: loadConfig → createServices → migrate → buildApp → listen, and a
+// graceful shutdown on SIGTERM/SIGINT (readiness turns 503 at once, in-flight requests finish).
+import { createServer, type Server } from 'node:http';
+import { buildApp } from './app.ts';
+import { type Config, loadConfig } from './config.ts';
+import { migrateToLatest } from './db/database.ts';
+import { createServices } from './services.ts';
+
+import type { Services } from './services.ts';
+
+export type RunningServer = { url: string; close(): Promise<void> };
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : port);
+    });
+  });
+}
+
+/** With PORT=0 and no PUBLIC_URL, the public URL names the port the OS picked. */
+export function withListeningPort(config: Config, port: number): Config {
+  if (!config.publicUrl.endsWith(':0')) return config;
+  return Object.freeze({ ...config, port, publicUrl: config.publicUrl.replace(/:0$/, `:${port}`) });
+}
+
+export async function startServer(initial: Config): Promise<RunningServer & { config: Config; services: Services }> {
+  const started = performance.now();
+  const server = createServer({ keepAliveTimeout: 65_000 });
+  const port = await listen(server, initial.port, initial.host);
+  const config = withListeningPort(initial, port);
+  const services = await createServices(config);
+  await migrateToLatest(services.db);
+  const readiness = { shuttingDown: false };
+  const app = await buildApp(services, { readiness, server });
+  await app.ready();
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  app.log.info({ url, publicUrl: config.publicUrl, ms: Math.round(performance.now() - started) }, 'listgate ready');
+
+  let closing: Promise<void> | null = null;
+  const close = () => {
+    closing ??= (async () => {
+      readiness.shuttingDown = true;
+      await app.close();
+      server.closeAllConnections?.();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await services.close();
+    })();
+    return closing;
+  };
+  return { url, config, services, close };
+}
+
+export function installSignalHandlers(server: RunningServer, log: (message: string) => void): void {
+  const stop = (signal: string) => {
+    log(`${signal} received, finishing in-flight requests`);
+    const force = setTimeout(() => process.exit(1), 25_000);
+    force.unref();
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+if (import.meta.main) {
+  const server = await startServer(loadConfig());
+  installSignalHandlers(server, (m) => console.error(m));
+}

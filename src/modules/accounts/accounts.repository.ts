@@ -1,0 +1,37 @@
+// Queries for accounts (tenants) and their users.
+import type { Db } from '../../db/database.ts';
+import type { AccountsTable, UsersTable } from '../../db/schema.ts';
+import type { Transaction } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+
+export type Executor = Db | Transaction<Database>;
+export type AccountRow = AccountsTable;
+export type UserRow = UsersTable;
+
+export async function insertAccount(db: Executor, account: AccountRow): Promise<void> {
+  await db.insertInto('accounts').values(account).execute();
+}
+
+export async function insertUser(db: Executor, user: UserRow): Promise<void> {
+  await db.insertInto('users').values(user).execute();
+}
+
+export async function findUserByEmail(db: Executor, email: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
+}
+
+export async function findUserById(db: Executor, id: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function findAccountById(db: Executor, id: string): Promise<AccountRow | undefined> {
+  return db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function updateAccount(
+  db: Executor,
+  id: string,
+  changes: Partial<Omit<AccountRow, 'id' | 'created_at' | 'change_seq'>>,
+): Promise<void> {
+  await db.updateTable('accounts').set(changes).where('id', '=', id).execute();
+}

@@ -1,0 +1,119 @@
+// Customer account pages: sign up, sign in, sign out and the account home under /account.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../../errors.ts';
+import { html } from '../../shared/html.ts';
+import { csrfInput, field, notice, sendPage, type NavLink } from '../../web/layout.ts';
+import { safeReturnTo } from '../../web/redirects.ts';
+import type { WebSessions } from '../../web/sessions.ts';
+import type { AccountsService } from './accounts.service.ts';
+
+type Form = Record<string, string | undefined>;
+
+export const ACCOUNT_NAV: NavLink[] = [
+  { href: '/account', label: 'Account' },
+  { href: '/account/apps', label: 'Connected apps' },
+  { href: '/account/integrations', label: 'Private integrations' },
+];
+
+export default async function accountRoutes(
+  app: FastifyInstance,
+  opts: { accounts: AccountsService; sessions: WebSessions },
+): Promise<void> {
+  const { accounts, sessions } = opts;
+  const csrf = { preHandler: sessions.verifyCsrf };
+
+  function signInPage(request: FastifyRequest, reply: FastifyReply, form: Form = {}, error?: AppError) {
+    const returnTo = safeReturnTo(form.return_to ?? (request.query as Form).return_to, '/account');
+    return sendPage(reply, {
+      title: 'Sign in',
+      narrow: true,
+      status: error?.status ?? 200,
+      body: html`<h1>Sign in to your Listgate account</h1>
+<p class="muted">Use your customer account, the one that owns your contacts (not a developer account).</p>
+${error && !error.fields.email ? notice('error', error.message) : ''}
+<form method="post" action="/account/sign-in" class="card" novalidate>
+  ${csrfInput(sessions.csrfToken(request, reply))}
+  <input type="hidden" name="return_to" value="${returnTo}">
+  ${field({ name: 'email', label: 'Email address', type: 'email', value: form.email, autocomplete: 'username', error: error?.fields.email })}
+  ${field({ name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password' })}
+  <div class="actions"><button type="submit">Sign in</button></div>
+</form>
+<p>New to Listgate? <a href="/account/sign-up?return_to=${encodeURIComponent(returnTo)}">Create an account</a></p>`,
+    });
+  }
+
+  function signUpPage(request: FastifyRequest, reply: FastifyReply, form: Form = {}, error?: AppError) {
+    const returnTo = safeReturnTo(form.return_to ?? (request.query as Form).return_to, '/account');
+    const f = error?.fields ?? {};
+    return sendPage(reply, {
+      title: 'Create an account',
+      narrow: true,
+      status: error?.status ?? 200,
+      body: html`<h1>Create your Listgate account</h1>
+${error && !Object.keys(f).length ? notice('error', error.message) : ''}
+<form method="post" action="/account/sign-up" class="card" novalidate>
+  ${csrfInput(sessions.csrfToken(request, reply))}
+  <input type="hidden" name="return_to" value="${returnTo}">
+  ${field({ name: 'organizationName', label: 'Organization name', value: form.organizationName, autocomplete: 'organization', required: false, error: f.organizationName })}
+  ${field({ name: 'email', label: 'Email address', type: 'email', value: form.email, autocomplete: 'email', error: f.email })}
+  ${field({ name: 'password', label: 'Password', type: 'password', autocomplete: 'new-password', hint: 'At least 10 characters; not a common password.', error: f.password })}
+  <div class="actions"><button type="submit">Create account</button></div>
+</form>
+<p>Already have an account? <a href="/account/sign-in?return_to=${encodeURIComponent(returnTo)}">Sign in</a></p>`,
+    });
+  }
+
+  app.get('/account/sign-in', { schema: { hide: true } }, (request, reply) => signInPage(request, reply));
+
+  app.post('/account/sign-in', { schema: { hide: true }, ...csrf }, async (request, reply) => {
+    const form = request.body as Form;
+    try {
+      const user = await accounts.signIn(form.email, form.password, request.ip);
+      await sessions.start(reply, 'account', user.id);
+      // RFC 9700 §4.12: 303 so the browser never re-posts the credentials
+      return reply.redirect(safeReturnTo(form.return_to, '/account'), 303);
+    } catch (error) {
+      if (error instanceof AppError) return signInPage(request, reply, form, error);
+      throw error;
+    }
+  });
+
+  app.get('/account/sign-up', { schema: { hide: true } }, (request, reply) => signUpPage(request, reply));
+
+  app.post('/account/sign-up', { schema: { hide: true }, ...csrf }, async (request, reply) => {
+    const form = request.body as Form;
+    try {
+      const created = await accounts.signUp({ ...form, email: form.email, password: form.password });
+      await sessions.start(reply, 'account', created.user_id);
+      return reply.redirect(safeReturnTo(form.return_to, '/account'), 303);
+    } catch (error) {
+      if (error instanceof AppError) return signUpPage(request, reply, form, error);
+      throw error;
+    }
+  });
+
+  app.post('/account/sign-out', { schema: { hide: true }, ...csrf }, async (request, reply) => {
+    await sessions.end(request, reply, 'account');
+    return reply.redirect('/account/sign-in', 303);
+  });
+
+  app.get('/account', { schema: { hide: true } }, async (request, reply) => {
+    const userId = await sessions.current(request, 'account');
+    const user = userId ? await accounts.getUser(userId) : undefined;
+    if (!user) return reply.redirect('/account/sign-in', 303);
+    const summary = await accounts.getSummary(user.account_id);
+    return sendPage(reply, {
+      title: 'Your account',
+      nav: ACCOUNT_NAV,
+      body: html`<h1>${summary.organization_name}</h1>
+<div class="card">
+  <p>Signed in as <strong>${user.email}</strong>.</p>
+  <ul>
+    <li><a href="/account/apps">Connected apps</a>: the apps you allowed to use your account, and a way to revoke them.</li>
+    <li><a href="/account/integrations">Private integrations</a>: credentials for your own scripts and cron jobs.</li>
+  </ul>
+  <form method="post" action="/account/sign-out">${csrfInput(sessions.csrfToken(request, reply))}<button class="secondary" type="submit">Sign out</button></form>
+</div>`,
+    });
+  });
+}

@@ -1,0 +1,22 @@
+// Random identifiers and hashes of secrets. Every secret the platform hands out is a 256-bit random value;
+// only sha256 of it is stored, so a database dump holds nothing usable.
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+
+/** URL-safe random string with `bytes` bytes of entropy. */
+export function randomToken(bytes = 32): string {
+  return randomBytes(bytes).toString('base64url');
+}
+
+export function newId(): string {
+  return randomUUID();
+}
+
+export function sha256(value: string): string {
+  return createHash('sha256').update(value).digest('base64url');
+}
+
+export function safeEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}

@@ -1,0 +1,41 @@
+// Starts the real server (the same startServer as `listgate serve`) on 127.0.0.1 with port 0, on a fresh
+// database of the chosen dialect, for tests that talk to it over HTTP.
+import { loadConfig, type Config } from '../../src/config.ts';
+import { startServer } from '../../src/main.ts';
+import type { Services } from '../../src/services.ts';
+import { createTestDatabase, type TestDialect } from './databases.ts';
+
+export type TestServer = {
+  url: string;
+  config: Config;
+  services: Services;
+  dialect: TestDialect;
+  close(): Promise<void>;
+};
+
+export async function startTestServer(
+  dialect: TestDialect = 'sqlite',
+  env: Record<string, string> = {},
+): Promise<TestServer> {
+  const database = await createTestDatabase(dialect);
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    DATA_DIR: database.dataDir,
+    DATABASE_URL: database.url,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...env,
+  });
+  const server = await startServer(config);
+  return {
+    url: server.config.publicUrl,
+    config: server.config,
+    services: server.services,
+    dialect,
+    async close() {
+      await server.close();
+      await database.drop();
+    },
+  };
+}
