@@ -1,0 +1,19 @@
+// What the bearer check attaches to every authenticated API request: the account the token acts on, the
+// app (client) that holds it, and its scopes. Client-credentials tokens act on the private app's account.
+export type AuthContext = {
+  accountId: string;
+  /** The customer user who granted the token; null for client-credentials tokens (the app acting as itself). */
+  userId: string | null;
+  clientId: string;
+  scopes: ReadonlySet<string>;
+  tokenKind: 'user' | 'client';
+};
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    auth: AuthContext;
+  }
+}
+
+export const SCOPES = ['contact_data', 'account_read', 'account_update', 'offline_access'] as const;
+export type ApiScope = (typeof SCOPES)[number];
