@@ -1,7 +1,9 @@
 // The ordered list of migrations. Each file exports up/down and works on SQLite and PostgreSQL alike.
 import type { Migration } from 'kysely/migration';
 import * as identity from './0001-identity.ts';
+import * as contacts from './0002-contacts.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-identity': identity,
+  '0002-contacts': contacts,
 };
