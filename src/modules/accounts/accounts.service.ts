@@ -6,6 +6,7 @@ import type { Clock } from '../../shared/clock.ts';
 import type { CounterStore } from '../../shared/counter-store.ts';
 import { newId } from '../../shared/crypto.ts';
 import { checkPasswordStrength, hashPassword, verifyPassword } from '../../shared/passwords.ts';
+import { createSignInThrottle } from '../../shared/sign-in-throttle.ts';
 import { cleanText, normalizeEmail } from '../../shared/validate.ts';
 import * as repo from './accounts.repository.ts';
 
@@ -28,18 +29,13 @@ export type AccountSummary = {
   state_code: string | null;
 };
 
-// OWASP ASVS: slow down guessing on one account without letting an attacker lock the owner out for long.
-const FAILURES_PER_EMAIL = 10;
-const FAILURES_PER_IP = 100;
-const FAILURE_WINDOW_MS = 15 * 60_000;
-
-export const SIGN_IN_FAILED = 'The email address or password is not correct';
-export const SIGN_IN_THROTTLED = 'Too many failed sign-in attempts. Wait 15 minutes and try again, or reset your password.';
+export { SIGN_IN_FAILED, SIGN_IN_THROTTLED } from '../../shared/sign-in-throttle.ts';
 
 export type AccountsService = ReturnType<typeof createAccountsService>;
 
 export function createAccountsService(deps: { db: Db; clock: Clock; counters: CounterStore }) {
   const { db, clock, counters } = deps;
+  const throttle = createSignInThrottle(counters, 'account');
 
   async function signUp(input: SignUpInput): Promise<{ account_id: string; user_id: string; email: string }> {
     const errors: Record<string, string> = {};
@@ -96,24 +92,11 @@ export function createAccountsService(deps: { db: Db; clock: Clock; counters: Co
   async function signIn(emailInput: unknown, passwordInput: unknown, ip: string): Promise<repo.UserRow> {
     const email = normalizeEmail(emailInput) ?? String(emailInput ?? '').slice(0, 320).toLowerCase();
     const password = typeof passwordInput === 'string' ? passwordInput.slice(0, 1024) : '';
-    const emailKey = `signin:account:email:${email}`;
-    const ipKey = `signin:account:ip:${ip}`;
-    const [byEmail, byIp] = await Promise.all([
-      counters.peek(emailKey, FAILURE_WINDOW_MS),
-      counters.peek(ipKey, FAILURE_WINDOW_MS),
-    ]);
-    if (byEmail.count >= FAILURES_PER_EMAIL || byIp.count >= FAILURES_PER_IP) {
-      throw new AppError('THROTTLED', SIGN_IN_THROTTLED, {
-        headers: { 'Retry-After': String(Math.ceil((byEmail.resetAt - Date.now()) / 1000)) },
-      });
-    }
+    await throttle.check(email, ip);
     const user = email ? await repo.findUserByEmail(db, email) : undefined;
     const ok = await verifyPassword(user?.password_hash ?? null, password);
-    if (!user || !ok) {
-      await Promise.all([counters.hit(emailKey, FAILURE_WINDOW_MS), counters.hit(ipKey, FAILURE_WINDOW_MS)]);
-      throw new AppError('UNAUTHORIZED', SIGN_IN_FAILED, { fields: { email: SIGN_IN_FAILED } });
-    }
-    await counters.reset(emailKey);
+    if (!user || !ok) return throttle.fail(email, ip);
+    await throttle.succeed(email, ip);
     return user;
   }
 
