@@ -5,10 +5,13 @@ import formbody from '@fastify/formbody';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerErrorHandler } from './http/error-handler.ts';
+import apiScope from './http/api-scope.ts';
 import healthRoutes, { type Readiness } from './http/health.routes.ts';
+import openapi from './http/openapi.ts';
 import securityHeaders from './http/security-headers.ts';
 import accountRoutes from './modules/accounts/accounts.routes.ts';
 import type { Services } from './services.ts';
+import docsRoutes from './web/docs.routes.ts';
 import homeRoutes from './web/home.routes.ts';
 import staticRoutes from './web/static.routes.ts';
 
@@ -44,6 +47,8 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: 64 * 1024 });
   registerErrorHandler(app);
+  // Before any route, so that every route schema lands in /openapi.json.
+  await app.register(openapi, { publicUrl: config.publicUrl });
 
   // Operations.
   await app.register(healthRoutes, { db: services.db, readiness });
@@ -52,6 +57,15 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
   await app.register(staticRoutes);
   await app.register(homeRoutes);
   await app.register(accountRoutes, { accounts: services.accounts, sessions: services.sessions });
+  await app.register(docsRoutes);
+
+  // The /v3 API (Constant Contact v3 dialect): JSON bodies only; every API route module registers here.
+  await app.register(
+    async (v3) => {
+      await v3.register(apiScope);
+    },
+    { prefix: '/v3' },
+  );
 
   return app;
 }

@@ -1,0 +1,53 @@
+// What the OpenAPI document assumes about a /v3 route when its schema is silent: the resource tag from the
+// path, the scope the bearer check asks for, and the error responses the scope and the bearer check produce.
+import { Type } from '@sinclair/typebox';
+import type { FastifySchema } from 'fastify';
+
+export const ErrorArray = Type.Array(
+  Type.Object({
+    error_key: Type.String({ examples: ['http.status.bad_request'] }),
+    error_message: Type.String({ examples: ['limit must be <= 500'] }),
+  }),
+  { description: 'One or more errors; the status code says which kind.' },
+);
+
+const RESOURCE_TAGS: Record<string, { name: string; description: string }> = {
+  contacts: { name: 'Contacts', description: 'Contacts, their sub-resources, counts and the change feed' },
+  contact_lists: { name: 'Contact Lists', description: 'Lists that contacts belong to' },
+  contact_tags: { name: 'Contact Tags', description: 'Tags applied to contacts' },
+  contact_custom_fields: { name: 'Contact Custom Fields', description: 'Account-defined contact fields' },
+  activities: { name: 'Bulk Activities', description: 'Asynchronous jobs and their status' },
+  account: { name: 'Account Services', description: 'The account the token acts on' },
+};
+
+export const API_TAGS = Object.values(RESOURCE_TAGS);
+
+/** `/v3/contact_lists/{list_id}` → `Contact Lists`; unknown resources keep their path segment as tag. */
+export function defaultTag(url: string): string {
+  const resource = url.split('/')[2] ?? '';
+  return RESOURCE_TAGS[resource]?.name ?? resource;
+}
+
+/** The scope the bearer check requires: account routes read or update the account, the rest are contact data. */
+export function defaultScope(url: string, method: string): string {
+  if (url.startsWith('/v3/account/')) return method === 'GET' ? 'account_read' : 'account_update';
+  return 'contact_data';
+}
+
+const describe = (description: string) => ({ ...ErrorArray, description });
+
+/** Error responses every /v3 operation can produce, so clients generated from the document expect them. */
+export function apiErrorResponses(url: string, method: string, schema: FastifySchema | undefined): Record<string, unknown> {
+  const responses: Record<string, unknown> = {
+    400: describe('The request is not valid; each error names the field'),
+    401: describe('The access token is missing, invalid or expired'),
+    403: describe('The token lacks the scope, or the API key does not match'),
+    429: describe('Too many requests (throttled) or the daily quota is used up; see Retry-After'),
+  };
+  if (url.includes('{') || url.includes(':')) responses[404] = describe('Not found in the token\'s account');
+  if (schema?.body || method === 'POST' || method === 'PUT' || method === 'PATCH') {
+    responses[413] = describe('The request body is too large');
+    responses[415] = describe('The request body is not application/json');
+  }
+  return responses;
+}
