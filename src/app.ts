@@ -10,6 +10,7 @@ import healthRoutes, { type Readiness } from './http/health.routes.ts';
 import openapi from './http/openapi.ts';
 import securityHeaders from './http/security-headers.ts';
 import accountRoutes from './modules/accounts/accounts.routes.ts';
+import developerRoutes from './modules/developers/developers.routes.ts';
 import type { Services } from './services.ts';
 import docsRoutes from './web/docs.routes.ts';
 import homeRoutes from './web/home.routes.ts';
@@ -57,6 +58,7 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
   await app.register(staticRoutes);
   await app.register(homeRoutes);
   await app.register(accountRoutes, { accounts: services.accounts, sessions: services.sessions });
+  await app.register(developerRoutes, { developers: services.developers, sessions: services.sessions });
   await app.register(docsRoutes);
 
   // The /v3 API (Constant Contact v3 dialect): JSON bodies only; every API route module registers here.

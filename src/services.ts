@@ -7,9 +7,11 @@ import { type Config, deriveKey } from './config.ts';
 import { createDatabase, type DatabaseHandle } from './db/database.ts';
 import { createAccountsService } from './modules/accounts/accounts.service.ts';
 import { createAppsService } from './modules/apps/apps.service.ts';
+import { createDevelopersService } from './modules/developers/developers.service.ts';
 import { type Clock, systemClock } from './shared/clock.ts';
 import { createMemoryCounterStore, createRedisCounterStore, type CounterStore } from './shared/counter-store.ts';
 import { randomToken } from './shared/crypto.ts';
+import { createMailer } from './shared/mailer.ts';
 import { createWebSessions } from './web/sessions.ts';
 
 export type Services = Awaited<ReturnType<typeof createServices>>;
@@ -42,12 +44,20 @@ export async function createServices(config: Config, options: { clock?: Clock; d
   const sessions = createWebSessions({ db, clock, csrfKey: deriveKey(primaryKey, 'csrf'), secureCookies });
   const accounts = createAccountsService({ db, clock, counters });
   const apps = createAppsService({ db, clock, defaultAccessTokenTtl: config.defaultAccessTokenTtl });
+  const mailer = createMailer({
+    smtpUrl: config.smtpUrl,
+    from: config.mailFrom,
+    dataDir: config.dataDir,
+    log: (line) => config.logLevel !== 'silent' && process.stderr.write(`${line}\n`),
+  });
+  const developers = createDevelopersService({ db, clock, counters, mailer, publicUrl: config.publicUrl });
 
   async function close(): Promise<void> {
     await counters.close();
+    mailer.close();
     if (redis) await redis.quit().catch(() => redis.disconnect());
     await database.destroy();
   }
 
-  return { config, clock, database, db, secretKeys, redis, counters, sessions, accounts, apps, close };
+  return { config, clock, database, db, secretKeys, redis, counters, sessions, accounts, apps, mailer, developers, close };
 }
