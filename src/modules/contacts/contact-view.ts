@@ -1,0 +1,164 @@
+// Contact rows → the dialect's contact objects, with the sub-resources asked for by `include`, loaded in
+// one query per sub-resource for a whole page. Absent values are omitted, as the dialect does.
+import type { ContactRow, Executor } from './contacts.repository.ts';
+import * as parts from './contact-parts.repository.ts';
+
+export const INCLUDES = [
+  'custom_fields',
+  'list_memberships',
+  'phone_numbers',
+  'street_addresses',
+  'taggings',
+  'notes',
+] as const;
+export type Include = (typeof INCLUDES)[number];
+
+export type EmailAddressView = {
+  address: string;
+  permission_to_send: string;
+  created_at?: string;
+  updated_at?: string;
+  opt_in_source?: string;
+  opt_in_date?: string;
+  opt_out_source?: string;
+  opt_out_date?: string;
+  opt_out_reason?: string;
+  confirm_status?: string;
+};
+
+export type ContactView = {
+  contact_id: string;
+  email_address?: EmailAddressView;
+  first_name?: string;
+  last_name?: string;
+  job_title?: string;
+  company_name?: string;
+  birthday_month?: number;
+  birthday_day?: number;
+  anniversary?: string;
+  create_source: string;
+  update_source?: string;
+  created_at: string;
+  updated_at: string;
+  deleted_at?: string;
+  custom_fields?: { custom_field_id: string; value: string }[];
+  phone_numbers?: {
+    phone_number_id: string;
+    phone_number: string;
+    kind: string;
+    created_at: string;
+    updated_at: string;
+  }[];
+  street_addresses?: Omit<parts.AddressRow, 'account_id' | 'contact_id' | 'position'>[];
+  list_memberships?: string[];
+  taggings?: string[];
+  notes?: { note_id: string; created_at: string; content: string }[];
+};
+
+function set<T extends object, K extends keyof T>(target: T, key: K, value: T[K] | null): void {
+  if (value !== null && value !== undefined) target[key] = value;
+}
+
+function emailView(row: ContactRow): EmailAddressView | undefined {
+  if (!row.email_address) return undefined;
+  const view: EmailAddressView = { address: row.email_address, permission_to_send: row.permission_to_send };
+  set(view, 'created_at', row.email_created_at);
+  set(view, 'updated_at', row.email_updated_at);
+  set(view, 'opt_in_source', row.opt_in_source);
+  set(view, 'opt_in_date', row.opt_in_date);
+  set(view, 'opt_out_source', row.opt_out_source);
+  set(view, 'opt_out_date', row.opt_out_date);
+  set(view, 'opt_out_reason', row.opt_out_reason);
+  set(view, 'confirm_status', row.confirm_status);
+  return view;
+}
+
+export function toContactView(row: ContactRow): ContactView {
+  const view: ContactView = {
+    contact_id: row.contact_id,
+    create_source: row.create_source,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
+  set(view, 'email_address', emailView(row));
+  set(view, 'first_name', row.first_name);
+  set(view, 'last_name', row.last_name);
+  set(view, 'job_title', row.job_title);
+  set(view, 'company_name', row.company_name);
+  set(view, 'birthday_month', row.birthday_month);
+  set(view, 'birthday_day', row.birthday_day);
+  set(view, 'anniversary', row.anniversary);
+  set(view, 'update_source', row.update_source);
+  set(view, 'deleted_at', row.deleted_at);
+  return view;
+}
+
+function groupBy<R extends { contact_id: string }, V>(rows: R[], map: (row: R) => V): Map<string, V[]> {
+  const groups = new Map<string, V[]>();
+  for (const row of rows) {
+    const list = groups.get(row.contact_id);
+    if (list) list.push(map(row));
+    else groups.set(row.contact_id, [map(row)]);
+  }
+  return groups;
+}
+
+/** Views of `rows` in their order, each with the requested sub-resources (empty arrays when none). */
+export async function buildContactViews(
+  db: Executor,
+  accountId: string,
+  rows: readonly ContactRow[],
+  include: ReadonlySet<Include>,
+): Promise<ContactView[]> {
+  const views = rows.map(toContactView);
+  if (!include.size || !rows.length) return views;
+  const ids = rows.map((r) => r.contact_id);
+  const loaders: Promise<[Include, Map<string, unknown[]>]>[] = [];
+  const load = <R extends { contact_id: string }>(
+    name: Include,
+    query: () => Promise<R[]>,
+    map: (row: R) => unknown,
+  ) => {
+    if (include.has(name)) loaders.push(query().then((found) => [name, groupBy(found, map)]));
+  };
+  load(
+    'custom_fields',
+    () => parts.loadCustomValues(db, accountId, ids),
+    (r) => ({ custom_field_id: r.custom_field_id, value: r.value }),
+  );
+  load(
+    'list_memberships',
+    () => parts.loadMemberships(db, accountId, ids),
+    (r) => r.list_id,
+  );
+  load(
+    'taggings',
+    () => parts.loadTaggings(db, accountId, ids),
+    (r) => r.tag_id,
+  );
+  load(
+    'phone_numbers',
+    () => parts.loadPhones(db, accountId, ids),
+    (r) => ({
+      phone_number_id: r.phone_number_id,
+      phone_number: r.phone_number,
+      kind: r.kind,
+      created_at: r.created_at,
+      updated_at: r.updated_at,
+    }),
+  );
+  load(
+    'street_addresses',
+    () => parts.loadAddresses(db, accountId, ids),
+    ({ account_id: _a, contact_id: _c, position: _p, ...a }) => a,
+  );
+  load(
+    'notes',
+    () => parts.loadNotes(db, accountId, ids),
+    (r) => ({ note_id: r.note_id, created_at: r.created_at, content: r.content }),
+  );
+  for (const [name, groups] of await Promise.all(loaders)) {
+    for (const view of views) (view as Record<string, unknown>)[name] = groups.get(view.contact_id) ?? [];
+  }
+  return views;
+}

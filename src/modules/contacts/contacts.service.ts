@@ -1,0 +1,214 @@
+// Contacts: create, read, replace, soft-delete, counts. Each write is one transaction that takes the
+// account's change sequence first, writes the contact and its sub-resources and logs every change.
+import type { Db } from '../../db/database.ts';
+import { AppError } from '../../errors.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { newId } from '../../shared/crypto.ts';
+import type { SignedTokenCodec } from '../../shared/signed-token.ts';
+import { openChangeLog } from './change-log.ts';
+import {
+  type ContactInput,
+  isUuid,
+  parseCreateBody,
+  parseUpdateBody,
+  throwIfInvalid,
+} from './contact-input.ts';
+import { parseIncludes } from './contact-query.ts';
+import { buildContactViews, type ContactView, INCLUDES, type Include } from './contact-view.ts';
+import {
+  assertEmailFree,
+  assertReferences,
+  changedEmailFields,
+  changeKind,
+  conflictOnDuplicate,
+  newEmailFields,
+  writeParts,
+} from './contact-writes.ts';
+import { createContactChangesService } from './contact-changes.service.ts';
+import { createContactsQueryService } from './contacts-query.service.ts';
+import { createSignUpService } from './contacts-signup.service.ts';
+import * as repo from './contacts.repository.ts';
+
+export type ContactCounts = {
+  total: number;
+  explicit: number;
+  implicit: number;
+  pending: number;
+  unsubscribed: number;
+};
+
+export const contactNotFound = () => new AppError('NOT_FOUND', 'Contact not found');
+
+export type ContactsService = ReturnType<typeof createContactsService>;
+
+/** Everything the contacts routes need: core CRUD here, plus listing, the sign-up form and the change feed. */
+export function createContactsService(deps: { db: Db; clock: Clock; tokens: SignedTokenCodec }) {
+  const { db, clock } = deps;
+
+  async function view(
+    accountId: string,
+    row: repo.ContactRow,
+    include: readonly Include[],
+  ): Promise<ContactView> {
+    const [result] = await buildContactViews(db, accountId, [row], new Set(include));
+    return result!;
+  }
+
+  async function createContact(accountId: string, body: Record<string, unknown>): Promise<ContactView> {
+    const input = parseCreateBody(body);
+    const now = clock.now().toISOString();
+    const contactId = newId();
+    const row = await conflictOnDuplicate(() =>
+      db.transaction().execute(async (trx) => {
+        const log = await openChangeLog(trx, accountId, now);
+        if (input.email) await assertEmailFree(trx, accountId, input.email.address);
+        await assertReferences(trx, accountId, input);
+        const seq = log.add({ contactId, kind: 'created' });
+        const created: repo.ContactRow = {
+          contact_id: contactId,
+          account_id: accountId,
+          first_name: null,
+          last_name: null,
+          job_title: null,
+          company_name: null,
+          birthday_month: null,
+          birthday_day: null,
+          anniversary: null,
+          ...input.core,
+          ...newEmailFields(input.email, input.source, now),
+          create_source: input.source,
+          update_source: null,
+          created_at: now,
+          updated_at: now,
+          deleted_at: null,
+          change_seq: seq,
+          created_seq: seq,
+        };
+        await repo.insertContact(trx, created);
+        await writeParts(trx, { accountId, contactId, now, log, source: input.source }, input);
+        created.change_seq = log.lastSeqOf(contactId)!;
+        if (created.change_seq !== seq)
+          await repo.updateContact(trx, accountId, contactId, { change_seq: created.change_seq });
+        await log.flush();
+        return created;
+      }),
+    );
+    return view(accountId, row, includedParts(input));
+  }
+
+  async function getContact(accountId: string, contactId: string, include?: string): Promise<ContactView> {
+    const errors: Record<string, string> = {};
+    const parts = parseIncludes(include, errors);
+    throwIfInvalid(errors);
+    const row = isUuid(contactId)
+      ? await repo.findContact(db, accountId, contactId.toLowerCase())
+      : undefined;
+    if (!row) throw contactNotFound();
+    return view(accountId, row, parts);
+  }
+
+  /** PUT: replaces the core fields, and the email address and sub-resources present in the body. */
+  async function replaceContact(
+    accountId: string,
+    contactId: string,
+    body: Record<string, unknown>,
+  ): Promise<ContactView> {
+    if (!isUuid(contactId)) throw contactNotFound();
+    const id = contactId.toLowerCase();
+    const input = parseUpdateBody(body);
+    const now = clock.now().toISOString();
+    const row = await conflictOnDuplicate(() =>
+      db.transaction().execute(async (trx) => {
+        const log = await openChangeLog(trx, accountId, now);
+        const current = await repo.findContact(trx, accountId, id);
+        if (!current) throw contactNotFound();
+        if (current.deleted_at && input.source !== 'Account') {
+          throw new AppError('VALIDATION', 'update_source must be Account to restore a deleted contact', {
+            fields: { update_source: 'update_source must be Account to restore a deleted contact' },
+          });
+        }
+        const email = input.email;
+        const sameAddress = email && email.address === current.email_address;
+        if (email && !sameAddress) await assertEmailFree(trx, accountId, email.address, id);
+        const emailFields = !email
+          ? {}
+          : sameAddress
+            ? changedEmailFields(current, email, input.source, now)
+            : newEmailFields(email, input.source, now);
+        const next: repo.ContactRow = {
+          ...current,
+          ...input.core,
+          ...emailFields,
+          update_source: input.source,
+          updated_at: now,
+          deleted_at: null,
+        };
+        if (!next.email_address && !next.first_name && !next.last_name) {
+          throw new AppError('VALIDATION', 'A contact needs an email address, a first name or a last name', {
+            fields: { email_address: 'A contact needs an email address, a first name or a last name' },
+          });
+        }
+        await assertReferences(trx, accountId, input);
+        log.add({ contactId: id, kind: changeKind(current.permission_to_send, next.permission_to_send) });
+        await writeParts(trx, { accountId, contactId: id, now, log, source: input.source }, input);
+        next.change_seq = log.lastSeqOf(id)!;
+        const { contact_id: _c, account_id: _a, created_seq: _s, ...changes } = next;
+        await repo.updateContact(trx, accountId, id, changes);
+        await log.flush();
+        return next;
+      }),
+    );
+    return view(accountId, row, includedParts(input));
+  }
+
+  /** Soft delete: the contact stays as a tombstone (status deleted) that syncs and the change feed report. */
+  async function deleteContact(accountId: string, contactId: string): Promise<void> {
+    if (!isUuid(contactId)) throw contactNotFound();
+    const id = contactId.toLowerCase();
+    const now = clock.now().toISOString();
+    await db.transaction().execute(async (trx) => {
+      const log = await openChangeLog(trx, accountId, now);
+      const current = await repo.findContact(trx, accountId, id);
+      if (!current || current.deleted_at) throw contactNotFound();
+      const seq = log.add({ contactId: id, kind: 'deleted' });
+      await repo.updateContact(trx, accountId, id, { deleted_at: now, updated_at: now, change_seq: seq });
+      await log.flush();
+    });
+  }
+
+  async function countContacts(accountId: string): Promise<ContactCounts> {
+    const by = await repo.countByPermission(db, accountId);
+    const total = Object.values(by).reduce((a, b) => a + b, 0);
+    return {
+      total,
+      explicit: by.explicit ?? 0,
+      implicit: by.implicit ?? 0,
+      pending: by.pending_confirmation ?? 0,
+      unsubscribed: by.unsubscribed ?? 0,
+    };
+  }
+
+  return {
+    createContact,
+    getContact,
+    replaceContact,
+    deleteContact,
+    countContacts,
+    ...createContactsQueryService(deps),
+    ...createSignUpService(deps),
+    ...createContactChangesService(deps),
+  };
+}
+
+/** A write answers with the sub-resources it was given, as the dialect's POST/PUT responses do. */
+function includedParts(input: ContactInput): Include[] {
+  const given: Record<Include, unknown> = {
+    custom_fields: input.customFields,
+    list_memberships: input.lists,
+    phone_numbers: input.phones,
+    street_addresses: input.addresses,
+    taggings: input.tags,
+    notes: input.notes,
+  };
+  return INCLUDES.filter((name) => given[name] !== undefined);
+}
