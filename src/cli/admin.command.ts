@@ -3,7 +3,11 @@ import type { Command } from 'commander';
 import { AppError } from '../errors.ts';
 import { CliError, EXIT } from './exit-codes.ts';
 import { printResult } from './output.ts';
-import { withServices } from './services-context.ts';
+import type * as ServicesContext from './services-context.ts';
+
+// Loaded on use, so that client commands never load the database drivers and server modules.
+const withServices: typeof ServicesContext.withServices = async (fn, options) =>
+  (await import('./services-context.ts')).withServices(fn, options);
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];

@@ -3,6 +3,7 @@
 // start fast and run on any Node.js.
 import { Command, CommanderError } from 'commander';
 import { registerAdminCommands } from './admin.command.ts';
+import { registerClientCommands } from './client.command.ts';
 import { CliError, EXIT, EXIT_CODES_HELP } from './exit-codes.ts';
 import { registerServerCommands } from './server.command.ts';
 
@@ -15,6 +16,7 @@ export function createProgram(): Command {
   program.exitOverride();
   registerServerCommands(program);
   registerAdminCommands(program);
+  registerClientCommands(program);
   return program;
 }
 

@@ -1,0 +1,117 @@
+// Client commands of `listgate` (login, logout, whoami, token info, lists, sync): they talk to any
+// Listgate server over HTTP. Each action imports its implementation lazily, so none loads server code.
+import { type Command, Option } from 'commander';
+import { EXIT_CODES_HELP } from './exit-codes.ts';
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+function profileOption(): Option {
+  return new Option('--profile <name>', 'saved credentials to use')
+    .env('LISTGATE_PROFILE')
+    .default('default');
+}
+
+function retriesOption(): Option {
+  return new Option(
+    '--retries <n>',
+    'retries of a failed request (network errors, 429, 5xx), with backoff',
+  ).default('5');
+}
+
+export function registerClientCommands(program: Command): void {
+  program
+    .command('login')
+    .description('sign in once, ahead of time, and save the credentials for unattended runs')
+    .requiredOption('--server <url>', 'address of the Listgate server, e.g. https://lists.example.com')
+    .option('--api-key <key>', "the app's API key (its OAuth client id)")
+    .addOption(profileOption())
+    .option('--scope <scopes>', 'scopes to ask for (default: contact_data account_read offline_access)')
+    .option(
+      '--browser',
+      'sign in with a browser on this machine (authorization code + PKCE, loopback redirect)',
+    )
+    .option('--client-id <id>', 'private integration: sign in as the app itself (client credentials)')
+    .option('--client-secret-file <file>', 'file holding the client secret of a private integration')
+    .option('--token <token>', 'save an access token obtained elsewhere (e.g. in the API Tester)')
+    .option('--no-open', 'with --browser: print the sign-in URL instead of opening a browser')
+    .option(
+      '--allow-http',
+      'allow plain http to a server that is not on this machine (trusted networks only)',
+    )
+    .option('--json', 'print one JSON object per line (the first one says where to approve the sign-in)')
+    .addHelpText(
+      'after',
+      `
+Without --browser, --client-id or --token, login uses the device flow: it prints a URL and a code (and a
+QR code on a terminal) to approve from any browser, which works on a server reached over SSH.
+${EXIT_CODES_HELP}`,
+    )
+    .action(async (opts) => (await import('./client/login.command.ts')).login(opts));
+
+  program
+    .command('logout')
+    .description('revoke the saved token at the server and delete the saved credentials')
+    .addOption(profileOption())
+    .option('--json', 'print the result as JSON')
+    .action(async (opts) => (await import('./client/session.command.ts')).logout(opts));
+
+  program
+    .command('whoami')
+    .description('show who the saved credentials act for')
+    .addOption(profileOption())
+    .addOption(retriesOption())
+    .option('--json', 'print the result as JSON')
+    .action(async (opts) => (await import('./client/session.command.ts')).whoami(opts));
+
+  program
+    .command('token')
+    .description('the saved access token')
+    .command('info')
+    .description('client id, user name and time left of the saved token (the token-info endpoint)')
+    .addOption(profileOption())
+    .addOption(retriesOption())
+    .option('--json', 'print the result as JSON')
+    .action(async (opts) => (await import('./client/session.command.ts')).tokenInfo(opts));
+
+  program
+    .command('lists')
+    .description("list the account's contact lists and their ids")
+    .addOption(profileOption())
+    .addOption(retriesOption())
+    .option('--json', 'print the result as JSON')
+    .action(async (opts) => (await import('./client/lists.command.ts')).lists(opts));
+
+  program
+    .command('sync')
+    .description('write the contacts of lists to a file; later runs fetch only what changed')
+    .option('--list <id>', 'a list to sync (repeatable)', collect, [])
+    .option('--all', 'sync every contact of the account instead of chosen lists')
+    .requiredOption('--out <file>', 'the output file, replaced atomically when a run succeeds')
+    .addOption(
+      new Option('--format <format>', 'output format (default: from the file extension, else csv)').choices([
+        'csv',
+        'jsonl',
+      ]),
+    )
+    .option('--state <file>', 'where the sync remembers its progress (default: <out>.state.json)')
+    .addOption(profileOption())
+    .addOption(retriesOption())
+    .option('--page-size <n>', 'changes fetched per request (1 to 1000)', '1000')
+    .option('--json', 'print the summary as JSON even on a terminal')
+    .addOption(
+      new Option(
+        '--batch-bytes <n>',
+        'bytes of rows kept in memory before a sorted run is written',
+      ).hideHelp(),
+    )
+    .addHelpText(
+      'after',
+      `
+The first run exports every contact of the lists; later runs apply only the changes since the last run
+(new, updated, unsubscribed, deleted, removed from the lists) to the file. Rows are sorted by contact_id;
+the status column says active, unsubscribed, deleted or removed. Without a terminal (cron), it prints one
+JSON line: {"added","updated","removed","total","duration_ms"}. See docs/cron.md.
+${EXIT_CODES_HELP}`,
+    )
+    .action(async (opts) => (await import('./sync/sync.command.ts')).sync(opts));
+}

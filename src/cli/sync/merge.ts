@@ -1,0 +1,92 @@
+// Merges the previous output with the changes of this run, all sorted by contact_id: a k-way merge in
+// which the newest change of a contact wins, so the output is one row per contact in constant memory.
+import { type Row, type SyncFormat, TOMBSTONES } from './contact-rows.ts';
+import type { OutputWriter } from './output-writer.ts';
+import type { RecordCursor } from './record-file.ts';
+
+export type MergeCounts = { added: number; updated: number; removed: number; total: number };
+
+type Cursor = Pick<RecordCursor, 'key' | 'status' | 'buf' | 'start' | 'end' | 'advance'>;
+
+/** A cursor over rows held in memory (the last, unflushed batch of changes), sorted here by key. */
+export function memoryCursor(rows: Iterable<Row>): Cursor {
+  const sorted = [...rows].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  let index = 0;
+  const cursor: Cursor = {
+    key: null,
+    status: '',
+    buf: Buffer.alloc(0),
+    start: 0,
+    end: 0,
+    advance: async () => load(++index),
+  };
+  function load(i: number): void {
+    const row = sorted[i];
+    if (!row) {
+      cursor.key = null;
+      return;
+    }
+    const buf = Buffer.from(row.text);
+    Object.assign(cursor, { key: row.key, status: row.status, buf, start: 0, end: buf.length });
+  }
+  load(0);
+  return cursor;
+}
+
+/** The row of `cursor` with its status column replaced (a tombstone keeps the last known data). */
+function withStatus(format: SyncFormat, cursor: Cursor, status: string): Buffer {
+  const row = cursor.buf.subarray(cursor.start, cursor.end);
+  const from = format === 'csv' ? row.indexOf(0x2c) + 1 : row.indexOf('"status":"') + '"status":"'.length;
+  const to = row.indexOf(format === 'csv' ? 0x2c : 0x22, from);
+  return Buffer.concat([row.subarray(0, from), Buffer.from(status), row.subarray(to)]);
+}
+
+/**
+ * Writes the merged rows. `previous` is the last output (or null); `changes` are sorted runs, oldest first.
+ * With `authoritative` (a full walk) a contact of the previous output that the walk did not return is gone.
+ */
+export async function mergeRows(
+  writer: OutputWriter,
+  format: SyncFormat,
+  previous: Cursor | null,
+  changes: Cursor[],
+  authoritative: boolean,
+): Promise<MergeCounts> {
+  const counts: MergeCounts = { added: 0, updated: 0, removed: 0, total: 0 };
+  const all = previous ? [previous, ...changes] : changes;
+  for (;;) {
+    let key: string | null = null;
+    for (const c of all) if (c.key !== null && (key === null || c.key < key)) key = c.key;
+    if (key === null) break;
+    const p = previous && previous.key === key ? previous : null;
+    let n: Cursor | null = null;
+    for (const c of changes) if (c.key === key) n = c;
+
+    if (!n) {
+      const pLive = !TOMBSTONES.has(p!.status);
+      if (authoritative && pLive) {
+        await writer.append(withStatus(format, p!, 'removed'));
+        counts.removed++;
+      } else {
+        await writer.append(p!.buf, p!.start, p!.end);
+        if (pLive) counts.total++;
+      }
+    } else if (TOMBSTONES.has(n.status)) {
+      // A contact the output never listed needs no tombstone.
+      if (p) {
+        if (!TOMBSTONES.has(p.status)) counts.removed++;
+        await writer.append(
+          p.status === n.status ? p.buf.subarray(p.start, p.end) : withStatus(format, p, n.status),
+        );
+      }
+    } else {
+      if (!p || TOMBSTONES.has(p.status)) counts.added++;
+      else if (Buffer.compare(p.buf.subarray(p.start, p.end), n.buf.subarray(n.start, n.end)) !== 0)
+        counts.updated++;
+      await writer.append(n.buf, n.start, n.end);
+      counts.total++;
+    }
+    for (const c of all) if (c.key === key) await c.advance();
+  }
+  return counts;
+}

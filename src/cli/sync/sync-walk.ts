@@ -1,0 +1,131 @@
+// One pass of a sync: walks the change feed from a token, spilling sorted runs and checkpoints to the
+// work directory (so a failed walk resumes where it stopped), then merges everything into a temporary file.
+import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { crashPoint } from '../client/test-hooks.ts';
+import { ChangeBatch } from './change-runs.ts';
+import { CSV_HEADER, renderRow } from './contact-rows.ts';
+import type { FeedPage } from './feed.ts';
+import { type MergeCounts, memoryCursor, mergeRows } from './merge.ts';
+import { OutputWriter } from './output-writer.ts';
+import type { Progress } from './progress.ts';
+import { openRecordFile, type RecordCursor } from './record-file.ts';
+import {
+  type Checkpoint,
+  readCheckpoint,
+  resetWorkDir,
+  runsPresent,
+  type SyncScope,
+  sameScope,
+  writeCheckpoint,
+} from './sync-state.ts';
+
+export type WalkInput = {
+  scope: SyncScope;
+  workDir: string;
+  readPage: (token: string | null) => Promise<FeedPage>;
+  /** Committed token to start from; null walks the whole feed (a full sync). */
+  baseToken: string | null;
+  /** The previous output to merge with, or null. */
+  previous: string | null;
+  batchBytes: number;
+  progress: Progress;
+};
+
+export type WalkResult = { token: string; changes: number; counts: MergeCounts | null; temp: string | null };
+
+/** Walks the feed to its end; returns the final token, the last in-memory batch and the run files. */
+async function walk(input: WalkInput) {
+  const { scope, workDir, baseToken, progress } = input;
+  const saved = readCheckpoint(workDir);
+  const resume =
+    saved &&
+    sameScope(saved, scope) &&
+    saved.base_token === baseToken &&
+    (await runsPresent(workDir, saved.runs));
+  const checkpoint: Checkpoint = resume
+    ? saved
+    : {
+        ...scope,
+        version: 1,
+        base_token: baseToken,
+        token: baseToken,
+        runs: [],
+        fetched: 0,
+        authoritative: baseToken === null,
+      };
+  if (resume)
+    progress.note(`resuming an interrupted sync: ${checkpoint.fetched} changes were already fetched`);
+  else await resetWorkDir(workDir);
+
+  const batch = new ChangeBatch(scope.format, input.batchBytes);
+  let token = checkpoint.token;
+  let fetched = checkpoint.fetched;
+  let pages = 0;
+  let pending = input.readPage(token);
+  for (;;) {
+    const page = await pending;
+    // Ask for the next page while this one is processed; mark it handled so a failure here is not unhandled.
+    if (page.more) {
+      pending = input.readPage(page.next);
+      pending.catch(() => undefined);
+    }
+    for (const change of page.changes) batch.add(renderRow(scope.format, change));
+    fetched += page.changes.length;
+    token = page.next;
+    pages++;
+    progress.fetched(fetched);
+    if (batch.full) {
+      const run = `run-${String(checkpoint.runs.length + 1).padStart(6, '0')}.${scope.format}`;
+      await batch.writeRun(path.join(workDir, run));
+      Object.assign(checkpoint, { token, fetched, runs: [...checkpoint.runs, run] });
+      await writeCheckpoint(workDir, checkpoint);
+    }
+    crashPoint('AFTER_PAGES', pages);
+    if (!page.more) break;
+  }
+  return { token: token!, fetched, batch, runs: checkpoint.runs, authoritative: checkpoint.authoritative };
+}
+
+export async function walkAndMerge(
+  input: WalkInput,
+  tempPath: (out: string) => string,
+  onTemp: (file: string | null) => void,
+): Promise<WalkResult> {
+  const { scope, workDir } = input;
+  const walked = await walk(input);
+  // Nothing changed since the last run: the output stays as it is.
+  if (walked.fetched === 0 && !walked.authoritative && input.previous)
+    return { token: walked.token, changes: 0, counts: null, temp: null };
+
+  input.progress.merging();
+  const temp = tempPath(scope.out);
+  const mode = existsSync(scope.out) ? (await stat(scope.out)).mode & 0o777 : 0o644;
+  const writer = await OutputWriter.create(temp, mode);
+  onTemp(temp);
+  const cursors: RecordCursor[] = [];
+  try {
+    if (scope.format === 'csv') await writer.append(Buffer.from(CSV_HEADER));
+    const previous = input.previous ? await openRecordFile(input.previous, scope.format) : null;
+    if (previous) cursors.push(previous);
+    const runs: RecordCursor[] = [];
+    for (const run of walked.runs) runs.push(await openRecordFile(path.join(workDir, run), scope.format));
+    cursors.push(...runs);
+    const counts = await mergeRows(
+      writer,
+      scope.format,
+      previous,
+      [...runs, memoryCursor(walked.batch.take())],
+      walked.authoritative,
+    );
+    await writer.finish();
+    return { token: walked.token, changes: walked.fetched, counts, temp };
+  } catch (error) {
+    await writer.abort();
+    onTemp(null);
+    throw error;
+  } finally {
+    await Promise.all(cursors.map((c) => c.close().catch(() => undefined)));
+  }
+}
