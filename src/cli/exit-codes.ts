@@ -1,4 +1,5 @@
-// Exit codes of every `listgate` command, documented in `--help` and docs/cron.md.
+// Exit codes of every `listgate` command, documented in `--help` and docs/cron.md. Each code asks for a
+// different response from whoever watches a cron job: fix the command, sign in again, or just wait.
 export const EXIT = {
   OK: 0,
   /** Unexpected failure. */
@@ -27,10 +28,11 @@ export class CliError extends Error {
 
 export const EXIT_CODES_HELP = `
 Exit codes:
-  0  success
-  1  unexpected failure
-  2  bad arguments or unreadable local file (state, credentials, output)
-  3  sign-in needed: run \`listgate login\` again (credentials missing, revoked or expired)
-  4  another run holds the lock (a previous run is still going)
-  5  server unreachable or failing after retries
-  6  the server refused the request (unknown list, invalid input)`;
+  0    success
+  1    unexpected failure
+  2    bad arguments or local file (damaged state file, unwritable output): fix the command or file
+  3    sign-in needed (credentials missing, damaged, revoked or expired): run the \`listgate login\` shown
+  4    another run holds the lock (the previous run is still going): nothing to do
+  5    server unreachable, rate-limited or failing after retries: the next run retries
+  6    the server refused the request (unknown list id, invalid input): fix the command
+  130  interrupted (Ctrl+C; 143 for SIGTERM): the output file is unchanged`;

@@ -53,7 +53,12 @@ async function merge(
   const prev = previous ? await openRecordFile(previous, format, 64) : null;
   const cursors = [];
   for (const r of runs) cursors.push(await openRecordFile(r, format, 64));
-  cursors.push(memoryCursor(last.map((c) => renderRow(format, c))));
+  cursors.push(
+    memoryCursor(
+      format,
+      last.map((c) => renderRow(format, c)),
+    ),
+  );
   const counts = await mergeRows(writer, format, prev, cursors, authoritative);
   await writer.finish();
   return { counts, text: readFileSync(out, 'utf8'), out };

@@ -1,6 +1,7 @@
 // Merges the previous output with the changes of this run, all sorted by contact_id: a k-way merge in
 // which the newest change of a contact wins, so the output is one row per contact in constant memory.
 import { type Row, type SyncFormat, TOMBSTONES } from './contact-rows.ts';
+import { ChangeBatch } from './change-runs.ts';
 import type { OutputWriter } from './output-writer.ts';
 import type { RecordCursor } from './record-file.ts';
 
@@ -8,29 +9,11 @@ export type MergeCounts = { added: number; updated: number; removed: number; tot
 
 type Cursor = Pick<RecordCursor, 'key' | 'status' | 'buf' | 'start' | 'end' | 'advance'>;
 
-/** A cursor over rows held in memory (the last, unflushed batch of changes), sorted here by key. */
-export function memoryCursor(rows: Iterable<Row>): Cursor {
-  const sorted = [...rows].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  let index = 0;
-  const cursor: Cursor = {
-    key: null,
-    status: '',
-    buf: Buffer.alloc(0),
-    start: 0,
-    end: 0,
-    advance: async () => load(++index),
-  };
-  function load(i: number): void {
-    const row = sorted[i];
-    if (!row) {
-      cursor.key = null;
-      return;
-    }
-    const buf = Buffer.from(row.text);
-    Object.assign(cursor, { key: row.key, status: row.status, buf, start: 0, end: buf.length });
-  }
-  load(0);
-  return cursor;
+/** A sorted cursor over rows given in memory (tests, small batches). */
+export function memoryCursor(format: SyncFormat, rows: Iterable<Row>): Cursor {
+  const batch = new ChangeBatch(format, Number.MAX_SAFE_INTEGER);
+  for (const row of rows) batch.add(row);
+  return batch.take();
 }
 
 /** The row of `cursor` with its status column replaced (a tombstone keeps the last known data). */
@@ -48,13 +31,22 @@ function withStatus(format: SyncFormat, cursor: Cursor, status: string): Buffer 
 export async function mergeRows(
   writer: OutputWriter,
   format: SyncFormat,
-  previous: Cursor | null,
+  previous: RecordCursor | null,
   changes: Cursor[],
   authoritative: boolean,
 ): Promise<MergeCounts> {
   const counts: MergeCounts = { added: 0, updated: 0, removed: 0, total: 0 };
   const all = previous ? [previous, ...changes] : changes;
   for (;;) {
+    // Unchanged stretches of the previous output are copied in bulk, without looking at each row.
+    if (previous?.key != null && !authoritative) {
+      let next: string | null = null;
+      for (const c of changes) if (c.key !== null && (next === null || c.key < next)) next = c.key;
+      if (next === null || previous.key < next) {
+        counts.total += await previous.copyBefore(next, writer);
+        continue;
+      }
+    }
     let key: string | null = null;
     for (const c of all) if (c.key !== null && (key === null || c.key < key)) key = c.key;
     if (key === null) break;

@@ -1,13 +1,17 @@
 // Streaming reader of a sync output file (CSV or JSONL, sorted by contact_id): yields each record's key,
-// status and bytes from 1 MiB chunks, so a file of millions of rows is read in constant memory.
+// status and bytes from 1 MiB chunks, and copies long stretches of unchanged records in bulk, so a file
+// of millions of rows is merged in constant memory and at close to disk speed.
 import { type FileHandle, open } from 'node:fs/promises';
 import { CSV_HEADER, type SyncFormat } from './contact-rows.ts';
+import type { OutputWriter } from './output-writer.ts';
 
 const NL = 0x0a;
 const QUOTE = 0x22;
 const COMMA = 0x2c;
 const JSON_PREFIX = Buffer.from('{"contact_id":"');
 const JSON_STATUS = Buffer.from('","status":"');
+/** First letters of the tombstone statuses, deleted and removed (the live ones are active, unsubscribed). */
+const TOMBSTONE_INITIALS = new Set([0x64, 0x72]);
 
 /** The file is not one listgate wrote (unknown header, unsorted or unreadable rows). */
 export class RecordFormatError extends Error {
@@ -26,6 +30,12 @@ export type RecordCursor = {
   end: number;
   /** Moves to the next record; resolves once it is available. */
   advance(): Promise<void>;
+  /**
+   * Copies the current record and every following one whose key sorts before `bound` (all, when null) to
+   * `writer` as whole byte ranges, leaves the cursor on the first record not copied, and returns how many
+   * of the copied records are live (not deleted or removed).
+   */
+  copyBefore(bound: string | null, writer: OutputWriter): Promise<number>;
   close(): Promise<void>;
 };
 
@@ -38,7 +48,8 @@ export async function openRecordFile(
   let buf = Buffer.alloc(0);
   let pos = 0;
   let eof = false;
-  let lastKey = '';
+  // The last key handed out, as bytes (for order checks without making strings).
+  let lastKey = Buffer.alloc(0);
   // Position of the next quote at or after the last search point (-1: none left, -2: not searched yet);
   // caching it keeps a CSV without quotes from being rescanned for every row.
   let quoteAt = -2;
@@ -63,54 +74,78 @@ export async function openRecordFile(
     }
   }
 
-  async function fill(): Promise<boolean> {
-    if (eof) return false;
-    const chunk = Buffer.allocUnsafe(chunkSize);
-    const { bytesRead } = await handle.read(chunk, 0, chunkSize, null);
-    if (bytesRead === 0) {
-      eof = true;
-      return false;
-    }
-    // A fresh buffer each time: the writer may still hold slices of the previous one.
-    buf =
-      pos < buf.length
-        ? Buffer.concat([buf.subarray(pos), chunk.subarray(0, bytesRead)])
-        : chunk.subarray(0, bytesRead);
-    pos = 0;
-    quoteAt = -2;
-    return true;
-  }
-
-  function parse(start: number, end: number): { key: string; status: string } {
+  /** Start and end of the key of the record [start, end), and where its status begins. */
+  function keyRange(start: number, end: number): { keyStart: number; keyEnd: number; statusStart: number } {
     if (format === 'csv') {
       const comma = buf.indexOf(COMMA, start);
-      const second = comma === -1 ? -1 : buf.indexOf(COMMA, comma + 1);
-      if (comma === -1 || second === -1 || second > end)
-        throw new RecordFormatError(file, 'a row has too few columns');
-      return { key: buf.toString('latin1', start, comma), status: buf.toString('latin1', comma + 1, second) };
+      if (comma === -1 || comma >= end) throw new RecordFormatError(file, 'a row has too few columns');
+      return { keyStart: start, keyEnd: comma, statusStart: comma + 1 };
     }
     const keyStart = start + JSON_PREFIX.length;
     const keyEnd = buf.indexOf(QUOTE, keyStart);
     if (
       buf.compare(JSON_PREFIX, 0, JSON_PREFIX.length, start, keyStart) !== 0 ||
       keyEnd === -1 ||
-      keyEnd > end
+      keyEnd >= end
     ) {
       throw new RecordFormatError(file, 'a line does not start with contact_id');
     }
-    const statusStart = keyEnd + JSON_STATUS.length;
-    const statusEnd = buf.indexOf(QUOTE, statusStart);
-    if (
-      buf.compare(JSON_STATUS, 0, JSON_STATUS.length, keyEnd, statusStart) !== 0 ||
-      statusEnd === -1 ||
-      statusEnd > end
-    ) {
+    if (buf.compare(JSON_STATUS, 0, JSON_STATUS.length, keyEnd, keyEnd + JSON_STATUS.length) !== 0) {
       throw new RecordFormatError(file, 'a line has no status after contact_id');
     }
-    return {
+    return { keyStart, keyEnd, statusStart: keyEnd + JSON_STATUS.length };
+  }
+
+  /** Reads the next chunk after the unread bytes; false at the end of the file. */
+  async function fill(): Promise<boolean> {
+    if (eof) return false;
+    const keep = buf.length - pos;
+    // A fresh buffer each time: the writer may still hold slices of the previous one.
+    const next = Buffer.allocUnsafe(keep + chunkSize);
+    buf.copy(next, 0, pos);
+    const { bytesRead } = await handle.read(next, keep, chunkSize, null);
+    if (bytesRead === 0) eof = true;
+    buf = next.subarray(0, keep + bytesRead);
+    pos = 0;
+    quoteAt = -2;
+    return !eof;
+  }
+
+  function checkOrder(keyStart: number, keyEnd: number): void {
+    if (buf.compare(lastKey, 0, lastKey.length, keyStart, keyEnd) <= 0) {
+      throw new RecordFormatError(
+        file,
+        `rows are not sorted by contact_id at ${buf.toString('latin1', keyStart, keyEnd)}`,
+      );
+    }
+  }
+
+  /** Makes [start, end) the current record. */
+  function take(start: number, end: number): void {
+    const { keyStart, keyEnd, statusStart } = keyRange(start, end);
+    checkOrder(keyStart, keyEnd);
+    const statusEnd = buf.indexOf(format === 'csv' ? COMMA : QUOTE, statusStart);
+    if (statusEnd === -1 || statusEnd >= end) throw new RecordFormatError(file, 'a row has no status');
+    lastKey = buf.subarray(keyStart, keyEnd);
+    Object.assign(cursor, {
       key: buf.toString('latin1', keyStart, keyEnd),
       status: buf.toString('latin1', statusStart, statusEnd),
-    };
+      buf,
+      start,
+      end,
+    });
+    pos = end;
+  }
+
+  async function nextEnd(): Promise<number> {
+    for (;;) {
+      const end = recordEnd(pos);
+      if (end !== -1) return end;
+      if (!(await fill())) {
+        if (pos < buf.length) throw new RecordFormatError(file, 'the last row is cut short');
+        return -1;
+      }
+    }
   }
 
   const cursor: RecordCursor = {
@@ -120,22 +155,38 @@ export async function openRecordFile(
     start: 0,
     end: 0,
     async advance() {
+      const end = await nextEnd();
+      if (end === -1) cursor.key = null;
+      else take(pos, end);
+    },
+    async copyBefore(bound, writer) {
+      const limit = bound === null ? null : Buffer.from(bound, 'latin1');
+      let live = TOMBSTONE_INITIALS.has(cursor.status.charCodeAt(0)) ? 0 : 1;
+      await writer.append(cursor.buf, cursor.start, cursor.end);
+      let rangeStart = pos;
       for (;;) {
         const end = recordEnd(pos);
-        if (end !== -1) {
-          const { key, status } = parse(pos, end);
-          if (key <= lastKey)
-            throw new RecordFormatError(file, `rows are not sorted by contact_id at ${key}`);
-          lastKey = key;
-          Object.assign(cursor, { key, status, buf, start: pos, end });
-          pos = end;
-          return;
+        if (end === -1) {
+          await writer.append(buf, rangeStart, pos);
+          const more = await fill();
+          rangeStart = 0;
+          if (!more) {
+            if (pos < buf.length) throw new RecordFormatError(file, 'the last row is cut short');
+            cursor.key = null;
+            return live;
+          }
+          continue;
         }
-        if (!(await fill())) {
-          if (pos < buf.length) throw new RecordFormatError(file, 'the last row is cut short');
-          cursor.key = null;
-          return;
+        const { keyStart, keyEnd, statusStart } = keyRange(pos, end);
+        if (limit && buf.compare(limit, 0, limit.length, keyStart, keyEnd) >= 0) {
+          await writer.append(buf, rangeStart, pos);
+          take(pos, end);
+          return live;
         }
+        checkOrder(keyStart, keyEnd);
+        lastKey = buf.subarray(keyStart, keyEnd);
+        if (!TOMBSTONE_INITIALS.has(buf[statusStart]!)) live++;
+        pos = end;
       }
     },
     close: () => handle.close(),

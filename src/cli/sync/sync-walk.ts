@@ -7,7 +7,7 @@ import { crashPoint } from '../client/test-hooks.ts';
 import { ChangeBatch } from './change-runs.ts';
 import { CSV_HEADER, renderRow } from './contact-rows.ts';
 import type { FeedPage } from './feed.ts';
-import { type MergeCounts, memoryCursor, mergeRows } from './merge.ts';
+import { type MergeCounts, mergeRows } from './merge.ts';
 import { OutputWriter } from './output-writer.ts';
 import type { Progress } from './progress.ts';
 import { openRecordFile, type RecordCursor } from './record-file.ts';
@@ -116,7 +116,7 @@ export async function walkAndMerge(
       writer,
       scope.format,
       previous,
-      [...runs, memoryCursor(walked.batch.take())],
+      [...runs, walked.batch.take()],
       walked.authoritative,
     );
     await writer.finish();
