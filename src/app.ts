@@ -9,8 +9,20 @@ import apiScope from './http/api-scope.ts';
 import healthRoutes, { type Readiness } from './http/health.routes.ts';
 import openapi from './http/openapi.ts';
 import securityHeaders from './http/security-headers.ts';
+import accountSummaryRoutes from './modules/accounts/account-summary.routes.ts';
 import accountRoutes from './modules/accounts/accounts.routes.ts';
+import activityRoutes from './modules/activities/activities.routes.ts';
+import customFieldRoutes from './modules/custom-fields/custom-fields.routes.ts';
+import developerAppsRoutes from './modules/developer-apps/developer-apps.routes.ts';
+import contactRoutes from './modules/contacts/contacts.routes.ts';
+import connectionRoutes from './modules/connections/connections.routes.ts';
 import developerRoutes from './modules/developers/developers.routes.ts';
+import explorerRoutes from './modules/explorer/explorer.routes.ts';
+import listRoutes from './modules/lists/lists.routes.ts';
+import tagRoutes from './modules/tags/tags.routes.ts';
+import interactionRoutes from './oauth/interactions.routes.ts';
+import oauthPlugin from './oauth/oauth.plugin.ts';
+import tokenInfoRoutes from './oauth/token-info.routes.ts';
 import type { Services } from './services.ts';
 import docsRoutes from './web/docs.routes.ts';
 import homeRoutes from './web/home.routes.ts';
@@ -54,17 +66,54 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
   // Operations.
   await app.register(healthRoutes, { db: services.db, readiness });
 
+  // The authorization server under /oauth2, the customer's sign-in/consent steps, and token info.
+  await app.register(oauthPlugin, { provider: services.provider, secure: config.publicUrl.startsWith('https://') });
+  await app.register(interactionRoutes, {
+    provider: services.provider,
+    sessions: services.sessions,
+    accounts: services.accounts,
+    apps: services.apps,
+  });
+  await app.register(tokenInfoRoutes, { bearer: services.bearer });
+
   // Pages.
   await app.register(staticRoutes);
   await app.register(homeRoutes);
   await app.register(accountRoutes, { accounts: services.accounts, sessions: services.sessions });
   await app.register(developerRoutes, { developers: services.developers, sessions: services.sessions });
+  await app.register(developerAppsRoutes, {
+    developers: services.developers,
+    sessions: services.sessions,
+    portal: services.developerApps,
+    publicUrl: config.publicUrl,
+    now: () => services.clock.now().toISOString(),
+  });
+  await app.register(explorerRoutes, {
+    apps: services.apps,
+    developers: services.developers,
+    sessions: services.sessions,
+    credentials: services.explorerCredentials,
+    publicUrl: config.publicUrl,
+  });
+  await app.register(connectionRoutes, {
+    accounts: services.accounts,
+    sessions: services.sessions,
+    connections: services.connections,
+    publicUrl: config.publicUrl,
+  });
   await app.register(docsRoutes);
 
   // The /v3 API (Constant Contact v3 dialect): JSON bodies only; every API route module registers here.
   await app.register(
     async (v3) => {
       await v3.register(apiScope);
+      const contactData = services.bearer.requireScope('contact_data');
+      await v3.register(contactRoutes, { contacts: services.contacts, auth: contactData });
+      await v3.register(listRoutes, { lists: services.lists, auth: contactData });
+      await v3.register(tagRoutes, { tags: services.tags, auth: contactData });
+      await v3.register(customFieldRoutes, { customFields: services.customFields, auth: contactData });
+      await v3.register(activityRoutes, { activities: services.activities, auth: contactData });
+      await v3.register(accountSummaryRoutes, { accounts: services.accounts, bearer: services.bearer });
     },
     { prefix: '/v3' },
   );

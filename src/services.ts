@@ -6,11 +6,26 @@ import { Redis } from 'ioredis';
 import { type Config, deriveKey } from './config.ts';
 import { createDatabase, type DatabaseHandle } from './db/database.ts';
 import { createAccountsService } from './modules/accounts/accounts.service.ts';
+import { createActivityRunner } from './modules/activities/activities.runner.ts';
+import { createActivitiesService } from './modules/activities/activities.service.ts';
 import { createAppsService } from './modules/apps/apps.service.ts';
+import { createContactsService } from './modules/contacts/contacts.service.ts';
+import { createCustomFieldsService } from './modules/custom-fields/custom-fields.service.ts';
+import { createDeveloperAppsService } from './modules/developer-apps/developer-apps.service.ts';
+import { createConnectionsService } from './modules/connections/connections.service.ts';
 import { createDevelopersService } from './modules/developers/developers.service.ts';
+import { createExchangeCredentials } from './modules/explorer/exchange-credentials.ts';
+import { createListDeleteJob } from './modules/lists/list-delete.job.ts';
+import { createListsService } from './modules/lists/lists.service.ts';
+import { createTagDeleteJob } from './modules/tags/tag-delete.job.ts';
+import { createTagsService } from './modules/tags/tags.service.ts';
+import { createBearerAuth } from './oauth/bearer-auth.ts';
+import { createGrantsService } from './oauth/grants.service.ts';
+import { apiResource, createProvider } from './oauth/provider.ts';
 import { type Clock, systemClock } from './shared/clock.ts';
 import { createMemoryCounterStore, createRedisCounterStore, type CounterStore } from './shared/counter-store.ts';
 import { randomToken } from './shared/crypto.ts';
+import { createSignedTokenCodec } from './shared/signed-token.ts';
 import { createMailer } from './shared/mailer.ts';
 import { createWebSessions } from './web/sessions.ts';
 
@@ -52,6 +67,32 @@ export async function createServices(config: Config, options: { clock?: Clock; d
   });
   const developers = createDevelopersService({ db, clock, counters, mailer, publicUrl: config.publicUrl });
 
+  const explorerCredentials = createExchangeCredentials();
+  const provider = createProvider({ db, clock, apps, accounts, publicUrl: config.publicUrl, secretKeys, explorerCredentials });
+  const bearer = createBearerAuth({
+    db,
+    clock,
+    apps,
+    accounts,
+    resource: apiResource(config.publicUrl),
+    requireApiKey: config.requireApiKey,
+    cacheSeconds: config.tokenCacheSeconds,
+  });
+  const grants = createGrantsService({ db, clock, apps, onRevoke: bearer.forget });
+  const developerApps = createDeveloperAppsService({ db, clock, apps, grants });
+  const connections = createConnectionsService({ apps, grants });
+
+  // Pagination cursors and sync tokens of the /v3 API: signed with the first secret, verified with any.
+  const apiTokens = createSignedTokenCodec(secretKeys.map((key) => deriveKey(key, 'api-cursor')));
+  const contacts = createContactsService({ db, clock, tokens: apiTokens });
+
+  // Bulk jobs (activities), and the resources whose deletion runs as one.
+  const activityRunner = createActivityRunner({ db, clock, jobs: [createListDeleteJob({ clock }), createTagDeleteJob({ clock })] });
+  const activities = createActivitiesService({ db, clock, cursors: apiTokens, runner: activityRunner });
+  const lists = createListsService({ db, clock, cursors: apiTokens, activities });
+  const tags = createTagsService({ db, clock, cursors: apiTokens, activities });
+  const customFields = createCustomFieldsService({ db, clock, cursors: apiTokens });
+
   async function close(): Promise<void> {
     await counters.close();
     mailer.close();
@@ -59,5 +100,5 @@ export async function createServices(config: Config, options: { clock?: Clock; d
     await database.destroy();
   }
 
-  return { config, clock, database, db, secretKeys, redis, counters, sessions, accounts, apps, mailer, developers, close };
+  return { config, clock, database, db, secretKeys, redis, counters, sessions, accounts, apps, mailer, developers, provider, bearer, grants, developerApps, apiTokens, contacts, activities, lists, tags, customFields, explorerCredentials, connections, close };
 }

@@ -96,7 +96,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('grant_id', 'varchar(128)')
     .addColumn('user_code', 'varchar(128)')
     .addColumn('uid', 'varchar(128)')
-    .addColumn('account_id', 'varchar(64)')
+    .addColumn('subject', 'varchar(64)')
     .addColumn('client_id', 'varchar(64)')
     .addColumn('expires_at', 'bigint')
     .addColumn('consumed_at', 'bigint')
@@ -108,9 +108,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('oauth_payloads_uid_idx').on('oauth_payloads').column('uid').execute();
   await db.schema.createIndex('oauth_payloads_expires_idx').on('oauth_payloads').column('expires_at').execute();
   await db.schema
-    .createIndex('oauth_payloads_account_idx')
+    .createIndex('oauth_payloads_subject_idx')
     .on('oauth_payloads')
-    .columns(['account_id', 'model'])
+    .columns(['subject', 'model'])
     .execute();
   await db.schema
     .createIndex('oauth_payloads_client_idx')

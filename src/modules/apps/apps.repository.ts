@@ -35,6 +35,19 @@ export async function deleteApp(db: Executor, clientId: string): Promise<void> {
   await db.deleteFrom('apps').where('client_id', '=', clientId).execute();
 }
 
+/** The public name of an app's publisher: its developer's name or email, or the owning account. */
+export async function findPublisherName(db: Executor, app: Pick<AppRow, 'owner_developer_id' | 'owner_account_id'>): Promise<string | null> {
+  if (app.owner_developer_id) {
+    const dev = await db.selectFrom('developers').select(['name', 'email']).where('id', '=', app.owner_developer_id).executeTakeFirst();
+    return dev ? (dev.name ?? dev.email) : null;
+  }
+  if (app.owner_account_id) {
+    const account = await db.selectFrom('accounts').select('organization_name').where('id', '=', app.owner_account_id).executeTakeFirst();
+    return account?.organization_name ?? null;
+  }
+  return null;
+}
+
 export async function insertSecret(db: Executor, secret: AppSecretRow): Promise<void> {
   await db.insertInto('app_secrets').values(secret).execute();
 }

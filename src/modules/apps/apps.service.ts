@@ -243,5 +243,10 @@ export function createAppsService(deps: { db: Db; clock: Clock; defaultAccessTok
     await repo.deleteApp(db, clientId);
   }
 
-  return { createApp, getApp, requireApp, listApps, updateSettings, rotateSecret, verifySecret, setStatus, deleteApp };
+  /** Who publishes the app, for the consent page ("by …"); operator-registered apps have no publisher. */
+  async function getPublisherName(app: AppView): Promise<string | null> {
+    return repo.findPublisherName(db, app);
+  }
+
+  return { getPublisherName, createApp, getApp, requireApp, listApps, updateSettings, rotateSecret, verifySecret, setStatus, deleteApp };
 }

@@ -1,0 +1,161 @@
+// The API's bearer check (RFC 6750): token → request.auth (account, client, scopes), the API key rule,
+// and the scope check. Validated tokens are cached per node for a few seconds: revocation is refused
+// on every node within that bound, without any cross-node messaging.
+import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { Db } from '../db/database.ts';
+import { AppError } from '../errors.ts';
+import type { AccountsService } from '../modules/accounts/accounts.service.ts';
+import type { AppsService } from '../modules/apps/apps.service.ts';
+import type { Clock } from '../shared/clock.ts';
+import { sha256 } from '../shared/crypto.ts';
+import type { ApiScope, AuthContext } from './auth-context.ts';
+import { findBearerToken, touchToken } from './tokens.repository.ts';
+import { createTtlCache } from './ttl-cache.ts';
+
+const REALM = 'listgate';
+const TOUCH_INTERVAL_S = 60;
+
+export type TokenInfo = AuthContext & {
+  /** epoch seconds */
+  expiresAt: number;
+  grantId: string | null;
+  model: string;
+  hashedId: string;
+  /** The customer user's email, or the owning account's contact email for client-credentials tokens. */
+  userName: string;
+};
+
+type TokenPayload = {
+  accountId?: string;
+  clientId: string;
+  scope?: string;
+  aud?: string | string[];
+  exp?: number;
+  grantId?: string;
+};
+
+function challenge(error?: string, description?: string, scope?: string): string {
+  const parts = [`realm="${REALM}"`];
+  if (error) parts.push(`error="${error}"`);
+  if (description) parts.push(`error_description="${description}"`);
+  if (scope) parts.push(`scope="${scope}"`);
+  return `Bearer ${parts.join(', ')}`;
+}
+
+function unauthorized(message: string, error?: string): AppError {
+  return new AppError('UNAUTHORIZED', message, { headers: { 'WWW-Authenticate': challenge(error, error ? message : undefined) } });
+}
+
+export type BearerAuth = ReturnType<typeof createBearerAuth>;
+
+export function createBearerAuth(deps: {
+  db: Db;
+  clock: Clock;
+  apps: AppsService;
+  accounts: AccountsService;
+  resource: string;
+  requireApiKey: boolean;
+  cacheSeconds: number;
+}) {
+  const { db, clock, apps, accounts, resource, requireApiKey } = deps;
+  const nowMs = () => clock.now().getTime();
+  const cache = createTtlCache<TokenInfo | null>(deps.cacheSeconds * 1000, nowMs);
+  const touched = new Map<string, number>();
+
+  async function load(hashedId: string): Promise<TokenInfo | null> {
+    const row = await findBearerToken(db, hashedId);
+    if (!row) return null;
+    const payload = JSON.parse(row.payload) as TokenPayload;
+    const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+    // RFC 9700 §2.3: refuse tokens that were not issued for this API
+    if (!audiences.includes(resource)) return null;
+    const app = await apps.getApp(payload.clientId);
+    if (!app || app.status !== 'active') return null;
+    let accountId: string | null = null;
+    let userName = '';
+    let userId: string | null = null;
+    if (row.model === 'ClientCredentials') {
+      // A private integration acts on the account that owns it, and only there (RFC 9700 §4.15).
+      if (app.kind !== 'private' || !app.owner_account_id) return null;
+      accountId = app.owner_account_id;
+      userName = (await accounts.getSummary(accountId)).contact_email;
+    } else {
+      const user = payload.accountId ? await accounts.getUser(payload.accountId) : undefined;
+      if (!user) return null;
+      accountId = user.account_id;
+      userId = user.id;
+      userName = user.email;
+    }
+    return {
+      accountId,
+      userId,
+      clientId: payload.clientId,
+      scopes: new Set((payload.scope ?? '').split(' ').filter(Boolean)),
+      tokenKind: row.model === 'ClientCredentials' ? 'client' : 'user',
+      expiresAt: payload.exp ?? row.expires_at ?? 0,
+      grantId: payload.grantId ?? null,
+      model: row.model,
+      hashedId,
+      userName,
+    };
+  }
+
+  /** The token's meaning, or null when it is unknown, revoked, expired or for another audience. */
+  async function lookup(token: string): Promise<TokenInfo | null> {
+    if (typeof token !== 'string' || token.length < 16 || token.length > 512) return null;
+    const hashedId = sha256(token);
+    const info = await cache.getOrLoad(hashedId, () => load(hashedId));
+    if (!info || info.expiresAt * 1000 <= nowMs()) return null;
+    return info;
+  }
+
+  /** Records the last use, at most once a minute per token, off the request's critical path. */
+  function touch(request: FastifyRequest, info: TokenInfo): void {
+    const at = Math.floor(nowMs() / 1000);
+    if ((touched.get(info.hashedId) ?? 0) + TOUCH_INTERVAL_S > at) return;
+    touched.set(info.hashedId, at);
+    if (touched.size > 50_000) touched.clear();
+    touchToken(db, info.model, info.hashedId, info.grantId, at).catch((err: unknown) =>
+      request.log.warn({ err }, 'could not record token use'),
+    );
+  }
+
+  async function authenticate(request: FastifyRequest): Promise<TokenInfo> {
+    const query = request.query as Record<string, unknown> | undefined;
+    if (query && 'access_token' in query) {
+      // RFC 9700 §2.4 / RFC 6750 §2.3: tokens in URLs leak into logs and histories
+      throw new AppError('VALIDATION', 'Send the access token in the Authorization header, not in the URL', {
+        headers: { 'WWW-Authenticate': challenge('invalid_request', 'access tokens in the query string are refused') },
+      });
+    }
+    const header = request.headers.authorization;
+    if (!header) throw unauthorized('An access token is required (Authorization: Bearer <token>)');
+    const match = /^bearer +([A-Za-z0-9\-._~+/]+=*)\s*$/i.exec(header);
+    if (!match) throw unauthorized('The Authorization header must be "Bearer <token>"', 'invalid_token');
+    const info = await lookup(match[1]!);
+    if (!info) throw unauthorized('The access token is invalid, expired or revoked', 'invalid_token');
+    const apiKey = request.headers['x-api-key'] ?? query?.api_key;
+    if (apiKey === undefined ? requireApiKey : apiKey !== info.clientId) {
+      throw new AppError('INVALID_API_KEY', apiKey === undefined ? 'An API key is required (x-api-key header or api_key parameter)' : undefined, {
+        headers: { 'WWW-Authenticate': challenge('invalid_token', 'the API key does not belong to this token') },
+      });
+    }
+    touch(request, info);
+    return info;
+  }
+
+  /** preHandler for API routes: authenticates, then requires `scope` (403 insufficient_scope). */
+  function requireScope(scope: ApiScope): preHandlerAsyncHookHandler {
+    return async (request) => {
+      const info = await authenticate(request);
+      if (!info.scopes.has(scope)) {
+        throw new AppError('FORBIDDEN', `The access token lacks the ${scope} scope`, {
+          headers: { 'WWW-Authenticate': challenge('insufficient_scope', undefined, scope) },
+        });
+      }
+      request.auth = info;
+    };
+  }
+
+  return { lookup, authenticate, requireScope, forget: () => cache.clear() };
+}

@@ -1,0 +1,211 @@
+// All of the authorization server's policy in one place: oidc-provider configured for opaque, hashed,
+// per-app tokens (PKCE always, code flow only, device flow, client credentials, introspection, revocation).
+import { createPrivateKey } from 'node:crypto';
+import type { ClientMetadata, Configuration, ResponseType } from 'oidc-provider';
+import Provider, { errors } from 'oidc-provider';
+import { deriveKey } from '../config.ts';
+import type { Db } from '../db/database.ts';
+import type { AccountsService } from '../modules/accounts/accounts.service.ts';
+import type { AppView, AppsService } from '../modules/apps/apps.service.ts';
+import type { Clock } from '../shared/clock.ts';
+import { createAdapterClass } from './adapter.ts';
+import { createTtlCache } from './ttl-cache.ts';
+import { deviceFlowPages } from './device-pages.ts';
+import { renderOauthError } from './error-page.ts';
+
+export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+export const API_SCOPES = 'contact_data account_read account_update';
+/** The longest lifetime anything of a grant may have: the legacy 10-year token. */
+export const MAX_LIFETIME = 315359999;
+
+export type ProviderDeps = {
+  db: Db;
+  clock: Clock;
+  apps: AppsService;
+  accounts: AccountsService;
+  publicUrl: string;
+  secretKeys: readonly string[];
+  /**
+   * Single-use credentials of the API Tester's in-process code exchange (src/modules/explorer/
+   * exchange-credentials.ts): app secrets are hashes, so the server cannot present the real one.
+   */
+  explorerCredentials?: { consume(clientId: string, presented: string): boolean };
+};
+
+/** The resource indicator (RFC 8707) of the contacts API: every access token is audience-restricted to it. */
+export function apiResource(publicUrl: string): string {
+  return `${publicUrl}/v3`;
+}
+
+/** An Ed25519 signing key (for ID tokens) derived from a configured secret, so every node has the same. */
+function signingKey(secret: string) {
+  const seed = deriveKey(secret, 'id-token-signing');
+  const pkcs8 = Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), seed]);
+  const jwk = createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }).export({ format: 'jwk' });
+  return { ...jwk, kid: deriveKey(secret, 'kid').toString('base64url').slice(0, 16), alg: 'EdDSA', use: 'sig' };
+}
+
+/** Maps an app to the client metadata oidc-provider validates and enforces. */
+export function toClientMetadata(app: AppView, explorerRedirectUri: string): ClientMetadata {
+  const common = {
+    client_id: app.client_id,
+    client_name: app.name,
+    ...(app.logo_uri ? { logo_uri: app.logo_uri } : {}),
+    id_token_signed_response_alg: 'EdDSA' as const,
+    response_types: [] as ResponseType[],
+    redirect_uris: [] as string[],
+  };
+  const redirects = [...app.redirect_uris, explorerRedirectUri];
+  switch (app.kind) {
+    case 'web':
+      return {
+        ...common,
+        // the real secret is only stored hashed; compareClientSecret is overridden to check it
+        client_secret: 'stored-as-a-hash',
+        token_endpoint_auth_method: 'client_secret_basic',
+        grant_types: ['authorization_code', 'refresh_token', DEVICE_CODE_GRANT],
+        response_types: ['code'],
+        redirect_uris: redirects,
+      };
+    case 'native':
+      return {
+        ...common,
+        application_type: 'native',
+        token_endpoint_auth_method: 'none',
+        grant_types: ['authorization_code', 'refresh_token', DEVICE_CODE_GRANT],
+        response_types: ['code'],
+        redirect_uris: redirects,
+      };
+    case 'device':
+      return { ...common, token_endpoint_auth_method: 'none', grant_types: [DEVICE_CODE_GRANT, 'refresh_token'] };
+    case 'private':
+      return {
+        ...common,
+        client_secret: 'stored-as-a-hash',
+        token_endpoint_auth_method: 'client_secret_basic',
+        grant_types: ['client_credentials'],
+      };
+  }
+}
+
+// Per-app policy travels in the client metadata, so the synchronous ttl functions can read it.
+export const TOKEN_TTL = 'listgate_access_token_ttl';
+export const REFRESH_POLICY = 'listgate_refresh_policy';
+export const REFRESH_TTL = 'listgate_refresh_ttl';
+
+type PolicyClient = { [TOKEN_TTL]?: number; [REFRESH_POLICY]?: string; [REFRESH_TTL]?: number };
+const policyOf = (client: unknown) => (client ?? {}) as PolicyClient;
+
+export function createProvider(deps: ProviderDeps): Provider {
+  const { db, clock, apps, accounts, publicUrl, secretKeys } = deps;
+  const resource = apiResource(publicUrl);
+  const explorerRedirectUri = `${publicUrl}/explorer/callback`;
+  const secure = publicUrl.startsWith('https://');
+  // Client lookups happen several times per token request; a short cache keeps them off the database.
+  const appCache = createTtlCache<AppView | null>(2_000, () => clock.now().getTime());
+  const loadApp = (clientId: string) => appCache.getOrLoad(clientId, () => apps.getApp(clientId));
+
+  async function findClient(clientId: string) {
+    const app = await loadApp(clientId);
+    if (!app || app.status !== 'active') return undefined;
+    return {
+      ...toClientMetadata(app, explorerRedirectUri),
+      [TOKEN_TTL]: app.access_token_ttl,
+      [REFRESH_POLICY]: app.refresh_policy,
+      [REFRESH_TTL]: app.refresh_policy === 'long-lived' ? MAX_LIFETIME : app.refresh_idle_ttl,
+    };
+  }
+
+  const configuration: Configuration = {
+    adapter: createAdapterClass(db, clock, findClient),
+    async findAccount(_ctx, sub) {
+      const user = await accounts.getUser(sub);
+      if (!user) return undefined;
+      return {
+        accountId: sub,
+        claims: async () => ({
+          sub,
+          email: user.email,
+          email_verified: Boolean(user.verified_at),
+          given_name: user.first_name ?? undefined,
+          family_name: user.last_name ?? undefined,
+        }),
+      };
+    },
+    extraClientMetadata: { properties: [TOKEN_TTL, REFRESH_POLICY, REFRESH_TTL] },
+    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['given_name', 'family_name'] },
+    scopes: ['openid', 'offline_access', 'profile', 'email'],
+    responseTypes: ['code'],
+    pkce: { required: () => true },
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
+    allowOmittingSingleRegisteredRedirectUri: false,
+    clientBasedCORS: () => false,
+    conformIdTokenClaims: true,
+    enabledJWA: { idTokenSigningAlgValues: ['EdDSA'] },
+    jwks: { keys: secretKeys.map(signingKey) },
+    cookies: {
+      keys: secretKeys.map((s) => deriveKey(s, 'oidc-cookies').toString('base64url')),
+      long: { httpOnly: true, sameSite: 'lax', secure, signed: true },
+      short: { httpOnly: true, sameSite: 'lax', secure, signed: true },
+    },
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    // 10-year tokens must outlive the browser session that granted them.
+    expiresWithSession: async () => false,
+    issueRefreshToken: async (_ctx, client, code) =>
+      client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
+    rotateRefreshToken: (ctx) => policyOf(ctx.oidc.client)[REFRESH_POLICY] !== 'long-lived',
+    ttl: {
+      AccessToken: (_ctx, _token, client) => policyOf(client)[TOKEN_TTL] ?? MAX_LIFETIME,
+      ClientCredentials: (_ctx, _token, client) => policyOf(client)[TOKEN_TTL] ?? MAX_LIFETIME,
+      RefreshToken: (_ctx, _token, client) => policyOf(client)[REFRESH_TTL] ?? 180 * 86_400,
+      AuthorizationCode: 60,
+      DeviceCode: 600,
+      IdToken: 3600,
+      Interaction: 3600,
+      Session: 14 * 86_400,
+      // The grant must outlive every token of it, or introspection reports them inactive.
+      Grant: MAX_LIFETIME,
+    },
+    features: {
+      devInteractions: { enabled: false },
+      userinfo: { enabled: false },
+      rpInitiatedLogout: { enabled: false },
+      clientCredentials: { enabled: true },
+      introspection: {
+        enabled: true,
+        // RFC 7662 §4: only the client a token was issued to learns anything about it
+        allowedPolicy: async (ctx, client, token) => token.clientId === client.clientId,
+      },
+      revocation: {
+        enabled: true,
+        // RFC 7009 §2.1: a client may revoke only its own tokens
+        allowedPolicy: async (ctx, client, token) => token.clientId === client.clientId,
+      },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: () => resource,
+        useGrantedResource: () => true,
+        getResourceServerInfo: async (_ctx, indicator, client) => {
+          if (indicator !== resource) throw new errors.InvalidTarget();
+          return {
+            scope: API_SCOPES,
+            audience: resource,
+            accessTokenTTL: policyOf(client)[TOKEN_TTL] ?? MAX_LIFETIME,
+            accessTokenFormat: 'opaque',
+          };
+        },
+      },
+      deviceFlow: { enabled: true, charset: 'base-20', mask: '****-****', ...deviceFlowPages() },
+    },
+    renderError: async (ctx, out) => renderOauthError(ctx, out),
+  };
+
+  const provider = new Provider(`${publicUrl}/oauth2`, configuration);
+
+  // Secrets are stored as sha256 hashes: compare the presented one against every active secret.
+  provider.Client.prototype.compareClientSecret = async function compareClientSecret(actual: string) {
+    if (deps.explorerCredentials?.consume(this.clientId, actual)) return true;
+    return apps.verifySecret(this.clientId, actual);
+  };
+  return provider;
+}

@@ -1,0 +1,72 @@
+// Small compatibility steps applied to token-endpoint requests before the provider sees them: the body
+// is read once (the provider then uses it as is), client_secret_post is accepted for every confidential
+// app, and a client-credentials request without `scope` gets the app's full scope.
+import type { IncomingMessage } from 'node:http';
+import { API_SCOPES } from './provider.ts';
+
+const LIMIT = 56 * 1024;
+
+export class BodyTooLarge extends Error {}
+
+export async function readFormBody(req: IncomingMessage): Promise<URLSearchParams> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > LIMIT) throw new BodyTooLarge('request body too large');
+    chunks.push(chunk as Buffer);
+  }
+  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+}
+
+/** RFC 6749 §2.3.1: the id and secret are form-urlencoded before being joined for HTTP Basic. */
+function basic(clientId: string, secret: string): string {
+  const enc = (v: string) => encodeURIComponent(v).replace(/%20/g, '+');
+  return `Basic ${Buffer.from(`${enc(clientId)}:${enc(secret)}`).toString('base64')}`;
+}
+
+export type TokenRequest = { params: URLSearchParams; clientId: string | null };
+
+/** Rewrites the request so that the provider sees one authentication method per confidential client. */
+export function normalizeTokenRequest(req: IncomingMessage, params: URLSearchParams): TokenRequest {
+  const secret = params.get('client_secret');
+  const clientId = params.get('client_id');
+  if (secret !== null && clientId && !req.headers.authorization) {
+    req.headers.authorization = basic(clientId, secret);
+    params.delete('client_secret');
+    params.delete('client_id');
+  }
+  if (params.get('grant_type') === 'client_credentials' && !params.get('scope')) {
+    params.set('scope', API_SCOPES);
+  }
+  replayBody(req, params.toString());
+  return { params, clientId: clientId ?? clientIdFromBasic(req.headers.authorization) };
+}
+
+/**
+ * Hands the (rewritten) body back to the provider as if unread: its body reader iterates the request
+ * stream, which we already consumed, so the request is given a fresh iterator over the new bytes.
+ */
+function replayBody(req: IncomingMessage, body: string): void {
+  const bytes = Buffer.from(body, 'utf8');
+  req.headers['content-length'] = String(bytes.length);
+  Object.defineProperty(req, 'readable', { value: true, configurable: true });
+  Object.defineProperty(req, 'iterator', {
+    configurable: true,
+    value: async function* replay() {
+      yield bytes;
+    },
+  });
+}
+
+export function clientIdFromBasic(header: string | undefined): string | null {
+  if (!header?.toLowerCase().startsWith('basic ')) return null;
+  const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return null;
+  try {
+    return decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' '));
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,69 @@
+// Queries over the authorization server's storage that the API and the pages need besides the
+// provider's own adapter: token lookup by hash (the bearer hot path), grants per user and per app.
+import type { Db } from '../db/database.ts';
+
+export const BEARER_MODELS = ['AccessToken', 'ClientCredentials'] as const;
+
+export type StoredToken = { model: string; payload: string; expires_at: number | null };
+
+/** The hot path of every API call: one primary-key lookup (statement cached by the SQLite driver). */
+export async function findBearerToken(db: Db, hashedId: string): Promise<StoredToken | undefined> {
+  return db
+    .selectFrom('oauth_payloads')
+    .select(['model', 'payload', 'expires_at'])
+    .where('model', 'in', BEARER_MODELS)
+    .where('id', '=', hashedId)
+    .executeTakeFirst();
+}
+
+export async function touchToken(db: Db, model: string, hashedId: string, grantId: string | null, at: number): Promise<void> {
+  await db.updateTable('oauth_payloads').set({ last_used_at: at }).where('model', '=', model).where('id', '=', hashedId).execute();
+  if (grantId) {
+    await db.updateTable('oauth_payloads').set({ last_used_at: at }).where('model', '=', 'Grant').where('id', '=', grantId).execute();
+  }
+}
+
+export type GrantRow = { id: string; client_id: string | null; payload: string; last_used_at: number | null; expires_at: number | null };
+
+export async function findGrantsBySubject(db: Db, subject: string, now: number): Promise<GrantRow[]> {
+  return db
+    .selectFrom('oauth_payloads')
+    .select(['id', 'client_id', 'payload', 'last_used_at', 'expires_at'])
+    .where('model', '=', 'Grant')
+    .where('subject', '=', subject)
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+    .orderBy('id')
+    .execute();
+}
+
+export async function findGrant(db: Db, grantId: string): Promise<GrantRow & { subject: string | null } | undefined> {
+  return db
+    .selectFrom('oauth_payloads')
+    .select(['id', 'client_id', 'payload', 'last_used_at', 'expires_at', 'subject'])
+    .where('model', '=', 'Grant')
+    .where('id', '=', grantId)
+    .executeTakeFirst();
+}
+
+/** Deletes the grant and every token and code issued under it. */
+export async function deleteGrant(db: Db, grantId: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('oauth_payloads').where('grant_id', '=', grantId).execute();
+    await trx.deleteFrom('oauth_payloads').where('model', '=', 'Grant').where('id', '=', grantId).execute();
+  });
+}
+
+export async function deleteAllForClient(db: Db, clientId: string): Promise<void> {
+  await db.deleteFrom('oauth_payloads').where('client_id', '=', clientId).execute();
+}
+
+export async function tokenStatsForClient(db: Db, clientId: string, now: number): Promise<{ tokens: number; last_used_at: number | null }> {
+  const row = await db
+    .selectFrom('oauth_payloads')
+    .select((eb) => [eb.fn.countAll<number>().as('tokens'), eb.fn.max('last_used_at').as('last_used_at')])
+    .where('client_id', '=', clientId)
+    .where('model', 'in', [...BEARER_MODELS, 'RefreshToken'])
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+    .executeTakeFirst();
+  return { tokens: Number(row?.tokens ?? 0), last_used_at: row?.last_used_at === null || row?.last_used_at === undefined ? null : Number(row.last_used_at) };
+}
