@@ -85,8 +85,16 @@ export function selectField(o: { name: string; label: string; choices: Choice[];
 }
 
 /** A single checkbox (terms, confirmations) with its label on the right. */
-export function checkboxField(o: { name: string; label: string | SafeHtml; checked?: boolean; error?: string | null; value?: string }): SafeHtml {
-  const id = `f-${o.name}`;
+export function checkboxField(o: {
+  name: string;
+  label: string | SafeHtml;
+  checked?: boolean;
+  error?: string | null;
+  value?: string;
+  /** Needed when the same name appears in several forms of one page. */
+  id?: string;
+}): SafeHtml {
+  const id = o.id ?? `f-${o.name}`;
   return html`<div class="field${o.error ? ' has-error' : ''}">
   <div class="check">
     <input type="checkbox" id="${id}" name="${o.name}" value="${o.value ?? 'yes'}"${o.checked ? ' checked' : ''}${described(id, undefined, o.error)}>

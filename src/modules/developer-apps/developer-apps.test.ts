@@ -1,0 +1,195 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { TEST_DIALECTS } from '../../../test/helpers/databases.ts';
+import { signedInDeveloper } from '../../../test/helpers/developers.ts';
+import { startTestServer, type TestServer } from '../../../test/helpers/server.ts';
+import type { WebClient, WebResponse } from '../../../test/helpers/web-client.ts';
+
+const keyOf = (page: WebResponse) => page.body.match(/id="api-key"[^>]*>([^<]+)</)?.[1];
+const secretOf = (page: WebResponse) => page.body.match(/Client secret<\/span>\s*<code class="secret"[^>]*>([^<]+)</)?.[1];
+const errorOf = (page: WebResponse, name: string) => page.body.match(new RegExp(`id="f-${name}-error"[^>]*>([^<]*)<`))?.[1];
+
+for (const dialect of TEST_DIALECTS) {
+  describe(`developer application pages (${dialect})`, () => {
+    let server: TestServer;
+    before(async () => {
+      server = await startTestServer(dialect);
+    });
+    after(() => server.close());
+
+    async function register(browser: WebClient, name = 'Nightly sync') {
+      const page = await browser.submit(await browser.get('/developer/apps/register'), '/developer/apps/register', { name, terms: 'yes' });
+      assert.equal(page.status, 201);
+      return { page, key: keyOf(page)!, secret: secretOf(page)! };
+    }
+
+    it('sends a developer who is not signed in to sign-in, and back afterwards', async () => {
+      const { browser } = await signedInDeveloper(server);
+      await browser.submit(await browser.get('/developer/sign-out'), '/developer/sign-out');
+      const res = await browser.get('/developer/apps/register');
+      assert.equal(res.status, 303);
+      assert.equal(res.location, `${server.url}/developer/sign-in?return_to=%2Fdeveloper%2Fapps%2Fregister`);
+    });
+
+    it('registers with a name and the terms box only, and shows the API key at once', async () => {
+      const { browser, developer } = await signedInDeveloper(server);
+      const form = await browser.get('/developer/apps/register');
+      assert.match(form.body, /<label for="f-name">Application Name<\/label>/);
+      assert.match(form.body, /I agree to the <a href="\/developer\/terms">terms of service<\/a>/);
+      assert.match(form.body, /<button type="submit">Register Application<\/button>/);
+      const { page, key, secret } = await register(browser);
+      assert.match(page.body, /Your API key/);
+      assert.ok(key && key.length >= 20);
+      assert.ok(secret && secret.length >= 40);
+      assert.match(page.body, /10 years \(315359999 seconds\)/);
+
+      const app = await server.services.apps.getApp(key);
+      assert.equal(app?.owner_developer_id, developer.id);
+      assert.equal(app?.access_token_ttl, 315359999);
+      assert.equal(await server.services.apps.verifySecret(key, secret), true);
+
+      const list = await browser.get('/developer/apps');
+      assert.equal(list.status, 200);
+      assert.ok(list.body.includes(`<code class="key">${key}</code>`));
+      assert.match(list.body, /badge active">Active/);
+      assert.ok(!list.body.includes(secret), 'the secret is shown once only');
+    });
+
+    it('refuses a registration without the terms box or a name, and creates nothing', async () => {
+      const { browser, developer } = await signedInDeveloper(server);
+      const page = await browser.get('/developer/apps/register');
+      const noTerms = await browser.submit(page, '/developer/apps/register', { name: 'No terms' });
+      assert.equal(noTerms.status, 400);
+      assert.equal(errorOf(noTerms, 'terms'), 'Tick the box to agree to the terms of service');
+      assert.match(noTerms.body, /value="No terms"/);
+      const nothing = await browser.submit(page, '/developer/apps/register', { name: '   ' });
+      assert.equal(errorOf(nothing, 'name'), 'Enter an application name of 1 to 100 characters');
+      const noName = await browser.submit(page, '/developer/apps/register', { name: '', terms: 'yes' });
+      assert.equal(noName.status, 400);
+      assert.ok(errorOf(noName, 'name'));
+      assert.deepEqual(await server.services.apps.listApps({ ownerDeveloperId: developer.id }), []);
+    });
+
+    it('saves settings and refuses fragments, wildcards, non-loopback http and a bad lifetime next to the field', async () => {
+      const { browser } = await signedInDeveloper(server);
+      const { key } = await register(browser, 'Settings app');
+      const settings = await browser.get(`/developer/apps/${key}`);
+      assert.equal(settings.status, 200);
+      assert.match(settings.body, /<option value="315359999" selected>10 years/);
+      assert.match(settings.body, /\/explorer\/callback\) is always allowed/);
+
+      const cases: [string, RegExp][] = [
+        ['https://app.example.com/cb#frag', /fragment/],
+        ['https://*.example.com/cb', /wildcards/],
+        ['http://app.example.com/cb', /Use https/],
+        ['not a uri', /spaces|absolute URI/],
+      ];
+      for (const [uri, message] of cases) {
+        const res = await browser.submit(settings, `/developer/apps/${key}`, { redirectUris: uri });
+        assert.equal(res.status, 400, uri);
+        assert.match(errorOf(res, 'redirectUris') ?? '', message, uri);
+        assert.ok(res.body.includes('aria-invalid="true"'));
+      }
+      const badTtl = await browser.submit(settings, `/developer/apps/${key}`, { accessTokenTtl: '10' });
+      assert.match(errorOf(badTtl, 'accessTokenTtl') ?? '', /from 300 to 315359999/);
+      const badLogo = await browser.submit(settings, `/developer/apps/${key}`, { logoUri: 'http://example.com/logo.png' });
+      assert.match(errorOf(badLogo, 'logoUri') ?? '', /https/);
+      assert.deepEqual((await server.services.apps.getApp(key))?.redirect_uris, []);
+
+      const saved = await browser.submit(settings, `/developer/apps/${key}`, {
+        name: 'Settings app v2',
+        redirectUris: 'https://app.example.com/callback\r\nhttps://app.example.com/other',
+        accessTokenTtl: '3600',
+        refreshPolicy: 'long-lived',
+        description: 'Syncs lists at night',
+      });
+      assert.equal(saved.status, 303);
+      assert.equal(saved.location, `${server.url}/developer/apps/${key}?done=saved`);
+      const app = await server.services.apps.getApp(key);
+      assert.deepEqual(app?.redirect_uris, ['https://app.example.com/callback', 'https://app.example.com/other']);
+      assert.equal(app?.access_token_ttl, 3600);
+      assert.equal(app?.refresh_policy, 'long-lived');
+      assert.equal(app?.name, 'Settings app v2');
+      assert.match((await browser.get(saved.location!)).body, /Settings saved/);
+
+      const native = await browser.submit(settings, `/developer/apps/${key}`, { kind: 'native', redirectUris: 'http://127.0.0.1:8765/callback' });
+      assert.equal(native.status, 303);
+      assert.equal((await server.services.apps.getApp(key))?.kind, 'native');
+    });
+
+    it('generates a new secret: the old one stops now, or after the grace period picked', async () => {
+      const { browser } = await signedInDeveloper(server);
+      const { key, secret } = await register(browser, 'Secret app');
+      const settings = await browser.get(`/developer/apps/${key}`);
+      assert.ok(settings.body.includes(`Ends in <code>${secret.slice(-4)}</code>`));
+
+      const bad = await browser.submit(settings, `/developer/apps/${key}/secret`, { grace: '42' });
+      assert.equal(bad.status, 400);
+      assert.ok(errorOf(bad, 'grace'));
+      assert.equal(await server.services.apps.verifySecret(key, secret), true);
+
+      const graceful = await browser.submit(settings, `/developer/apps/${key}/secret`, { grace: '3600' });
+      const second = graceful.body.match(/New client secret<\/span>\s*<code class="secret"[^>]*>([^<]+)</)?.[1];
+      assert.ok(second);
+      assert.match(graceful.body, /keeps working until/);
+      assert.equal(await server.services.apps.verifySecret(key, secret), true);
+      assert.equal(await server.services.apps.verifySecret(key, second), true);
+
+      const now = await browser.submit(settings, `/developer/apps/${key}/secret`, { grace: '0' });
+      const third = now.body.match(/New client secret<\/span>\s*<code class="secret"[^>]*>([^<]+)</)?.[1];
+      assert.match(now.body, /stopped working now/);
+      assert.equal(await server.services.apps.verifySecret(key, secret), false);
+      assert.equal(await server.services.apps.verifySecret(key, second), false);
+      assert.equal(await server.services.apps.verifySecret(key, third!), true);
+    });
+
+    it("keeps another developer's apps out of reach", async () => {
+      const owner = await signedInDeveloper(server);
+      const { key } = await register(owner.browser, 'Private to owner');
+      const other = await signedInDeveloper(server);
+      assert.equal((await other.browser.get(`/developer/apps/${key}`)).status, 404);
+      const ownerPage = await owner.browser.get(`/developer/apps/${key}`);
+      // The other developer posts the owner's form with their own CSRF token.
+      const csrf = (await other.browser.get('/developer/apps/register')).body.match(/name="_csrf" value="([^"]+)"/)![1]!;
+      const attempt = await other.browser.submit(ownerPage, `/developer/apps/${key}/delete`, { confirm: 'yes', _csrf: csrf });
+      assert.equal(attempt.status, 404);
+      assert.ok(await server.services.apps.getApp(key));
+      assert.ok(!(await other.browser.get('/developer/apps')).body.includes(key));
+    });
+
+    it('disables, enables and deletes an app; delete asks for confirmation', async () => {
+      const { browser } = await signedInDeveloper(server);
+      const { key } = await register(browser, 'Short-lived');
+      const settings = await browser.get(`/developer/apps/${key}`);
+      const disabled = await browser.submit(settings, `/developer/apps/${key}/status`);
+      assert.equal(disabled.location, `${server.url}/developer/apps/${key}?done=disabled`);
+      assert.equal((await server.services.apps.getApp(key))?.status, 'disabled');
+      const page = await browser.get(disabled.location!);
+      assert.match(page.body, /badge disabled">Disabled/);
+      await browser.submit(page, `/developer/apps/${key}/status`);
+      assert.equal((await server.services.apps.getApp(key))?.status, 'active');
+
+      const unconfirmed = await browser.submit(settings, `/developer/apps/${key}/delete`);
+      assert.equal(unconfirmed.status, 400);
+      assert.match(errorOf(unconfirmed, 'confirm') ?? '', /Tick the box/);
+      assert.ok(await server.services.apps.getApp(key));
+      const deleted = await browser.submit(settings, `/developer/apps/${key}/delete`, { confirm: 'yes' });
+      assert.equal(deleted.location, `${server.url}/developer/apps?done=deleted`);
+      assert.equal(await server.services.apps.getApp(key), null);
+      assert.equal((await browser.get(`/developer/apps/${key}`)).status, 404);
+    });
+
+    it('refuses a settings form posted without its CSRF token', async () => {
+      const { browser } = await signedInDeveloper(server);
+      const { key } = await register(browser, 'CSRF app');
+      const cookie = [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+      const res = await fetch(`${server.url}/developer/apps/${key}/delete`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+        body: new URLSearchParams({ confirm: 'yes' }),
+      });
+      assert.equal(res.status, 403);
+      assert.ok(await server.services.apps.getApp(key));
+    });
+  });
+}
