@@ -102,8 +102,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     logLevel: env.LOG_LEVEL || (envName === 'test' ? 'silent' : 'info'),
     tokenCacheSeconds: readInt(env, 'TOKEN_CACHE_SECONDS', 5, 0, 60),
     rateLimit: {
-      perSecond: readInt(env, 'RATE_LIMIT_PER_SECOND', 20, 1, 1_000_000),
-      perDay: readInt(env, 'RATE_LIMIT_PER_DAY', 100_000, 1, 1_000_000_000),
+      perSecond: readInt(env, 'RATE_LIMIT_PER_SECOND', 100, 1, 1_000_000),
+      perDay: readInt(env, 'RATE_LIMIT_PER_DAY', 1_000_000, 1, 1_000_000_000),
     },
     defaultAccessTokenTtl: readInt(env, 'DEFAULT_ACCESS_TOKEN_TTL', 315359999, 300, 315359999),
     refreshGraceSeconds: readInt(env, 'REFRESH_GRACE_SECONDS', 60, 0, 600),

@@ -19,6 +19,7 @@ import { createListDeleteJob } from './modules/lists/list-delete.job.ts';
 import { createListsService } from './modules/lists/lists.service.ts';
 import { createTagDeleteJob } from './modules/tags/tag-delete.job.ts';
 import { createTagsService } from './modules/tags/tags.service.ts';
+import { createRateLimiter } from './http/rate-limit.ts';
 import { createBearerAuth } from './oauth/bearer-auth.ts';
 import { createGrantsService } from './oauth/grants.service.ts';
 import { apiResource, createProvider } from './oauth/provider.ts';
@@ -53,7 +54,7 @@ export async function createServices(config: Config, options: { clock?: Clock; d
   const secretKeys = resolveSecretKeys(config);
   const primaryKey = secretKeys[0]!;
   const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 }) : null;
-  const counters: CounterStore = redis ? createRedisCounterStore(redis) : createMemoryCounterStore();
+  const counters: CounterStore = redis ? createRedisCounterStore(redis) : createMemoryCounterStore(() => clock.now().getTime());
   const secureCookies = config.publicUrl.startsWith('https://');
 
   const sessions = createWebSessions({ db, clock, csrfKey: deriveKey(primaryKey, 'csrf'), secureCookies });
@@ -77,6 +78,7 @@ export async function createServices(config: Config, options: { clock?: Clock; d
     resource: apiResource(config.publicUrl),
     requireApiKey: config.requireApiKey,
     cacheSeconds: config.tokenCacheSeconds,
+    rateLimiter: createRateLimiter({ counters, defaults: config.rateLimit }),
   });
   const grants = createGrantsService({ db, clock, apps, onRevoke: bearer.forget });
   const developerApps = createDeveloperAppsService({ db, clock, apps, grants });

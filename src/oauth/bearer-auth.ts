@@ -1,9 +1,10 @@
 // The API's bearer check (RFC 6750): token → request.auth (account, client, scopes), the API key rule,
 // and the scope check. Validated tokens are cached per node for a few seconds: revocation is refused
 // on every node within that bound, without any cross-node messaging.
-import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { Db } from '../db/database.ts';
 import { AppError } from '../errors.ts';
+import type { RateLimiter } from '../http/rate-limit.ts';
 import type { AccountsService } from '../modules/accounts/accounts.service.ts';
 import type { AppsService } from '../modules/apps/apps.service.ts';
 import type { Clock } from '../shared/clock.ts';
@@ -23,6 +24,8 @@ export type TokenInfo = AuthContext & {
   hashedId: string;
   /** The customer user's email, or the owning account's contact email for client-credentials tokens. */
   userName: string;
+  /** The app's own rate limits, when it has any (cached with the token). */
+  limits: { perSecond?: number; perDay?: number };
 };
 
 type TokenPayload = {
@@ -56,6 +59,7 @@ export function createBearerAuth(deps: {
   resource: string;
   requireApiKey: boolean;
   cacheSeconds: number;
+  rateLimiter?: RateLimiter;
 }) {
   const { db, clock, apps, accounts, resource, requireApiKey } = deps;
   const nowMs = () => clock.now().getTime();
@@ -97,6 +101,7 @@ export function createBearerAuth(deps: {
       model: row.model,
       hashedId,
       userName,
+      limits: { perSecond: app.rate_per_second ?? undefined, perDay: app.rate_per_day ?? undefined },
     };
   }
 
@@ -144,10 +149,17 @@ export function createBearerAuth(deps: {
     return info;
   }
 
-  /** preHandler for API routes: authenticates, then requires `scope` (403 insufficient_scope). */
+  /** Counts the call against the API key's limits (the app's own, or the operator's defaults). */
+  async function limit(info: TokenInfo, reply: FastifyReply): Promise<void> {
+    if (!deps.rateLimiter) return;
+    await deps.rateLimiter.consume(info.clientId, reply, info.limits);
+  }
+
+  /** preHandler for API routes: authenticates, applies the rate limits, then requires `scope` (403). */
   function requireScope(scope: ApiScope): preHandlerAsyncHookHandler {
-    return async (request) => {
+    return async (request, reply) => {
       const info = await authenticate(request);
+      await limit(info, reply);
       if (!info.scopes.has(scope)) {
         throw new AppError('FORBIDDEN', `The access token lacks the ${scope} scope`, {
           headers: { 'WWW-Authenticate': challenge('insufficient_scope', undefined, scope) },
