@@ -1,6 +1,8 @@
 // The one error handler: AppError → its status and the API's error array; Fastify's validation and body
 // errors → 400/413/415 in the same shape; anything else → 500 with nothing internal in the body.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { html } from '../shared/html.ts';
+import { notice, sendPage } from '../web/layout.ts';
 import { AppError, type ErrorCode, type ErrorItem } from '../errors.ts';
 
 function fromFastifyError(error: FastifyError): AppError | null {
@@ -11,7 +13,10 @@ function fromFastifyError(error: FastifyError): AppError | null {
         .join('.');
       const missing = (v.params as { missingProperty?: string }).missingProperty;
       const name = missing ? [field, missing].filter(Boolean).join('.') : field;
-      return { error_key: 'http.status.bad_request', error_message: `${name || 'request'} ${v.message ?? 'is invalid'}` };
+      // Name the allowed values, so the message alone tells the client how to fix the request.
+      const allowed = (v.params as { allowedValues?: unknown[] }).allowedValues;
+      const detail = allowed ? `: ${allowed.join(', ')}` : '';
+      return { error_key: 'http.status.bad_request', error_message: `${name || 'request'} ${v.message ?? 'is invalid'}${detail}` };
     });
     return new AppError('VALIDATION', items[0]?.error_message, { items });
   }
@@ -41,20 +46,40 @@ export function toAppError(error: unknown): AppError | null {
   return null;
 }
 
+const API_PATHS = /^\/(v2|v3|oauth2|openapi\.json|health|ready|metrics)(\/|\?|$)/;
+
+/** Browsers on page routes get an error page in the site's layout; API clients get the error array. */
+function wantsPage(request: FastifyRequest): boolean {
+  return !API_PATHS.test(request.url) && (request.headers.accept ?? '').includes('text/html');
+}
+
+function sendErrorPage(reply: FastifyReply, status: number, message: string): FastifyReply {
+  const title = status === 404 ? 'Page not found' : status === 403 ? 'Not allowed' : status >= 500 ? 'Something went wrong' : 'Request refused';
+  return sendPage(reply, {
+    title,
+    status,
+    narrow: true,
+    body: html`<h1>${title}</h1>${notice('error', message)}<p><a href="/">Back to the start page</a></p>`,
+  });
+}
+
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const appError = toAppError(error);
     if (!appError) {
       request.log.error({ err: error }, 'unhandled error');
       const internal = new AppError('INTERNAL');
+      if (wantsPage(request)) return sendErrorPage(reply, 500, internal.message);
       return reply.status(500).type('application/json').send(internal.items);
     }
     if (appError.status >= 500) request.log.error({ err: error }, appError.message);
     reply.headers(appError.headers);
+    if (wantsPage(request)) return sendErrorPage(reply, appError.status, appError.message);
     return reply.status(appError.status).type('application/json').send(appError.items);
   });
 
   app.setNotFoundHandler((request, reply) => {
+    if (wantsPage(request)) return sendErrorPage(reply, 404, 'There is no page at this address.');
     reply.status(404).type('application/json').send(new AppError('NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}`).items);
   });
 }
