@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { registerErrorHandler } from './http/error-handler.ts';
 import apiScope from './http/api-scope.ts';
 import healthRoutes, { type Readiness } from './http/health.routes.ts';
+import metrics from './http/metrics.ts';
 import openapi from './http/openapi.ts';
 import securityHeaders from './http/security-headers.ts';
 import accountSummaryRoutes from './modules/accounts/account-summary.routes.ts';
@@ -65,6 +66,7 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
 
   // Operations.
   await app.register(healthRoutes, { db: services.db, readiness });
+  await app.register(metrics);
 
   // The authorization server under /oauth2, the customer's sign-in/consent steps, and token info.
   await app.register(oauthPlugin, { provider: services.provider, secure: config.publicUrl.startsWith('https://') });

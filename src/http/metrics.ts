@@ -1,0 +1,37 @@
+// Prometheus metrics at GET /metrics: request counts and latencies per route and status, plus the
+// process's own metrics. One registry per app instance, so several servers can share a process.
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+
+async function metrics(app: FastifyInstance): Promise<void> {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'listgate_' });
+  const duration = new Histogram({
+    name: 'listgate_http_request_duration_seconds',
+    help: 'HTTP request latency by route template, method and status code',
+    labelNames: ['method', 'route', 'status_code'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  const responses = new Counter({
+    name: 'listgate_http_responses_total',
+    help: 'HTTP responses by route template, method and status code',
+    labelNames: ['method', 'route', 'status_code'] as const,
+    registers: [registry],
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    // Route templates keep the label set small; unmatched URLs and the provider's routes share one label.
+    const route = request.routeOptions.url ?? (request.url.startsWith('/oauth2') ? '/oauth2/*' : 'unmatched');
+    const labels = { method: request.method, route, status_code: String(reply.statusCode) };
+    duration.observe(labels, reply.elapsedTime / 1000);
+    responses.inc(labels);
+  });
+
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type(registry.contentType).send(await registry.metrics()),
+  );
+}
+
+export default fp(metrics, { name: 'metrics' });

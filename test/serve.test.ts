@@ -1,0 +1,43 @@
+// `listgate serve` as an operator runs it: a real process on the embedded default, health and readiness,
+// metrics, and a graceful stop on SIGTERM.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+
+const bin = path.resolve(import.meta.dirname, '../bin/listgate.js');
+
+describe('listgate serve', () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'listgate-serve-'));
+  after(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('starts on SQLite in DATA_DIR, answers health, readiness and metrics, and stops cleanly on SIGTERM', async () => {
+    const child = spawn(process.execPath, [bin, 'serve', '--port', '0'], {
+      env: { PATH: process.env.PATH, DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        const match = stderr.match(/Listgate is running at (http:\/\/\S+)/);
+        if (match) resolve(match[1]!);
+      });
+      child.once('exit', (code) => reject(new Error(`serve exited early with ${code}: ${stderr}`)));
+    });
+    assert.match(stderr, /Developer portal: +http:\/\/127\.0\.0\.1:\d+\/developer/);
+    assert.ok(statSync(path.join(dataDir, 'listgate.db')).isFile());
+    assert.equal((statSync(path.join(dataDir, 'secret.key')).mode & 0o777).toString(8), '600');
+
+    assert.deepEqual(await (await fetch(`${url}/health`)).json(), { status: 'ok' });
+    assert.deepEqual(await (await fetch(`${url}/ready`)).json(), { status: 'ready' });
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    assert.match(metrics, /listgate_http_responses_total\{method="GET",route="\/ready",status_code="200"\} 1/);
+
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0);
+  });
+});
