@@ -22,6 +22,7 @@ import { createTagsService } from './modules/tags/tags.service.ts';
 import { createRateLimiter } from './http/rate-limit.ts';
 import { createBearerAuth } from './oauth/bearer-auth.ts';
 import { createGrantsService } from './oauth/grants.service.ts';
+import { createRevocationBroadcast } from './oauth/revocation-broadcast.ts';
 import { apiResource, createProvider } from './oauth/provider.ts';
 import { type Clock, systemClock } from './shared/clock.ts';
 import { createMemoryCounterStore, createRedisCounterStore, type CounterStore } from './shared/counter-store.ts';
@@ -80,7 +81,12 @@ export async function createServices(config: Config, options: { clock?: Clock; d
     cacheSeconds: config.tokenCacheSeconds,
     rateLimiter: createRateLimiter({ counters, defaults: config.rateLimit }),
   });
-  const grants = createGrantsService({ db, clock, apps, onRevoke: bearer.forget });
+  // Revocations through the provider (RFC 7009, refresh-token reuse) or the pages reach every node's cache.
+  const revocations = createRevocationBroadcast(config.redisUrl, bearer.forget);
+  for (const event of ['access_token.destroyed', 'client_credentials.destroyed', 'grant.revoked']) {
+    provider.on(event, revocations.announce);
+  }
+  const grants = createGrantsService({ db, clock, apps, onRevoke: revocations.announce });
   const developerApps = createDeveloperAppsService({ db, clock, apps, grants });
   const connections = createConnectionsService({ apps, grants });
 
@@ -97,6 +103,7 @@ export async function createServices(config: Config, options: { clock?: Clock; d
 
   async function close(): Promise<void> {
     await counters.close();
+    await revocations.close();
     mailer.close();
     if (redis) await redis.quit().catch(() => redis.disconnect());
     await database.destroy();
