@@ -65,7 +65,7 @@ export function radioField(o: { name: string; legend: string; choices: Choice[];
   ${o.choices.map(
     (c, i) => html`<div class="check">
     <input type="radio" id="${id}-${i}" name="${o.name}" value="${c.value}"${c.value === o.value ? ' checked' : ''}${c.hint ? html` aria-describedby="${id}-${i}-hint"` : ''}>
-    <label for="${id}-${i}">${c.label}${c.hint ? html` <span class="hint" id="${id}-${i}-hint">${c.hint}</span>` : ''}</label>
+    <label for="${id}-${i}">${c.label}${c.hint ? html` <span class="hint" id="${id}-${i}-hint">— ${c.hint}</span>` : ''}</label>
   </div>`,
   )}
   ${errorLine(id, o.error)}

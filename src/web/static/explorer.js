@@ -14,6 +14,21 @@
     status.textContent = message;
   }
 
+  /** "10 years", "1 hour": how long a token lasts, in words. */
+  function inWords(seconds) {
+    const units = [
+      [31_536_000, 'year'],
+      [86_400, 'day'],
+      [3_600, 'hour'],
+      [60, 'minute'],
+    ];
+    for (const [size, name] of units) {
+      const n = Math.round(seconds / size);
+      if (seconds >= size * 0.99) return `${n} ${name}${n === 1 ? '' : 's'}`;
+    }
+    return `${seconds} seconds`;
+  }
+
   function el(tag, attrs = {}, children = []) {
     const node = document.createElement(tag);
     for (const [name, value] of Object.entries(attrs)) {
@@ -48,7 +63,7 @@
     if (event.origin !== window.location.origin || !data || data.type !== 'listgate:token') return;
     tokenInput.value = data.token;
     if (keyInput.value !== data.clientId) keyInput.value = data.clientId;
-    say(`Access token received for ${data.clientId}. It lasts ${data.expiresIn} seconds. Every Try it now sends it.`);
+    say(`Access token received for ${data.clientId}. It lasts ${inWords(data.expiresIn)} (${data.expiresIn} seconds). Every Try it now sends it.`);
     tokenInput.focus();
     tokenInput.select();
   });
@@ -153,6 +168,7 @@
     const { method, path, op, params } = entry;
     const prefix = `op${index}`;
     const form = el('form', { novalidate: true });
+    const grid = el('div', { class: 'params' });
     const fields = [];
     params.forEach((param, i) => {
       if (param.in === 'header' && SKIPPED_HEADERS.has(param.name.toLowerCase())) return;
@@ -161,8 +177,9 @@
       const hint = param.description ? el('p', { class: 'hint', id: `${id}-hint`, text: param.description }) : null;
       const control = paramControl(spec, param, id);
       fields.push({ param, control });
-      form.append(el('div', { class: 'field' }, [label, hint, control]));
+      grid.append(el('div', { class: 'field' }, [label, hint, control]));
     });
+    if (fields.length) form.append(grid);
     const body = resolve(spec, op.requestBody);
     const bodySchema = body?.content?.['application/json']?.schema;
     let bodyInput = null;
