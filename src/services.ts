@@ -83,9 +83,9 @@ export async function createServices(config: Config, options: { clock?: Clock; d
   });
   // Revocations through the provider (RFC 7009, refresh-token reuse) or the pages reach every node's cache.
   const revocations = createRevocationBroadcast(config.redisUrl, bearer.forget);
-  for (const event of ['access_token.destroyed', 'client_credentials.destroyed', 'grant.revoked']) {
-    provider.on(event, revocations.announce);
-  }
+  provider.on('access_token.destroyed', revocations.announce);
+  provider.on('client_credentials.destroyed', revocations.announce);
+  provider.on('grant.revoked', revocations.announce);
   const grants = createGrantsService({ db, clock, apps, onRevoke: revocations.announce });
   const developerApps = createDeveloperAppsService({ db, clock, apps, grants });
   const connections = createConnectionsService({ apps, grants });
