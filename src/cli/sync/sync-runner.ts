@@ -6,6 +6,7 @@ import path from 'node:path';
 import { ApiRefusal, type ApiClient } from '../client/api-client.ts';
 import { fsyncDirectory, tempPathFor } from '../client/atomic-file.ts';
 import { acquireLock, type FileLock, LockBusyError } from '../client/file-lock.ts';
+import { waitPoint } from '../client/test-hooks.ts';
 import { CliError, EXIT } from '../exit-codes.ts';
 import { createFeedReader, SyncTokenRejected } from './feed.ts';
 import type { Progress } from './progress.ts';
@@ -104,6 +105,7 @@ export async function runSync(plan: SyncPlan, api: ApiClient): Promise<SyncSumma
   await checkWritable(scope.out, 'the output');
   await checkWritable(stateFile, 'the state file');
   const lock = await lockState(stateFile);
+  await waitPoint('AFTER_LOCK');
   let temp: string | null = null;
   const detach = onInterrupt(lock, () => temp);
   try {
