@@ -1,0 +1,30 @@
+// GET /v3/activities and GET /v3/activities/{activity_id}: the status of an account's bulk jobs.
+import type { Static } from '@sinclair/typebox';
+import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
+import { ActivityListQuery, ActivityPage, ActivityParams, Activity } from './activities.schemas.ts';
+import type { ActivitiesService } from './activities.service.ts';
+
+export default async function activityRoutes(
+  app: FastifyInstance,
+  opts: { activities: ActivitiesService; auth: preHandlerAsyncHookHandler },
+): Promise<void> {
+  const { activities, auth } = opts;
+
+  app.get<{ Querystring: Static<typeof ActivityListQuery> }>(
+    '/activities',
+    {
+      preHandler: auth,
+      schema: { operationId: 'getAllActivities', summary: 'List activities', querystring: ActivityListQuery, response: { 200: ActivityPage } },
+    },
+    (request) => activities.listActivities(request.auth.accountId, request.query),
+  );
+
+  app.get<{ Params: Static<typeof ActivityParams> }>(
+    '/activities/:activity_id',
+    {
+      preHandler: auth,
+      schema: { operationId: 'getActivityById', summary: 'Get an activity status report', params: ActivityParams, response: { 200: Activity } },
+    },
+    (request) => activities.getActivity(request.auth.accountId, request.params.activity_id),
+  );
+}
