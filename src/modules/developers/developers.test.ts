@@ -117,6 +117,19 @@ for (const dialect of TEST_DIALECTS) {
       assert.match(dup.body, /value="TAKEN@example.com"/);
     });
 
+    it('shows a field error for a malformed address on the resend and forgotten-password forms', async () => {
+      const browser = new WebClient(server.url);
+      for (const path of ['/developer/verify/resend', '/developer/forgot-password']) {
+        const res = await browser.submit(await browser.get(path), path, { email: 'no at sign' });
+        assert.equal(res.status, 400, path);
+        assert.match(res.body, /id="f-email-error"[^>]*>Enter a valid email address/, path);
+        assert.match(res.body, /value="no at sign"/, path);
+      }
+      const empty = await browser.submit(await browser.get('/developer/sign-in'), '/developer/sign-in', { email: '', password: '' });
+      assert.equal(empty.status, 401);
+      assert.match(empty.body, /id="f-email-error"/);
+    });
+
     it('refuses a form posted without its CSRF token', async () => {
       const res = await fetch(`${server.url}/developer/sign-up`, {
         method: 'POST',
