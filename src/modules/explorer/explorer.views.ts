@@ -36,7 +36,7 @@ export function explorerPage(o: { email: string | null; apps: AppView[]; selecte
     ${keyControl}
     <p class="hint" id="key-hint">Sent as the <code>x-api-key</code> header. It is also the OAuth client id.</p>
   </div>
-  <div class="actions"><button type="button" class="gray" id="get-token" data-signed-in="${signedIn ? 'yes' : 'no'}">Get Access Token</button></div>
+  <div class="actions spaced"><button type="button" class="gray" id="get-token" data-signed-in="${signedIn ? 'yes' : 'no'}">Get Access Token</button></div>
   <div class="field">
     <label for="access-token">Access Token</label>
     <div class="token-row">
