@@ -102,7 +102,7 @@ for (const dialect of TEST_DIALECTS) {
 
       async function serverState(): Promise<Map<string, ContactView>> {
         const state = new Map<string, ContactView>();
-        let page = await t.contacts.listContacts(account, {
+        const page = await t.contacts.listContacts(account, {
           status: 'all',
           include: 'list_memberships',
           limit: 500,

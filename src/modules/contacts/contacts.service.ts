@@ -35,6 +35,7 @@ export type ContactCounts = {
   implicit: number;
   pending: number;
   unsubscribed: number;
+  new_subscriber?: number;
 };
 
 export const contactNotFound = () => new AppError('NOT_FOUND', 'Contact not found');
@@ -176,16 +177,25 @@ export function createContactsService(deps: { db: Db; clock: Clock; tokens: Sign
     });
   }
 
-  async function countContacts(accountId: string): Promise<ContactCounts> {
+  /** The dialect's counts; `new_subscriber` counts contacts added in the last 30 days when asked for. */
+  async function countContacts(accountId: string, include?: string): Promise<ContactCounts> {
     const by = await repo.countByPermission(db, accountId);
     const total = Object.values(by).reduce((a, b) => a + b, 0);
-    return {
+    const counts: ContactCounts = {
       total,
       explicit: by.explicit ?? 0,
       implicit: by.implicit ?? 0,
       pending: by.pending_confirmation ?? 0,
       unsubscribed: by.unsubscribed ?? 0,
     };
+    if (include === 'new_subscriber') {
+      const since = new Date(clock.now().getTime() - 30 * 86_400_000).toISOString();
+      counts.new_subscriber = await repo.countContacts(db, accountId, {
+        statuses: null,
+        createdAfter: since,
+      });
+    }
+    return counts;
   }
 
   return {
