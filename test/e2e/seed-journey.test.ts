@@ -251,4 +251,35 @@ describe('the seed journey in a browser', { skip: skip ?? false }, () => {
     await screenshot(tab, '18-application-settings');
     await fresh.close();
   });
+
+  it('10. every other page of the portal and the customer side passes the same checks', async () => {
+    const fresh = await browser.newContext({ viewport: WIDE, deviceScaleFactor: 1 });
+    const tab = await fresh.newPage();
+    const tabWatch = watchPage(tab);
+    const visit = async (path: string, label: string) => {
+      tabWatch.reset();
+      await tab.goto(`${server.url}${path}`);
+      await checkPage(tab, label, tabWatch);
+    };
+    await visit('/developer', 'developer portal (signed out)');
+    await visit('/developer/forgot-password', 'forgot password');
+    await visit('/developer/verify/resend', 'resend verification');
+    await visit('/developer/reset-password?token=unknown', 'reset link expired');
+    await visit('/developer/terms', 'terms of service');
+    await visit('/explorer/authorize?client_id=unknown', 'API Tester callback error');
+    await visit('/account/sign-in?return_to=%2Faccount%2Fintegrations', 'customer sign-in');
+    await tab.getByLabel('Email address').fill(CUSTOMER.email);
+    await tab.getByLabel('Password').fill(CUSTOMER.password);
+    await tab.getByRole('button', { name: 'Sign in' }).click();
+    await tab.getByRole('heading', { name: 'Private integrations' }).waitFor();
+    await checkPage(tab, 'Private integrations', tabWatch);
+    tabWatch.reset();
+    await tab.getByLabel('Name').fill('Nightly list sync');
+    await tab.getByRole('button', { name: 'Create integration' }).click();
+    await tab.getByText('Your private integration is ready').waitFor();
+    await checkPage(tab, 'private integration created', tabWatch);
+    await screenshot(tab, '19-private-integration');
+    await visit('/account/integrations', 'Private integrations (one)');
+    await fresh.close();
+  });
 });

@@ -40,13 +40,15 @@ ${
 }
 
 function credentials(app: AppView, secret: string, tokenUrl: string): SafeHtml {
+  const publicUrl = tokenUrl.replace(/\/oauth2\/token$/, '');
   return html`<div class="card">
   <div class="field"><span class="label" id="cid-label">Client id (API key)</span><code class="secret" aria-labelledby="cid-label">${app.client_id}</code></div>
   <div class="field"><span class="label" id="secret-label">Client secret</span><code class="secret" aria-labelledby="secret-label">${secret}</code>
   <p class="hint">Copy it now: it is stored only as a hash and will not be shown again.</p></div>
   <p>Your script gets a token with the client-credentials grant, with no person present:</p>
   <pre class="response">curl -u '${app.client_id}:${secret}' -d grant_type=client_credentials ${tokenUrl}</pre>
-  <p>Then it calls the API with <code>Authorization: Bearer &lt;access_token&gt;</code> and <code>x-api-key: ${app.client_id}</code>. The <code>listgate</code> command line does this for you; see <a href="/docs">the API reference</a>.</p>
+  <p>Then it calls the API with <code>Authorization: Bearer &lt;access_token&gt;</code> and <code>x-api-key: ${app.client_id}</code>. For a cron job, the command line keeps the secret in a file only the job can read and gets tokens by itself:</p>
+  <pre class="response">listgate login --server ${publicUrl} --client-id ${app.client_id} --client-secret-file ~/.config/listgate-secret</pre>
 </div>`;
 }
 
