@@ -1,12 +1,20 @@
 // A real browser for journeys: Debian's Chromium driven by playwright-core, with an accessibility check
 // (axe-core, run without relaxing the page's CSP), page weights, CSP-violation capture and screenshots.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const IMAGES_DIR = path.resolve(import.meta.dirname, '../../docs/images');
+/**
+ * Screenshots of the journeys go to docs/images/ with UPDATE_SCREENSHOTS=1 (then committed); otherwise to a
+ * temporary folder, so that a test run leaves the work tree clean while still taking every screenshot.
+ */
+export const IMAGES_DIR =
+  process.env.UPDATE_SCREENSHOTS === '1'
+    ? path.resolve(import.meta.dirname, '../../docs/images')
+    : path.join(tmpdir(), 'listgate-screenshots');
 export const WIDE = { width: 1280, height: 860 };
 export const NARROW = { width: 390, height: 844 };
 
