@@ -69,6 +69,12 @@ for (const dialect of TEST_DIALECTS) {
         path = res.body._links.next?.href;
       }
       assert.deepEqual(walked, ids);
+      const first = await api<Page>('GET', '/v3/activities?limit=1');
+      const cursor = first.body._links.next!.href.split('cursor=')[1]!;
+      assert.equal((await api('GET', `/v3/activities?cursor=${cursor}&state=failed`)).status, 400);
+      assert.equal((await api('GET', `/v3/activities?cursor=${cursor.replace(/^./, (c) => (c === 'e' ? 'f' : 'e'))}`)).status, 400);
+      assert.equal((await api('GET', `/v3/contact_lists?cursor=${cursor}`)).status, 400);
+      assert.equal((await other('GET', `/v3/activities?cursor=${cursor}`)).status, 400);
       assert.equal((await api<Page>('GET', '/v3/activities?state=processing')).body.activities.length, 0);
       assert.equal((await api<Page>('GET', '/v3/activities?state=failed')).body.activities.length, 0);
     });

@@ -123,6 +123,11 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal(names.length, 100);
       assert.equal(new Set(names).size, 100);
       assert.deepEqual(names, [...names].sort());
+      const page = await call<Page>('GET', '/v3/contact_custom_fields?limit=10');
+      const cursor = page.body._links.next!.href.split('cursor=')[1]!;
+      assert.equal((await call('GET', `/v3/contact_custom_fields?cursor=${cursor}&limit=11`)).status, 400);
+      assert.equal((await call('GET', `/v3/contact_custom_fields?cursor=${cursor}x`)).status, 400);
+      assert.equal((await api('GET', `/v3/contact_custom_fields?cursor=${cursor}`)).status, 400, 'another account');
     });
 
     it('deletes a field with every value contacts hold for it (204)', async () => {
