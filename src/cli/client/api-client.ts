@@ -51,7 +51,7 @@ export function createApiClient(tokens: TokenManager, policy: RetryPolicy): ApiC
       } catch (error) {
         if (error instanceof NetworkError) {
           throw new CliError(
-            `${error.message}; check that the server is running (retry later, or fix the URL with: ${loginHint(tokens.profileName)})`,
+            `${error.message}; check that the server is running (retry later, or fix the URL with: ${loginHint(tokens.profileName, tokens.profile())})`,
             EXIT.SERVER,
           );
         }

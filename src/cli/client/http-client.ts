@@ -57,9 +57,13 @@ export function backoffDelay(
 }
 
 function networkCode(error: unknown): string {
-  const err = error as { name?: string; code?: string; cause?: { code?: string; name?: string } };
+  const err = error as {
+    name?: string;
+    code?: string;
+    cause?: { code?: string; name?: string; message?: string };
+  };
   if (err.name === 'TimeoutError' || err.cause?.name === 'TimeoutError') return 'timed out';
-  return err.cause?.code ?? err.code ?? err.name ?? 'network error';
+  return err.cause?.code ?? err.cause?.message ?? err.code ?? err.name ?? 'network error';
 }
 
 /**

@@ -109,6 +109,16 @@ export function oauthFailure(error: unknown, context: FailureContext): CliError 
       EXIT.SERVER,
     );
   }
+  if (error instanceof oidc.WWWAuthenticateChallengeError) {
+    // A 401 with a challenge (RFC 6750 §3): the client itself was not accepted.
+    const params = error.cause[0]?.parameters ?? {};
+    const description = params.error_description ? `: ${params.error_description}` : '';
+    const hint = context.hint ? `; ${context.hint}` : '';
+    return new CliError(
+      `the server does not accept this API key or client secret (${params.error ?? 'invalid_client'}${description})${hint}`,
+      EXIT.AUTH,
+    );
+  }
   if (error instanceof oidc.ResponseBodyError || error instanceof oidc.AuthorizationResponseError) {
     const description = error.error_description ? `: ${error.error_description}` : '';
     const hint = context.hint ? `; ${context.hint}` : '';

@@ -17,7 +17,7 @@ export type SortedRows = {
 const STATUSES: readonly SyncStatus[] = ['active', 'unsubscribed', 'deleted', 'removed'];
 
 export class ChangeBatch {
-  private arena = Buffer.alloc(0);
+  private arena: Buffer = Buffer.alloc(0);
   /** The arena of the last run written, reused so that a long walk does not pile up buffers for the GC. */
   private spare: Buffer | null = null;
   private used = 0;
