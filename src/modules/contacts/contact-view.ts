@@ -55,21 +55,17 @@ export type ContactView = {
   notes?: { note_id: string; created_at: string; content: string }[];
 };
 
-function set<T extends object, K extends keyof T>(target: T, key: K, value: T[K] | null): void {
-  if (value !== null && value !== undefined) target[key] = value;
-}
-
-function emailView(row: ContactRow): EmailAddressView | undefined {
-  if (!row.email_address) return undefined;
-  const view: EmailAddressView = { address: row.email_address, permission_to_send: row.permission_to_send };
-  set(view, 'created_at', row.email_created_at);
-  set(view, 'updated_at', row.email_updated_at);
-  set(view, 'opt_in_source', row.opt_in_source);
-  set(view, 'opt_in_date', row.opt_in_date);
-  set(view, 'opt_out_source', row.opt_out_source);
-  set(view, 'opt_out_date', row.opt_out_date);
-  set(view, 'opt_out_reason', row.opt_out_reason);
-  set(view, 'confirm_status', row.confirm_status);
+// The hot path of every sync (500 per page): plain property writes, no helper calls per field.
+function emailView(row: ContactRow): EmailAddressView {
+  const view: EmailAddressView = { address: row.email_address!, permission_to_send: row.permission_to_send };
+  if (row.email_created_at !== null) view.created_at = row.email_created_at;
+  if (row.email_updated_at !== null) view.updated_at = row.email_updated_at;
+  if (row.opt_in_source !== null) view.opt_in_source = row.opt_in_source;
+  if (row.opt_in_date !== null) view.opt_in_date = row.opt_in_date;
+  if (row.opt_out_source !== null) view.opt_out_source = row.opt_out_source;
+  if (row.opt_out_date !== null) view.opt_out_date = row.opt_out_date;
+  if (row.opt_out_reason !== null) view.opt_out_reason = row.opt_out_reason;
+  if (row.confirm_status !== null) view.confirm_status = row.confirm_status;
   return view;
 }
 
@@ -80,16 +76,16 @@ export function toContactView(row: ContactRow): ContactView {
     created_at: row.created_at,
     updated_at: row.updated_at,
   };
-  set(view, 'email_address', emailView(row));
-  set(view, 'first_name', row.first_name);
-  set(view, 'last_name', row.last_name);
-  set(view, 'job_title', row.job_title);
-  set(view, 'company_name', row.company_name);
-  set(view, 'birthday_month', row.birthday_month);
-  set(view, 'birthday_day', row.birthday_day);
-  set(view, 'anniversary', row.anniversary);
-  set(view, 'update_source', row.update_source);
-  set(view, 'deleted_at', row.deleted_at);
+  if (row.email_address !== null) view.email_address = emailView(row);
+  if (row.first_name !== null) view.first_name = row.first_name;
+  if (row.last_name !== null) view.last_name = row.last_name;
+  if (row.job_title !== null) view.job_title = row.job_title;
+  if (row.company_name !== null) view.company_name = row.company_name;
+  if (row.birthday_month !== null) view.birthday_month = row.birthday_month;
+  if (row.birthday_day !== null) view.birthday_day = row.birthday_day;
+  if (row.anniversary !== null) view.anniversary = row.anniversary;
+  if (row.update_source !== null) view.update_source = row.update_source;
+  if (row.deleted_at !== null) view.deleted_at = row.deleted_at;
   return view;
 }
 

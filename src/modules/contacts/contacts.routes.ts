@@ -27,11 +27,15 @@ export default async function contactRoutes(
 ): Promise<void> {
   const { contacts, auth: preHandler } = opts;
   const doc = (operationId: string, summary: string) => ({ operationId, summary });
+  // Pages of up to 500 contacts are built field by field by the service (nothing extra to strip), and
+  // JSON.stringify writes them faster than a schema-compiled serializer; the schemas still document them.
+  const serializerCompiler = () => (data: unknown) => JSON.stringify(data);
 
   app.get<{ Querystring: Static<typeof ContactsQuery> }>(
     '/contacts',
     {
       preHandler,
+      serializerCompiler,
       schema: {
         ...doc('getAllContacts', 'List contacts'),
         querystring: ContactsQuery,
@@ -72,6 +76,7 @@ export default async function contactRoutes(
     '/contacts/changes',
     {
       preHandler,
+      serializerCompiler,
       schema: {
         ...doc('getContactChanges', 'Changes since a sync token (change feed)'),
         description:
