@@ -3,7 +3,7 @@
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { registerErrorHandler } from './http/error-handler.ts';
 import apiScope from './http/api-scope.ts';
 import healthRoutes, { type Readiness } from './http/health.routes.ts';
@@ -21,6 +21,7 @@ import developerRoutes from './modules/developers/developers.routes.ts';
 import explorerRoutes from './modules/explorer/explorer.routes.ts';
 import listRoutes from './modules/lists/lists.routes.ts';
 import tagRoutes from './modules/tags/tags.routes.ts';
+import deviceRoutes from './oauth/device.routes.ts';
 import interactionRoutes from './oauth/interactions.routes.ts';
 import oauthPlugin from './oauth/oauth.plugin.ts';
 import tokenInfoRoutes from './oauth/token-info.routes.ts';
@@ -30,7 +31,6 @@ import homeRoutes from './web/home.routes.ts';
 import staticRoutes from './web/static.routes.ts';
 
 export type BuildOptions = {
-  logger?: boolean | object;
   readiness?: Readiness;
   /** An already listening server to attach to (so the public URL can name a port picked by the OS). */
   server?: Server;
@@ -40,7 +40,7 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
   const { config } = services;
   const readiness = options.readiness ?? { shuttingDown: false };
   const app = Fastify({
-    logger: options.logger ?? { level: config.logLevel },
+    loggerInstance: services.log as FastifyBaseLogger,
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
     // Request ids from a trusted proxy are kept so that log lines can be followed across hops.
@@ -77,6 +77,7 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
     apps: services.apps,
   });
   await app.register(tokenInfoRoutes, { bearer: services.bearer });
+  await app.register(deviceRoutes);
 
   // Pages.
   await app.register(staticRoutes);

@@ -26,6 +26,8 @@ export type Config = Readonly<{
   /** Access-token lifetime given to apps that do not set one: the legacy 10 years. */
   defaultAccessTokenTtl: number;
   refreshGraceSeconds: number;
+  /** Run bulk jobs inside `serve` (the default); false when `listgate worker` processes run them. */
+  jobsInProcess: boolean;
 }>;
 
 export class ConfigError extends Error {}
@@ -107,6 +109,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     },
     defaultAccessTokenTtl: readInt(env, 'DEFAULT_ACCESS_TOKEN_TTL', 315359999, 300, 315359999),
     refreshGraceSeconds: readInt(env, 'REFRESH_GRACE_SECONDS', 60, 0, 600),
+    jobsInProcess: readBool(env, 'JOBS_IN_PROCESS', true),
     ...overrides,
   };
   return Object.freeze(config);

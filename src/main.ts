@@ -4,9 +4,11 @@ import { createServer, type Server } from 'node:http';
 import { buildApp } from './app.ts';
 import { type Config, loadConfig } from './config.ts';
 import { migrateToLatest } from './db/database.ts';
+import { startJobLoop } from './modules/activities/activities.loop.ts';
 import { createServices } from './services.ts';
 
 import type { Services } from './services.ts';
+import type { Clock } from './shared/clock.ts';
 
 export type RunningServer = { url: string; close(): Promise<void> };
 
@@ -27,12 +29,16 @@ export function withListeningPort(config: Config, port: number): Config {
   return Object.freeze({ ...config, port, publicUrl: config.publicUrl.replace(/:0$/, `:${port}`) });
 }
 
-export async function startServer(initial: Config): Promise<RunningServer & { config: Config; services: Services }> {
+/** `options.clock` lets tests move time; the process itself always runs on the system clock. */
+export async function startServer(
+  initial: Config,
+  options: { clock?: Clock } = {},
+): Promise<RunningServer & { config: Config; services: Services }> {
   const started = performance.now();
   const server = createServer({ keepAliveTimeout: 65_000 });
   const port = await listen(server, initial.port, initial.host);
   const config = withListeningPort(initial, port);
-  const services = await createServices(config);
+  const services = await createServices(config, options);
   await migrateToLatest(services.db);
   const readiness = { shuttingDown: false };
   const app = await buildApp(services, { readiness, server });
@@ -40,10 +46,13 @@ export async function startServer(initial: Config): Promise<RunningServer & { co
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   app.log.info({ url, publicUrl: config.publicUrl, ms: Math.round(performance.now() - started) }, 'listgate ready');
 
+  const jobs = config.jobsInProcess ? startJobLoop({ runPending: services.activities.runPending, log: services.log }) : null;
+
   let closing: Promise<void> | null = null;
   const close = () => {
     closing ??= (async () => {
       readiness.shuttingDown = true;
+      await jobs?.stop();
       await app.close();
       server.closeAllConnections?.();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -3,6 +3,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
+import { pino } from 'pino';
 import { type Config, deriveKey } from './config.ts';
 import { createDatabase, type DatabaseHandle } from './db/database.ts';
 import { createAccountsService } from './modules/accounts/accounts.service.ts';
@@ -50,6 +51,8 @@ export function resolveSecretKeys(config: Config): readonly string[] {
 
 export async function createServices(config: Config, options: { clock?: Clock; database?: DatabaseHandle } = {}) {
   const clock = options.clock ?? systemClock;
+  // One logger for the process: Fastify's request logs and the services' own lines share it.
+  const log = pino({ level: config.logLevel });
   const database = options.database ?? createDatabase(config.databaseUrl);
   const { db } = database;
   const secretKeys = resolveSecretKeys(config);
@@ -70,7 +73,7 @@ export async function createServices(config: Config, options: { clock?: Clock; d
   const developers = createDevelopersService({ db, clock, counters, mailer, publicUrl: config.publicUrl });
 
   const explorerCredentials = createExchangeCredentials();
-  const provider = createProvider({ db, clock, apps, accounts, publicUrl: config.publicUrl, secretKeys, explorerCredentials });
+  const provider = createProvider({ db, clock, apps, accounts, publicUrl: config.publicUrl, secretKeys, explorerCredentials, counters, refreshGraceSeconds: config.refreshGraceSeconds, trustProxy: config.trustProxy });
   const bearer = createBearerAuth({
     db,
     clock,
@@ -95,7 +98,12 @@ export async function createServices(config: Config, options: { clock?: Clock; d
   const contacts = createContactsService({ db, clock, tokens: apiTokens });
 
   // Bulk jobs (activities), and the resources whose deletion runs as one.
-  const activityRunner = createActivityRunner({ db, clock, jobs: [createListDeleteJob({ clock }), createTagDeleteJob({ clock })] });
+  const activityRunner = createActivityRunner({
+    db,
+    clock,
+    jobs: [createListDeleteJob({ clock }), createTagDeleteJob({ clock })],
+    onError: (err, activityId) => log.error({ err, activityId }, 'bulk job step failed'),
+  });
   const activities = createActivitiesService({ db, clock, cursors: apiTokens, runner: activityRunner });
   const lists = createListsService({ db, clock, cursors: apiTokens, activities });
   const tags = createTagsService({ db, clock, cursors: apiTokens, activities });
@@ -109,5 +117,5 @@ export async function createServices(config: Config, options: { clock?: Clock; d
     await database.destroy();
   }
 
-  return { config, clock, database, db, secretKeys, redis, counters, sessions, accounts, apps, mailer, developers, provider, bearer, grants, developerApps, apiTokens, contacts, activities, lists, tags, customFields, explorerCredentials, connections, close };
+  return { log, config, clock, database, db, secretKeys, redis, counters, sessions, accounts, apps, mailer, developers, provider, bearer, grants, developerApps, apiTokens, contacts, activities, lists, tags, customFields, explorerCredentials, connections, close };
 }

@@ -35,7 +35,7 @@ describe('page hardening over HTTPS', () => {
     });
     services = await createServices(config);
     await migrateToLatest(services.db);
-    app = await buildApp(services, { logger: false });
+    app = await buildApp(services);
     await app.ready();
   });
   after(async () => {

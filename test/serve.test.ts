@@ -40,4 +40,26 @@ describe('listgate serve', () => {
     child.kill('SIGTERM');
     assert.equal(await exited, 0);
   });
+
+  it('runs `listgate worker` for bulk jobs alone and stops it cleanly on SIGTERM', async () => {
+    const child = spawn(process.execPath, [bin, 'worker', '--interval', '200'], {
+      env: { PATH: process.env.PATH, DATA_DIR: dataDir, LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (stdout.includes('listgate worker running bulk jobs')) resolve();
+      });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      child.once('exit', (code) => reject(new Error(`worker exited early with ${code}: ${stderr}`)));
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0);
+  });
 });

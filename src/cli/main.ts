@@ -39,4 +39,4 @@ export async function runCli(argv: string[]): Promise<number> {
 
 const code = await runCli(process.argv);
 // `serve` keeps the process alive; other commands end here with their code.
-if (code !== EXIT.OK || process.argv[2] !== 'serve') process.exitCode = code;
+if (code !== EXIT.OK || !['serve', 'worker'].includes(process.argv[2] ?? '')) process.exitCode = code;
