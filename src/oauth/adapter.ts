@@ -5,6 +5,10 @@ import { errors } from 'oidc-provider';
 import type { Db } from '../db/database.ts';
 import type { Clock } from '../shared/clock.ts';
 import { sha256 } from '../shared/crypto.ts';
+import { deriveSealKey, keyedHash, type Sealed, seal, unseal } from './sealing.ts';
+import { findSideRow } from './tokens.repository.ts';
+
+const EMPTY_COLUMNS = { grant_id: null, user_code: null, uid: null, subject: null, client_id: null, consumed_at: null, last_used_at: null };
 
 /** Models whose id is a bearer secret: stored as sha256(id), and the plaintext never written. */
 export const HASHED_MODELS = new Set([
@@ -23,28 +27,60 @@ export function storedId(model: string, id: string): string {
   return HASHED_MODELS.has(model) ? sha256(id) : id;
 }
 
-/** User codes are normalised by the provider (upper case, no punctuation) before they reach us. */
-function userCodeKey(userCode: string): string {
-  return sha256(`user-code:${userCode}`);
-}
-
 export type ClientLoader = (clientId: string) => Promise<AdapterPayload | undefined>;
 
-/** `findClient` serves the `Client` model from the apps table; dynamic registration is off. */
-export function createAdapterClass(db: Db, clock: Clock, findClient: ClientLoader) {
+export type AdapterOptions = {
+  /** `Client` is served from the apps table; dynamic registration is off. */
+  findClient: ClientLoader;
+  /** True while a grant-wide revocation must not happen (see keepsGrant in provider.ts). */
+  keepsGrant: () => boolean;
+  /** Server key for the user code → device code link (see linkUserCode). */
+  userCodeKey: Buffer;
+};
+
+/**
+ * The verification page finds a device code by its user code, and oidc-provider then needs the device
+ * code itself. The link is a `DeviceUserCode` row keyed by a keyed hash of the user code (short codes
+ * are easy to brute-force from a plain hash) holding the device code sealed under a key bound to it.
+ */
+const USER_CODE_MODEL = 'DeviceUserCode';
+
+export function createAdapterClass(db: Db, clock: Clock, options: AdapterOptions) {
+  const { findClient, keepsGrant, userCodeKey } = options;
   const now = () => Math.floor(clock.now().getTime() / 1000);
+  // User codes reach the adapter normalised by the provider (upper case, no punctuation).
+  const userCodeId = (userCode: string) => keyedHash(userCodeKey, userCode);
+  const userCodeSeal = (userCode: string) => deriveSealKey(userCodeKey, 'device-user-code', userCode);
+
+  async function linkUserCode(userCode: string, deviceCode: string, expiresAt: number | null): Promise<void> {
+    const payload = JSON.stringify(seal(userCodeSeal(userCode), deviceCode));
+    await db
+      .insertInto('oauth_payloads')
+      .values({ model: USER_CODE_MODEL, id: userCodeId(userCode), payload, expires_at: expiresAt, ...EMPTY_COLUMNS })
+      .onConflict((oc) => oc.columns(['model', 'id']).doNothing())
+      .execute();
+  }
+
+  async function deviceCodeFor(userCode: string): Promise<string | null> {
+    const row = await findSideRow(db, USER_CODE_MODEL, userCodeId(userCode), now());
+    if (!row) return null;
+    try {
+      return unseal(userCodeSeal(userCode), JSON.parse(row.payload) as Sealed) as string;
+    } catch {
+      return null;
+    }
+  }
 
   return class KyselyAdapter implements Adapter {
     constructor(readonly model: string) {}
 
     async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
       const hashed = HASHED_MODELS.has(this.model);
-      // the payload repeats the id as `jti`; drop it so that no bearer value is written
-      const { jti: _jti, ...rest } = payload;
+      // The payload repeats the id as `jti`, and a device code its user code: neither is written in clear.
+      const { jti: _jti, userCode, ...rest } = payload;
       const row = {
-        payload: JSON.stringify(hashed ? rest : payload),
+        payload: JSON.stringify(hashed ? rest : { ...rest, jti: payload.jti }),
         grant_id: payload.grantId ?? null,
-        user_code: payload.userCode ? userCodeKey(payload.userCode) : null,
         uid: payload.uid ?? null,
         subject: payload.accountId ?? null,
         client_id: payload.clientId ?? null,
@@ -52,12 +88,13 @@ export function createAdapterClass(db: Db, clock: Clock, findClient: ClientLoade
       };
       await db
         .insertInto('oauth_payloads')
-        .values({ model: this.model, id: storedId(this.model, id), consumed_at: null, last_used_at: null, ...row })
+        .values({ model: this.model, id: storedId(this.model, id), consumed_at: null, last_used_at: null, user_code: null, ...row })
         .onConflict((oc) => oc.columns(['model', 'id']).doUpdateSet(row))
         .execute();
+      if (this.model === 'DeviceCode' && typeof userCode === 'string') await linkUserCode(userCode, id, row.expires_at);
     }
 
-    private async findWhere(column: 'id' | 'user_code' | 'uid', value: string, id?: string): Promise<AdapterPayload | undefined> {
+    private async findWhere(column: 'id' | 'uid', value: string, id?: string): Promise<AdapterPayload | undefined> {
       const row = await db
         .selectFrom('oauth_payloads')
         .select(['payload', 'consumed_at', 'expires_at'])
@@ -76,8 +113,10 @@ export function createAdapterClass(db: Db, clock: Clock, findClient: ClientLoade
       return this.findWhere('id', storedId(this.model, id), id);
     }
 
-    findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
-      return this.findWhere('user_code', userCodeKey(userCode));
+    async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
+      const deviceCode = await deviceCodeFor(userCode);
+      const payload = deviceCode ? await this.find(deviceCode) : undefined;
+      return payload && { ...payload, userCode };
     }
 
     findByUid(uid: string): Promise<AdapterPayload | undefined> {
@@ -110,6 +149,7 @@ export function createAdapterClass(db: Db, clock: Clock, findClient: ClientLoade
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {
+      if (keepsGrant()) return;
       await db.deleteFrom('oauth_payloads').where('grant_id', '=', grantId).execute();
     }
   };

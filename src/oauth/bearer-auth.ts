@@ -133,8 +133,9 @@ export function createBearerAuth(deps: {
         headers: { 'WWW-Authenticate': challenge('invalid_request', 'access tokens in the query string are refused') },
       });
     }
-    const header = request.headers.authorization;
-    if (!header) throw unauthorized('An access token is required (Authorization: Bearer <token>)');
+    const header = request.headers.authorization ?? '';
+    // RFC 6750 §3.1: no bearer credentials at all (none, or another scheme) → a challenge without `error`
+    if (!/^bearer(\s|$)/i.test(header)) throw unauthorized('An access token is required (Authorization: Bearer <token>)');
     const match = /^bearer +([A-Za-z0-9\-._~+/]+=*)\s*$/i.exec(header);
     if (!match) throw unauthorized('The Authorization header must be "Bearer <token>"', 'invalid_token');
     const info = await lookup(match[1]!);
@@ -169,5 +170,8 @@ export function createBearerAuth(deps: {
     };
   }
 
-  return { lookup, authenticate, requireScope, forget: () => cache.clear() };
+  /** Seconds the token has left, on the server's clock (token info's expires_in). */
+  const secondsLeft = (info: TokenInfo) => Math.max(0, info.expiresAt - Math.floor(nowMs() / 1000));
+
+  return { lookup, authenticate, requireScope, secondsLeft, forget: () => cache.clear() };
 }

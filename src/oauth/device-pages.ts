@@ -19,11 +19,13 @@ function send(ctx: KoaContextWithOIDC, title: string, body: ReturnType<typeof ht
   ctx.body = renderPage({ title, body, narrow: true });
 }
 
-export function deviceFlowPages() {
+/** `onWrongCode` hears of every submitted code that matched no pending device (see device-flow.ts). */
+export function deviceFlowPages(hooks: { onWrongCode(ctx: KoaContextWithOIDC): Promise<unknown> }) {
   return {
     async userCodeInputSource(ctx: KoaContextWithOIDC, form: string, _out?: unknown, err?: Error & { userCode?: string }) {
       const { action, xsrf } = formParts(form);
       let message = null;
+      if (err?.userCode) await hooks.onWrongCode(ctx);
       if (err && (err.userCode || err.name === 'NoCodeError')) {
         message = notice('error', 'That code is not valid or has expired. Check the code on your device and try again.');
       } else if (err && err.name === 'AbortedError') {

@@ -1,19 +1,23 @@
 // All of the authorization server's policy in one place: oidc-provider configured for opaque, hashed,
 // per-app tokens (PKCE always, code flow only, device flow, client credentials, introspection, revocation).
 import { createPrivateKey } from 'node:crypto';
-import type { ClientMetadata, Configuration, ResponseType } from 'oidc-provider';
+import type { CanBePromise, ClientMetadata, Configuration, ResponseType, TokenEndpointGrantContext } from 'oidc-provider';
 import Provider, { errors } from 'oidc-provider';
 import { deriveKey } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import type { AccountsService } from '../modules/accounts/accounts.service.ts';
 import type { AppView, AppsService } from '../modules/apps/apps.service.ts';
 import type { Clock } from '../shared/clock.ts';
+import type { CounterStore } from '../shared/counter-store.ts';
 import { createAdapterClass } from './adapter.ts';
 import { createTtlCache } from './ttl-cache.ts';
+import { installDeviceFlowSteps, recordWrongCode } from './device-flow.ts';
 import { deviceFlowPages } from './device-pages.ts';
+import { createDevicePolling, DEVICE_CODE_GRANT } from './device-polling.ts';
 import { renderOauthError } from './error-page.ts';
+import { createRefreshGrace } from './refresh-grace.ts';
 
-export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+export { DEVICE_CODE_GRANT };
 export const API_SCOPES = 'contact_data account_read account_update';
 /** The longest lifetime anything of a grant may have: the legacy 10-year token. */
 export const MAX_LIFETIME = 315359999;
@@ -25,6 +29,12 @@ export type ProviderDeps = {
   accounts: AccountsService;
   publicUrl: string;
   secretKeys: readonly string[];
+  /** Wrong user codes on the device verification page are counted here (per IP). */
+  counters: CounterStore;
+  /** How long a just-rotated refresh token still returns the same new pair (0 turns the window off). */
+  refreshGraceSeconds: number;
+  /** Behind a trusted reverse proxy: client IPs (for the user-code limit) come from X-Forwarded-For. */
+  trustProxy?: boolean;
   /**
    * Single-use credentials of the API Tester's in-process code exchange (src/modules/explorer/
    * exchange-credentials.ts): app secrets are hashes, so the server cannot present the real one.
@@ -93,8 +103,18 @@ export const TOKEN_TTL = 'listgate_access_token_ttl';
 export const REFRESH_POLICY = 'listgate_refresh_policy';
 export const REFRESH_TTL = 'listgate_refresh_ttl';
 
+type GrantTypeOptions = Parameters<Provider['registerGrantType']> extends [unknown, unknown, ...infer R] ? R : never;
 type PolicyClient = { [TOKEN_TTL]?: number; [REFRESH_POLICY]?: string; [REFRESH_TTL]?: number };
 const policyOf = (client: unknown) => (client ?? {}) as PolicyClient;
+
+/**
+ * Our revocation policy: revoking an access token ends that token alone, while oidc-provider would also
+ * end every other token of its grant. Revoking a refresh token (or the grant itself) still ends them all.
+ */
+function keepsGrant(): boolean {
+  const ctx = Provider.ctx;
+  return ctx?.oidc?.route === 'revocation' && ctx.oidc.entities.AccessToken !== undefined;
+}
 
 export function createProvider(deps: ProviderDeps): Provider {
   const { db, clock, apps, accounts, publicUrl, secretKeys } = deps;
@@ -107,7 +127,7 @@ export function createProvider(deps: ProviderDeps): Provider {
 
   async function findClient(clientId: string) {
     const app = await loadApp(clientId);
-    if (!app || app.status !== 'active') return undefined;
+    if (app?.status !== 'active') return undefined;
     return {
       ...toClientMetadata(app, explorerRedirectUri),
       [TOKEN_TTL]: app.access_token_ttl,
@@ -117,7 +137,7 @@ export function createProvider(deps: ProviderDeps): Provider {
   }
 
   const configuration: Configuration = {
-    adapter: createAdapterClass(db, clock, findClient),
+    adapter: createAdapterClass(db, clock, { findClient, keepsGrant, userCodeKey: deriveKey(secretKeys[0]!, 'device-user-code') }),
     async findAccount(_ctx, sub) {
       const user = await accounts.getUser(sub);
       if (!user) return undefined;
@@ -174,12 +194,12 @@ export function createProvider(deps: ProviderDeps): Provider {
       introspection: {
         enabled: true,
         // RFC 7662 §4: only the client a token was issued to learns anything about it
-        allowedPolicy: async (ctx, client, token) => token.clientId === client.clientId,
+        allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
       },
       revocation: {
         enabled: true,
         // RFC 7009 §2.1: a client may revoke only its own tokens
-        allowedPolicy: async (ctx, client, token) => token.clientId === client.clientId,
+        allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
       },
       resourceIndicators: {
         enabled: true,
@@ -195,12 +215,31 @@ export function createProvider(deps: ProviderDeps): Provider {
           };
         },
       },
-      deviceFlow: { enabled: true, charset: 'base-20', mask: '****-****', ...deviceFlowPages() },
+      deviceFlow: {
+        enabled: true,
+        charset: 'base-20',
+        mask: '****-****',
+        ...deviceFlowPages({ onWrongCode: (ctx) => recordWrongCode(deps.counters, ctx) }),
+      },
     },
     renderError: async (ctx, out) => renderOauthError(ctx, out),
   };
 
-  const provider = new Provider(`${publicUrl}/oauth2`, configuration);
+  // oidc-provider registers its grant handlers while it is constructed: the refresh_token handler is
+  // wrapped on its way in, so that the grace window runs after client authentication, as part of the grant.
+  const grace = createRefreshGrace({ db, clock, graceSeconds: deps.refreshGraceSeconds });
+  class ListgateProvider extends Provider {
+    override registerGrantType<P extends object>(
+      name: string,
+      handler: (ctx: TokenEndpointGrantContext<P>) => CanBePromise<void>,
+      ...rest: GrantTypeOptions
+    ): void {
+      super.registerGrantType(name, name === 'refresh_token' ? grace.wrap(handler) : handler, ...rest);
+    }
+  }
+  const provider = new ListgateProvider(`${publicUrl}/oauth2`, configuration);
+  provider.proxy = deps.trustProxy ?? false;
+  installDeviceFlowSteps(provider, { polling: createDevicePolling({ db, clock }), counters: deps.counters, publicUrl });
 
   // Secrets are stored as sha256 hashes: compare the presented one against every active secret.
   provider.Client.prototype.compareClientSecret = async function compareClientSecret(actual: string) {

@@ -26,8 +26,7 @@ export default async function tokenInfoRoutes(app: FastifyInstance, opts: { bear
       const token = request.body?.access_token ?? request.query.access_token;
       const info = typeof token === 'string' ? await opts.bearer.lookup(token) : null;
       if (!info) return reply.status(404).send([notFound]);
-      const expiresIn = Math.max(0, info.expiresAt - Math.floor(Date.now() / 1000));
-      return { client_id: info.clientId, user_name: info.userName, expires_in: expiresIn };
+      return { client_id: info.clientId, user_name: info.userName, expires_in: opts.bearer.secondsLeft(info) };
     },
   );
 

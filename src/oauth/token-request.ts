@@ -27,6 +27,13 @@ function basic(clientId: string, secret: string): string {
 
 export type TokenRequest = { params: URLSearchParams; clientId: string | null };
 
+const readParams = new WeakMap<IncomingMessage, URLSearchParams>();
+
+/** The token-endpoint parameters read by normalizeTokenRequest, for the steps that run inside the provider. */
+export function tokenParams(req: IncomingMessage): URLSearchParams | undefined {
+  return readParams.get(req);
+}
+
 /** Rewrites the request so that the provider sees one authentication method per confidential client. */
 export function normalizeTokenRequest(req: IncomingMessage, params: URLSearchParams): TokenRequest {
   const secret = params.get('client_secret');
@@ -40,6 +47,7 @@ export function normalizeTokenRequest(req: IncomingMessage, params: URLSearchPar
     params.set('scope', API_SCOPES);
   }
   replayBody(req, params.toString());
+  readParams.set(req, params);
   return { params, clientId: clientId ?? clientIdFromBasic(req.headers.authorization) };
 }
 

@@ -67,3 +67,64 @@ export async function tokenStatsForClient(db: Db, clientId: string, now: number)
     .executeTakeFirst();
   return { tokens: Number(row?.tokens ?? 0), last_used_at: row?.last_used_at === null || row?.last_used_at === undefined ? null : Number(row.last_used_at) };
 }
+
+/** A row the authorization server keeps beside oidc-provider's own models (grace records, device polls). */
+export type SideRow = { payload: string; last_used_at: number | null; expires_at: number | null };
+
+export async function insertSideRow(
+  db: Db,
+  row: { model: string; id: string; payload: string; grant_id: string | null; client_id: string | null; expires_at: number; last_used_at: number | null },
+): Promise<void> {
+  await db
+    .insertInto('oauth_payloads')
+    .values({ ...row, user_code: null, uid: null, subject: null, consumed_at: null })
+    .onConflict((oc) => oc.columns(['model', 'id']).doUpdateSet({ payload: row.payload, expires_at: row.expires_at, last_used_at: row.last_used_at }))
+    .execute();
+}
+
+/** Inserts a poll row unless one exists (another request got there first): true when inserted. */
+export async function insertPollRow(db: Db, row: { id: string; payload: string; client_id: string | null; expires_at: number | null; last_used_at: number }): Promise<boolean> {
+  const result = await db
+    .insertInto('oauth_payloads')
+    .values({ model: 'DevicePoll', ...row, grant_id: null, user_code: null, uid: null, subject: null, consumed_at: null })
+    .onConflict((oc) => oc.columns(['model', 'id']).doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+}
+
+/** The row of `model` under `id` unless it has expired at `now` (epoch seconds). */
+export async function findSideRow(db: Db, model: string, id: string, now: number): Promise<SideRow | undefined> {
+  return db
+    .selectFrom('oauth_payloads')
+    .select(['payload', 'last_used_at', 'expires_at'])
+    .where('model', '=', model)
+    .where('id', '=', id)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+}
+
+/** Compare-and-set of a poll row: succeeds only if nobody polled since `seen` was read. */
+export async function updatePollRow(db: Db, id: string, seen: number | null, next: { payload: string; last_used_at: number }): Promise<boolean> {
+  const result = await db
+    .updateTable('oauth_payloads')
+    .set(next)
+    .where('model', '=', 'DevicePoll')
+    .where('id', '=', id)
+    .where('last_used_at', seen === null ? 'is' : '=', seen)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Consumption and expiry of a stored code or token (by its hashed id), for checks before the provider runs. */
+export async function findArtifactState(
+  db: Db,
+  model: 'DeviceCode' | 'RefreshToken',
+  hashedId: string,
+): Promise<{ consumed_at: number | null; expires_at: number | null; client_id: string | null } | undefined> {
+  return db
+    .selectFrom('oauth_payloads')
+    .select(['consumed_at', 'expires_at', 'client_id'])
+    .where('model', '=', model)
+    .where('id', '=', hashedId)
+    .executeTakeFirst();
+}

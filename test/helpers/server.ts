@@ -2,6 +2,7 @@
 // database of the chosen dialect, for tests that talk to it over HTTP.
 import { loadConfig, type Config } from '../../src/config.ts';
 import { startServer } from '../../src/main.ts';
+import type { Clock } from '../../src/shared/clock.ts';
 import type { Services } from '../../src/services.ts';
 import { createTestDatabase, type TestDialect } from './databases.ts';
 
@@ -16,6 +17,7 @@ export type TestServer = {
 export async function startTestServer(
   dialect: TestDialect = 'sqlite',
   env: Record<string, string> = {},
+  options: { clock?: Clock } = {},
 ): Promise<TestServer> {
   const database = await createTestDatabase(dialect);
   const config = loadConfig({
@@ -30,7 +32,7 @@ export async function startTestServer(
     RATE_LIMIT_PER_DAY: '1000000000',
     ...env,
   });
-  const server = await startServer(config);
+  const server = await startServer(config, options);
   return {
     url: server.config.publicUrl,
     config: server.config,
