@@ -2,6 +2,7 @@
 // our /device address in the authorization response, polling limits, and a cap on wrong user codes per IP.
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type Provider from 'oidc-provider';
+import type { Clock } from '../shared/clock.ts';
 import type { CounterStore } from '../shared/counter-store.ts';
 import { html } from '../shared/html.ts';
 import { notice, renderPage } from '../web/layout.ts';
@@ -15,7 +16,7 @@ export const WRONG_CODE_WINDOW_MS = 15 * 60_000;
 type Ctx = KoaContextWithOIDC;
 type Next = () => Promise<unknown>;
 
-export type DeviceFlowDeps = { polling: DevicePolling; counters: CounterStore; publicUrl: string };
+export type DeviceFlowDeps = { polling: DevicePolling; counters: CounterStore; clock: Clock; publicUrl: string };
 
 const wrongCodeKey = (ctx: Ctx) => `device-user-code:${ctx.ip}`;
 
@@ -42,13 +43,13 @@ async function pollStep(ctx: Ctx, next: Next, polling: DevicePolling): Promise<u
 }
 
 /** After too many wrong user codes from one IP, every submission is refused, even a right code. */
-async function userCodeStep(ctx: Ctx, next: Next, counters: CounterStore): Promise<unknown> {
-  const { count, resetAt } = await counters.peek(wrongCodeKey(ctx), WRONG_CODE_WINDOW_MS);
+async function userCodeStep(ctx: Ctx, next: Next, deps: DeviceFlowDeps): Promise<unknown> {
+  const { count, resetAt } = await deps.counters.peek(wrongCodeKey(ctx), WRONG_CODE_WINDOW_MS);
   if (count < WRONG_CODE_LIMIT) return next();
   ctx.status = 429;
   ctx.type = 'html';
   ctx.set('Cache-Control', 'no-store');
-  ctx.set('Retry-After', String(Math.max(1, Math.ceil((resetAt - Date.now()) / 1000))));
+  ctx.set('Retry-After', String(Math.max(1, Math.ceil((resetAt - deps.clock.now().getTime()) / 1000))));
   ctx.body = renderPage({
     title: 'Too many attempts',
     narrow: true,
@@ -72,7 +73,7 @@ export function installDeviceFlowSteps(provider: Provider, deps: DeviceFlowDeps)
   provider.use(async (ctx, next) => {
     if (ctx.method !== 'POST') return next();
     if (ctx.path === '/token') return pollStep(ctx as Ctx, next, deps.polling);
-    if (ctx.path === '/device') return userCodeStep(ctx as Ctx, next, deps.counters);
+    if (ctx.path === '/device') return userCodeStep(ctx as Ctx, next, deps);
     await next();
     if (ctx.path === '/device/auth') rewriteAuthorizationResponse(ctx as Ctx, deps.publicUrl);
   });

@@ -239,7 +239,7 @@ export function createProvider(deps: ProviderDeps): Provider {
   }
   const provider = new ListgateProvider(`${publicUrl}/oauth2`, configuration);
   provider.proxy = deps.trustProxy ?? false;
-  installDeviceFlowSteps(provider, { polling: createDevicePolling({ db, clock }), counters: deps.counters, publicUrl });
+  installDeviceFlowSteps(provider, { polling: createDevicePolling({ db, clock }), counters: deps.counters, clock, publicUrl });
 
   // Secrets are stored as sha256 hashes: compare the presented one against every active secret.
   provider.Client.prototype.compareClientSecret = async function compareClientSecret(actual: string) {

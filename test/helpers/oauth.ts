@@ -58,6 +58,7 @@ export async function walkPages(
   const browser = options.browser ?? new WebClient(server.url);
   const pages: WebResponse[] = [];
   let page = await browser.get(start);
+  let typed: string | undefined;
   for (let step = 0; step < 20; step++) {
     pages.push(page);
     if (page.location) {
@@ -66,10 +67,12 @@ export async function walkPages(
       continue;
     }
     const haveAccount = page.body.match(/href="([^"]+)">I already have an account</)?.[1];
-    const deviceForm = parseForms(page.body).find((f) => f.action.endsWith('/oauth2/device'));
-    // the device pages: the auto-submitted code, the code form, then "Is this your device?"
-    if (deviceForm && (deviceForm.fields.user_code || options.userCode)) {
-      page = await browser.submit(page, '/oauth2/device', deviceForm.fields.user_code ? {} : { user_code: options.userCode ?? '' });
+    const deviceForm = parseForms(page.body).some((f) => f.action.endsWith('/oauth2/device'));
+    // the device pages: the auto-submitted code or "Is this your device?" (a hidden code), the code form once
+    if (deviceForm && /type="hidden" name="user_code"/.test(page.body)) page = await browser.submit(page, '/oauth2/device');
+    else if (deviceForm && typed === undefined && options.userCode !== undefined) {
+      typed = options.userCode;
+      page = await browser.submit(page, '/oauth2/device', { user_code: typed });
     } else if (haveAccount) page = await browser.get(haveAccount.replace(/&amp;/g, '&'));
     else if (page.body.includes('action="/account/sign-in"')) page = await browser.submit(page, '/account/sign-in', customer);
     else if (page.body.includes(`/${options.choice ?? 'confirm'}"`)) page = await browser.submit(page, `/${options.choice ?? 'confirm'}`);

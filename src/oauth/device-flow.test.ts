@@ -1,0 +1,151 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import * as oidc from 'openid-client';
+import { createManualClock } from '../shared/clock.ts';
+import { TEST_DIALECTS } from '../../test/helpers/databases.ts';
+import { rowCounts } from '../../test/helpers/db-dump.ts';
+import { type Customer, clientFor, createCustomer, introspect, postForm, registerApp, type TestApp, walkPages } from '../../test/helpers/oauth.ts';
+import { startTestServer, type TestServer } from '../../test/helpers/server.ts';
+import { WebClient } from '../../test/helpers/web-client.ts';
+import { DEVICE_CODE_GRANT } from './device-polling.ts';
+
+for (const dialect of TEST_DIALECTS) {
+  describe(`device authorization grant, RFC 8628 (${dialect})`, () => {
+    let server: TestServer;
+    const clock = createManualClock(new Date());
+    let customer: Customer;
+    let device: TestApp;
+    let config: oidc.Configuration;
+
+    before(async () => {
+      server = await startTestServer(dialect, {}, { clock });
+      customer = await createCustomer(server);
+      device = await registerApp(server, { kind: 'device' });
+      config = await clientFor(server, device);
+    });
+    after(() => server.close());
+
+    const start = () => oidc.initiateDeviceAuthorization(config, { scope: 'account_read offline_access' });
+    const poll = (deviceCode: string, clientId = device.clientId) =>
+      postForm(server, '/token', { grant_type: DEVICE_CODE_GRANT, device_code: deviceCode, client_id: clientId });
+
+    it('is approved through /device and polled to tokens by openid-client', async () => {
+      const started = await start();
+      assert.equal(started.interval, 5);
+      assert.equal(started.expires_in, 600);
+      assert.equal(started.verification_uri, `${server.url}/device`);
+      assert.equal(started.verification_uri_complete, `${server.url}/device?user_code=${encodeURIComponent(started.user_code)}`);
+      assert.match(started.user_code, /^[B-DF-HJ-NP-TV-Z]{4}-[B-DF-HJ-NP-TV-Z]{4}$/);
+
+      const walk = await walkPages(server, started.verification_uri_complete!, customer);
+      const confirm = walk.pages.find((p) => p.body.includes('Is this your device?'));
+      assert.ok(confirm, 'the device confirmation page was shown');
+      assert.match(confirm.body, /Test device app<\/strong> is asking to connect/);
+      assert.ok(confirm.body.includes(started.user_code));
+      assert.match(walk.pages.at(-1)!.body, /Device connected/);
+
+      // approved before the first poll, so the client need not wait out the interval here
+      const tokens = await oidc.pollDeviceAuthorizationGrant(config, { ...started, interval: 0 });
+      assert.ok(tokens.refresh_token);
+      const summary = await fetch(`${server.url}/v3/account/summary`, {
+        headers: { authorization: `Bearer ${tokens.access_token}`, 'x-api-key': device.clientId },
+      });
+      assert.equal(summary.status, 200);
+
+      clock.advance(10_000);
+      const reuse = await poll(started.device_code);
+      assert.equal(reuse.json.error, 'invalid_grant');
+      assert.deepEqual(await introspect(server, device, tokens.access_token), { active: false }, 'reuse revokes the grant');
+    });
+
+    it('accepts the code typed on the /device form in lower case without the dash', async () => {
+      const started = await start();
+      const form = await new WebClient(server.url).follow('/device');
+      assert.match(form.body, /Enter the code shown on your device/);
+      const walk = await walkPages(server, `${server.url}/device`, customer, { userCode: started.user_code.replace('-', ' ').toLowerCase() });
+      assert.match(walk.pages.at(-1)!.body, /Device connected/);
+      const res = await poll(started.device_code);
+      assert.equal(res.status, 200);
+      assert.equal(res.json.token_type, 'Bearer');
+    });
+
+    it('answers slow_down to a device that polls faster than its interval, adding 5 s each time', async () => {
+      const started = await start();
+      assert.equal((await poll(started.device_code)).json.error, 'authorization_pending');
+      const fast = await poll(started.device_code);
+      assert.equal(fast.status, 400);
+      assert.equal(fast.json.error, 'slow_down');
+      assert.equal(fast.json.interval, 10);
+      clock.advance(6_000);
+      const stillFast = await poll(started.device_code);
+      assert.equal(stillFast.json.error, 'slow_down', 'the interval is now 10 s');
+      assert.equal(stillFast.json.interval, 15);
+      clock.advance(15_000);
+      assert.equal((await poll(started.device_code)).json.error, 'authorization_pending');
+    });
+
+    it('gives one token for 20 parallel polls of an approved device code, and no 5xx', async () => {
+      const started = await start();
+      await walkPages(server, started.verification_uri_complete!, customer);
+      const results = await Promise.all(Array.from({ length: 20 }, () => poll(started.device_code)));
+      assert.equal(results.filter((r) => r.status === 200).length, 1, `statuses: ${results.map((r) => r.status)}`);
+      assert.ok(results.every((r) => r.status === 200 || ['slow_down', 'invalid_grant'].includes(String(r.json.error))));
+    });
+
+    it('answers expired_token once the device code has expired, writing nothing', async () => {
+      const started = await start();
+      clock.advance(601_000);
+      const before = await rowCounts(server.services.db);
+      const res = await poll(started.device_code);
+      assert.equal(res.status, 400);
+      assert.equal(res.json.error, 'expired_token');
+      assert.deepEqual(await rowCounts(server.services.db), before);
+      const page = await walkPages(server, started.verification_uri_complete!, customer);
+      assert.match(page.pages.at(-1)!.body, /not valid or has expired/);
+    });
+
+    it('tells the device access_denied when the person cancels', async () => {
+      const started = await start();
+      const browser = new WebClient(server.url);
+      const entry = await browser.follow(started.verification_uri_complete!);
+      const confirm = await browser.submit(entry, '/oauth2/device');
+      assert.match(confirm.body, /Is this your device\?/);
+      const cancelled = await browser.submit(confirm, '/oauth2/device', {}, { name: 'abort', value: 'yes' });
+      assert.match(cancelled.body, /cancelled/);
+      assert.equal((await poll(started.device_code)).json.error, 'access_denied');
+    });
+
+    it('refuses a device code polled by another client', async () => {
+      const started = await start();
+      const other = await registerApp(server, { kind: 'device' });
+      clock.advance(20_000);
+      assert.equal((await poll(started.device_code, other.clientId)).json.error, 'invalid_grant');
+    });
+
+    it('refuses every code from an IP after 5 wrong ones in 15 minutes, even a right one', async () => {
+      clock.advance(15 * 60_000);
+      const started = await start();
+      const browser = new WebClient(server.url);
+      for (let i = 0; i < 5; i++) {
+        const form = await browser.follow('/device');
+        const wrong = await browser.submit(form, '/oauth2/device', { user_code: `BCDF-GHJ${'KLMNP'[i]}` });
+        assert.equal(wrong.status, 200);
+        assert.match(wrong.body, /not valid or has expired/);
+      }
+      const form = await browser.follow('/device');
+      const right = await browser.submit(form, '/oauth2/device', { user_code: started.user_code });
+      assert.equal(right.status, 429);
+      assert.match(right.body, /Too many attempts/);
+      assert.ok(Number(right.headers.get('retry-after')) > 0);
+      assert.match(right.headers.get('content-security-policy') ?? '', /frame-ancestors 'none'/);
+      const fresh = await new WebClient(server.url).follow(started.verification_uri_complete!);
+      assert.equal(fresh.status, 200, 'the form still shows');
+      assert.equal((await new WebClient(server.url).submit(fresh, '/oauth2/device')).status, 429);
+
+      clock.advance(15 * 60_000);
+      const again = await start();
+      const later = await walkPages(server, again.verification_uri_complete!, customer);
+      assert.match(later.pages.at(-1)!.body, /Device connected/, 'the limit lifts after the window');
+    });
+  });
+}
