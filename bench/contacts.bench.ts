@@ -91,7 +91,8 @@ async function startServerProcess(
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 600; i++) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    const ready = await fetch(`${url}/ready`).then(
+    // The port accepts connections before the app is attached: bound each probe.
+    const ready = await fetch(`${url}/ready`, { signal: AbortSignal.timeout(1000) }).then(
       (r) => r.ok,
       () => false,
     );
@@ -258,7 +259,10 @@ function report(results: Result[]): string {
 
 const results: Result[] = [];
 const loadBefore = loadavg()[0]!;
-for (const dialect of args.dialects.split(',')) results.push(await benchDialect(dialect.trim()));
+for (const dialect of args.dialects.split(',')) {
+  results.push(await benchDialect(dialect.trim()));
+  log(JSON.stringify(results[results.length - 1]));
+}
 const table = report(results);
 console.log(table);
 writeSection('Contacts API', {

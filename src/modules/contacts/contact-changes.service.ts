@@ -31,7 +31,7 @@ import type { ContactChangeKind } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { SignedTokenCodec } from '../../shared/signed-token.ts';
-import { isUuid } from './contact-input.ts';
+import { isUuid } from './formats.ts';
 import { parseIncludes, parseLimit } from './contact-query.ts';
 import { buildContactViews, type ContactView, type Include } from './contact-view.ts';
 import * as changes from './contact-changes.repository.ts';

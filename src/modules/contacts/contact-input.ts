@@ -3,6 +3,7 @@
 import type { PermissionToSend } from '../../db/schema.ts';
 import { invalidFields } from '../../errors.ts';
 import { hasControlChars, normalizeEmail } from '../../shared/validate.ts';
+import { isUuid, parseTimestamp } from './formats.ts';
 
 export const PERMISSIONS: readonly PermissionToSend[] = [
   'explicit',
@@ -16,7 +17,6 @@ export const SOURCES = ['Contact', 'Account'] as const;
 export type Source = (typeof SOURCES)[number];
 const PHONE_KINDS = ['home', 'work', 'mobile', 'other'];
 const ADDRESS_KINDS = ['home', 'work', 'other'];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const LIMITS = { phones: 3, addresses: 3, lists: 50, tags: 50, customFields: 25, notes: 150 } as const;
 
@@ -60,10 +60,6 @@ export type ContactInput = {
 };
 
 type Errors = Record<string, string>;
-
-export function isUuid(value: unknown): value is string {
-  return typeof value === 'string' && UUID.test(value);
-}
 
 /** A trimmed string of at most `max` characters; '' and null clear the field. */
 function text(errors: Errors, name: string, value: unknown, max: number): string | null {
@@ -220,14 +216,6 @@ function email(errors: Errors, value: unknown, required: boolean): EmailInput | 
     permission,
     optOutReason: text(errors, 'email_address.opt_out_reason', e.opt_out_reason, 255),
   };
-}
-
-/** ISO-8601 date or date-time → canonical `toISOString()` form, or null. */
-export function parseTimestamp(value: string): string | null {
-  if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(value))
-    return null;
-  const date = new Date(value.length === 10 ? `${value}T00:00:00Z` : value);
-  return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
 
 export function coreFields(

@@ -2,7 +2,7 @@
 // is also what a cursor carries, so that a cursor can be checked against the query it is used with.
 import { invalidFields } from '../../errors.ts';
 import { normalizeEmail } from '../../shared/validate.ts';
-import { isUuid, parseTimestamp } from './contact-input.ts';
+import { isUuid, parseTimestamp } from './formats.ts';
 import { INCLUDES, type Include } from './contact-view.ts';
 import type { ContactFilter, StatusFilter } from './contacts.repository.ts';
 

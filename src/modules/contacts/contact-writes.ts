@@ -8,6 +8,7 @@ import { newId } from '../../shared/crypto.ts';
 import type { ChangeLog } from './change-log.ts';
 import type { ContactInput, EmailInput, Source } from './contact-input.ts';
 import * as parts from './contact-parts.repository.ts';
+import * as refs from './contact-refs.repository.ts';
 import * as repo from './contacts.repository.ts';
 
 type EmailFields = Pick<
@@ -122,7 +123,7 @@ export async function assertReferences(
     ids: string[] | undefined,
   ) => {
     if (!ids?.length) return;
-    const found = await parts.existingIds(trx, accountId, kind, ids);
+    const found = await refs.existingIds(trx, accountId, kind, ids);
     ids.forEach((id, i) => {
       if (!found.has(id)) errors[`${field}[${i}]`] = `${field}[${i}]: ${id} does not exist`;
     });

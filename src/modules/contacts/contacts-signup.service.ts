@@ -11,7 +11,6 @@ import {
   type ContactInput,
   coreFields,
   customValues,
-  isUuid,
   parseAddress,
   throwIfInvalid,
 } from './contact-input.ts';
@@ -24,6 +23,7 @@ import {
   writeMemberships,
 } from './contact-writes.ts';
 import * as repo from './contacts.repository.ts';
+import { isUuid } from './formats.ts';
 
 export type SignUpResult = { contact_id: string; action: 'created' | 'updated' };
 

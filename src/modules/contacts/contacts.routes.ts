@@ -2,9 +2,8 @@
 // Registered inside the /v3 scope (JSON bodies only); every route needs the contact_data scope.
 import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
+import { ChangesPage, ChangesQuery } from './contact-changes.schemas.ts';
 import {
-  ChangesPage,
-  ChangesQuery,
   Contact,
   ContactCounts,
   ContactCreateBody,

@@ -24,7 +24,7 @@ const Items = <T extends TSchema>(item: T, max: number, description: string) =>
   Type.Optional(Type.Array(item, { maxItems: max, description }));
 const Ids = (max: number, description: string) => Items(Type.String({ format: 'uuid' }), max, description);
 
-const Include = Type.Optional(
+export const Include = Type.Optional(
   Type.String({
     description: `Comma-separated sub-resources to add: ${INCLUDES.join(', ')}`,
     examples: ['list_memberships,custom_fields'],
@@ -72,7 +72,7 @@ const Note = Type.Object({
 });
 const CustomValue = Type.Object({ custom_field_id: Uuid('The custom field'), value: Type.String() });
 
-const contactProperties = {
+export const contactProperties = {
   contact_id: Uuid('Unique ID of the contact'),
   email_address: Type.Optional(EmailAddress),
   first_name: Type.Optional(Type.String()),
@@ -250,52 +250,4 @@ export const ContactCounts = Type.Object({
   pending: Type.Integer(),
   unsubscribed: Type.Integer(),
   new_subscriber: Type.Optional(Type.Integer()),
-});
-
-export const ChangesQuery = Type.Object({
-  sync_token: Type.Optional(
-    Type.String({
-      minLength: 1,
-      maxLength: 8192,
-      description: 'next_sync_token of the previous page; none to start a full sync',
-    }),
-  ),
-  limit: Limit(1000, 500),
-  lists: Type.Optional(
-    Type.String({ description: 'Comma-separated list IDs: only their members, plus removed_from_list' }),
-  ),
-  include: Include,
-});
-
-export const ChangesPage = Type.Object({
-  changes: Type.Array(
-    Type.Object({
-      seq: Type.Integer({ description: "Position in the account's change sequence" }),
-      change: StringEnum([
-        'created',
-        'updated',
-        'unsubscribed',
-        'deleted',
-        'added_to_list',
-        'removed_from_list',
-      ] as const),
-      list_id: Type.Optional(Type.String({ description: 'For added_to_list and removed_from_list' })),
-      changed_at: Timestamp('When the change was made'),
-      contact: Type.Object(
-        {
-          ...contactProperties,
-          status: Type.Optional(StringEnum(['deleted'] as const, { description: 'Only on tombstones' })),
-        },
-        {
-          description:
-            "The contact's current state, or a tombstone {contact_id, status: deleted, deleted_at}",
-        },
-      ),
-    }),
-  ),
-  next_sync_token: Type.String({
-    description: 'Store it after applying the page; pass it as sync_token next time',
-  }),
-  more: Type.Boolean({ description: 'True when more changes are waiting: call again at once' }),
-  _links: Type.Optional(PageLinks),
 });

@@ -6,13 +6,7 @@ import type { Clock } from '../../shared/clock.ts';
 import { newId } from '../../shared/crypto.ts';
 import type { SignedTokenCodec } from '../../shared/signed-token.ts';
 import { openChangeLog } from './change-log.ts';
-import {
-  type ContactInput,
-  isUuid,
-  parseCreateBody,
-  parseUpdateBody,
-  throwIfInvalid,
-} from './contact-input.ts';
+import { type ContactInput, parseCreateBody, parseUpdateBody, throwIfInvalid } from './contact-input.ts';
 import { parseIncludes } from './contact-query.ts';
 import { buildContactViews, type ContactView, INCLUDES, type Include } from './contact-view.ts';
 import {
@@ -28,6 +22,7 @@ import { createContactChangesService } from './contact-changes.service.ts';
 import { createContactsQueryService } from './contacts-query.service.ts';
 import { createSignUpService } from './contacts-signup.service.ts';
 import * as repo from './contacts.repository.ts';
+import { isUuid } from './formats.ts';
 
 export type ContactCounts = {
   total: number;
