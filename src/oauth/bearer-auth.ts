@@ -40,7 +40,8 @@ type TokenPayload = {
 function challenge(error?: string, description?: string, scope?: string): string {
   const parts = [`realm="${REALM}"`];
   if (error) parts.push(`error="${error}"`);
-  if (description) parts.push(`error_description="${description}"`);
+  // RFC 6750 §3: error_description is quoted-string-safe ASCII, no `"` or `\`
+  if (description) parts.push(`error_description="${description.replace(/["\\]/g, "'").replace(/[^\x20-\x7e]/g, "")}"`);
   if (scope) parts.push(`scope="${scope}"`);
   return `Bearer ${parts.join(', ')}`;
 }
@@ -74,7 +75,7 @@ export function createBearerAuth(deps: {
     // RFC 9700 §2.3: refuse tokens that were not issued for this API
     if (!audiences.includes(resource)) return null;
     const app = await apps.getApp(payload.clientId);
-    if (!app || app.status !== 'active') return null;
+    if (app?.status !== 'active') return null;
     let accountId: string | null = null;
     let userName = '';
     let userId: string | null = null;
@@ -96,7 +97,8 @@ export function createBearerAuth(deps: {
       clientId: payload.clientId,
       scopes: new Set((payload.scope ?? '').split(' ').filter(Boolean)),
       tokenKind: row.model === 'ClientCredentials' ? 'client' : 'user',
-      expiresAt: payload.exp ?? row.expires_at ?? 0,
+      // the row's expiry is set on the server clock (the adapter's), as every check here uses
+      expiresAt: row.expires_at ?? payload.exp ?? 0,
       grantId: payload.grantId ?? null,
       model: row.model,
       hashedId,

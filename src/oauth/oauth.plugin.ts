@@ -39,7 +39,12 @@ async function oauthPlugin(app: FastifyInstance, opts: { provider: Provider; sec
     if (req.method === 'POST' && TOKEN_PATHS.has(path) && isForm) {
       readFormBody(req).then(
         (params) => {
-          normalizeTokenRequest(req, params);
+          const { clientId } = normalizeTokenRequest(req, params);
+          // RFC 6749 §5.2 / RFC 7662 §2.1: a request that names no client is refused before the provider runs
+          if (!clientId && !params.has('client_assertion')) {
+            res.setHeader('WWW-Authenticate', 'Basic realm="listgate"');
+            return sendOauthError(res, 401, 'invalid_client', 'client authentication is required');
+          }
           callback(req, res);
         },
         (err: unknown) =>

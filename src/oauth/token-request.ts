@@ -25,6 +25,10 @@ function basic(clientId: string, secret: string): string {
   return `Basic ${Buffer.from(`${enc(clientId)}:${enc(secret)}`).toString('base64')}`;
 }
 
+/**
+ * `clientId` is null when the request names no client, or presents HTTP Basic credentials that cannot be
+ * read or carry an empty secret: RFC 6749 §5.2 answers those with 401 invalid_client.
+ */
 export type TokenRequest = { params: URLSearchParams; clientId: string | null };
 
 const readParams = new WeakMap<IncomingMessage, URLSearchParams>();
@@ -48,7 +52,9 @@ export function normalizeTokenRequest(req: IncomingMessage, params: URLSearchPar
   }
   replayBody(req, params.toString());
   readParams.set(req, params);
-  return { params, clientId: clientId ?? clientIdFromBasic(req.headers.authorization) };
+  const fromHeader = basicCredentials(req.headers.authorization);
+  if (req.headers.authorization && (!fromHeader || fromHeader.secret === '')) return { params, clientId: null };
+  return { params, clientId: fromHeader?.clientId ?? clientId };
 }
 
 /**
@@ -67,13 +73,15 @@ function replayBody(req: IncomingMessage, body: string): void {
   });
 }
 
-export function clientIdFromBasic(header: string | undefined): string | null {
+/** The client id and secret of an HTTP Basic header, or null when there is none or it cannot be read. */
+export function basicCredentials(header: string | undefined): { clientId: string; secret: string } | null {
   if (!header?.toLowerCase().startsWith('basic ')) return null;
   const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
-  if (colon < 0) return null;
+  if (colon < 1) return null;
+  const dec = (v: string) => decodeURIComponent(v.replace(/\+/g, ' '));
   try {
-    return decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' '));
+    return { clientId: dec(decoded.slice(0, colon)), secret: dec(decoded.slice(colon + 1)) };
   } catch {
     return null;
   }
