@@ -5,7 +5,30 @@ import { createContactsService } from '../../src/modules/contacts/contacts.servi
 import { createManualClock } from '../../src/shared/clock.ts';
 import { newId } from '../../src/shared/crypto.ts';
 import { createSignedTokenCodec } from '../../src/shared/signed-token.ts';
+import pg from 'pg';
 import { createTestDatabase, type TestDialect } from './databases.ts';
+
+/**
+ * pg's Pool.end() resolves before its connections finish closing; dropping the database WITH (FORCE) at that
+ * moment kills them and their late error escapes the test. Wait (briefly) until the server has let them go.
+ */
+async function waitForDisconnect(url: string): Promise<void> {
+  const name = new URL(url).pathname.slice(1);
+  const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+  await admin.connect();
+  try {
+    for (let i = 0; i < 100; i++) {
+      const { rows } = await admin.query<{ n: string }>(
+        'SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1',
+        [name],
+      );
+      if (Number(rows[0]?.n) === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  } finally {
+    await admin.end();
+  }
+}
 
 export type ContactsTestDb = Awaited<ReturnType<typeof openContactsTestDb>>;
 
@@ -100,6 +123,7 @@ export async function openContactsTestDb(dialect: TestDialect) {
     addCustomField,
     async close() {
       await handle.destroy();
+      if (dialect === 'postgres') await waitForDisconnect(database.url);
       await database.drop();
     },
   };
