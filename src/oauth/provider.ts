@@ -1,6 +1,7 @@
 // All of the authorization server's policy in one place: oidc-provider configured for opaque, hashed,
 // per-app tokens (PKCE always, code flow only, device flow, client credentials, introspection, revocation).
 import { createPrivateKey } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { CanBePromise, ClientMetadata, Configuration, ResponseType, TokenEndpointGrantContext } from 'oidc-provider';
 import Provider, { errors } from 'oidc-provider';
 import { deriveKey } from '../config.ts';
@@ -107,6 +108,12 @@ type GrantTypeOptions = Parameters<Provider['registerGrantType']> extends [unkno
 type PolicyClient = { [TOKEN_TTL]?: number; [REFRESH_POLICY]?: string; [REFRESH_TTL]?: number };
 const policyOf = (client: unknown) => (client ?? {}) as PolicyClient;
 
+function describeDirectConnection(req: IncomingMessage, secure: boolean): void {
+  req.headers['x-forwarded-proto'] = secure ? 'https' : 'http';
+  req.headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
+  delete req.headers['x-forwarded-host'];
+}
+
 /**
  * Our revocation policy: revoking an access token ends that token alone, while oidc-provider would also
  * end every other token of its grant. Revoking a refresh token (or the grant itself) still ends them all.
@@ -167,6 +174,8 @@ export function createProvider(deps: ProviderDeps): Provider {
       keys: secretKeys.map((s) => deriveKey(s, 'oidc-cookies').toString('base64url')),
       long: { httpOnly: true, sameSite: 'lax', secure, signed: true },
       short: { httpOnly: true, sameSite: 'lax', secure, signed: true },
+      // path-scoped cookies cannot be __Host-; __Secure- still pins them to https
+      ...(secure ? { names: { session: '__Secure-lg_session', interaction: '__Secure-lg_interaction', resume: '__Secure-lg_resume' } } : {}),
     },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     // 10-year tokens must outlive the browser session that granted them.
@@ -238,7 +247,13 @@ export function createProvider(deps: ProviderDeps): Provider {
     }
   }
   const provider = new ListgateProvider(`${publicUrl}/oauth2`, configuration);
-  provider.proxy = deps.trustProxy ?? false;
+  // Koa reads the scheme and client address from forwarding headers, which only a trusted proxy may set
+  // (RFC 9700 §4.13); without one, PUBLIC_URL says whether browsers came over TLS and the socket says who.
+  provider.proxy = true;
+  provider.use((ctx, next) => {
+    if (!deps.trustProxy) describeDirectConnection(ctx.req, secure);
+    return next();
+  });
   installDeviceFlowSteps(provider, { polling: createDevicePolling({ db, clock }), counters: deps.counters, clock, publicUrl });
 
   // Secrets are stored as sha256 hashes: compare the presented one against every active secret.

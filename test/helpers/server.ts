@@ -8,6 +8,8 @@ import { createTestDatabase, type TestDialect } from './databases.ts';
 
 export type TestServer = {
   url: string;
+  /** Where the server listens (differs from `url` when PUBLIC_URL names a proxy in front). */
+  address: string;
   config: Config;
   services: Services;
   dialect: TestDialect;
@@ -35,6 +37,7 @@ export async function startTestServer(
   const server = await startServer(config, options);
   return {
     url: server.config.publicUrl,
+    address: server.url,
     config: server.config,
     services: server.services,
     dialect,
