@@ -154,6 +154,40 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal((await api('GET', href)).status, 400);
     });
 
+    it('carries the longest filters (25 lists, 50 tags) in cursors that still work', async () => {
+      const own = apiClient(server.url, await createAccountWithToken(server));
+      const ownList = (await own<{ list_id: string }>('POST', '/v3/contact_lists', { name: 'Long' })).body
+        .list_id;
+      const tag = (await own<{ tag_id: string }>('POST', '/v3/contact_tags', { name: 'vip' })).body.tag_id;
+      for (let i = 0; i < 3; i++) {
+        const res = await own('POST', '/v3/contacts', {
+          create_source: 'Account',
+          first_name: `L${i}`,
+          list_memberships: [ownList],
+          taggings: [tag],
+        });
+        assert.equal(res.status, 201, res.text);
+      }
+      const filler = (n: number) => Array.from({ length: n }, () => crypto.randomUUID());
+      const query = new URLSearchParams({
+        lists: [ownList, ...filler(24)].join(','),
+        tags: [tag, ...filler(49)].join(','),
+        updated_after: '2000-01-01T00:00:00Z',
+        include: 'custom_fields,list_memberships,notes,phone_numbers,street_addresses,taggings',
+        limit: '1',
+      });
+      const names: string[] = [];
+      let res = await own<Page>('GET', `/v3/contacts?${query}`);
+      for (;;) {
+        assert.equal(res.status, 200, res.text);
+        names.push(...res.body.contacts.map((c) => c.first_name!));
+        if (!res.body._links) break;
+        assert.ok(res.body._links.next.href.length > 4096);
+        res = await own<Page>('GET', res.body._links.next.href);
+      }
+      assert.deepEqual(names, ['L0', 'L1', 'L2']);
+    });
+
     it('signs up by email (201 then 200) and counts contacts', async () => {
       const own = apiClient(server.url, await createAccountWithToken(server));
       const ownList = (await own<{ list_id: string }>('POST', '/v3/contact_lists', { name: 'Signups' })).body
