@@ -6,13 +6,14 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type Provider from 'oidc-provider';
 import { applySecurityHeaders } from '../http/security-headers.ts';
-import { BodyTooLarge, normalizeTokenRequest, readFormBody } from './token-request.ts';
+import { BodyTooLarge, normalizeTokenRequest, readFormBody, unknownScope } from './token-request.ts';
 
 type Next = (err?: unknown) => void;
 
 /** Paths under /oauth2 served by Fastify routes rather than the provider. */
 const FASTIFY_PATHS = new Set(['/tokeninfo.htm']);
-const TOKEN_PATHS = new Set(['/token', '/token/introspection', '/token/revocation']);
+/** Back-channel endpoints whose form bodies are read (and checked) before the provider sees them. */
+const TOKEN_PATHS = new Set(['/token', '/token/introspection', '/token/revocation', '/device/auth']);
 const DISCOVERY_PATHS = new Set([
   '/.well-known/openid-configuration',
   '/.well-known/oauth-authorization-server',
@@ -45,6 +46,8 @@ async function oauthPlugin(app: FastifyInstance, opts: { provider: Provider; sec
             res.setHeader('WWW-Authenticate', 'Basic realm="listgate"');
             return sendOauthError(res, 401, 'invalid_client', 'client authentication is required');
           }
+          const unknown = unknownScope(params);
+          if (unknown !== null) return sendOauthError(res, 400, 'invalid_scope', `unknown scope: ${unknown.slice(0, 40)}`);
           callback(req, res);
         },
         (err: unknown) =>
