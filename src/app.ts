@@ -7,6 +7,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { registerErrorHandler } from './http/error-handler.ts';
 import apiScope from './http/api-scope.ts';
 import healthRoutes, { type Readiness } from './http/health.routes.ts';
+import finiteNumbers from './http/finite-numbers.ts';
 import metrics from './http/metrics.ts';
 import openapi from './http/openapi.ts';
 import securityHeaders from './http/security-headers.ts';
@@ -61,6 +62,7 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: 64 * 1024 });
   registerErrorHandler(app);
+  await app.register(finiteNumbers);
   // Before any route, so that every route schema lands in /openapi.json.
   await app.register(openapi, { publicUrl: config.publicUrl });
 
