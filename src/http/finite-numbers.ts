@@ -5,12 +5,18 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../errors.ts';
 
+/** A numeric string that overflows, e.g. "1e309" (query and path values are still strings here). */
+function isInfiniteText(value: string): boolean {
+  const n = Number(value);
+  return value.trim() !== '' && (n === Number.POSITIVE_INFINITY || n === Number.NEGATIVE_INFINITY);
+}
+
+/** A parsed JSON body holding Infinity anywhere (strings in bodies are text, not numbers). */
 function hasInfinity(value: unknown, depth = 0): boolean {
   if (typeof value === 'number') return !Number.isFinite(value);
-  if (typeof value === 'string') return value !== '' && value.length < 400 && Number(value) === Number(value) && !Number.isFinite(Number(value));
   if (depth > 64 || value === null || typeof value !== 'object') return false;
   for (const item of Array.isArray(value) ? value : Object.values(value)) {
-    if (typeof item === 'string' ? false : hasInfinity(item, depth + 1)) return true;
+    if (hasInfinity(item, depth + 1)) return true;
   }
   return false;
 }
@@ -18,7 +24,7 @@ function hasInfinity(value: unknown, depth = 0): boolean {
 function hasInfiniteText(record: unknown): string | null {
   if (!record || typeof record !== 'object') return null;
   for (const [key, value] of Object.entries(record)) {
-    for (const v of Array.isArray(value) ? value : [value]) if (typeof v === 'string' && hasInfinity(v)) return key;
+    for (const v of Array.isArray(value) ? value : [value]) if (typeof v === 'string' && isInfiniteText(v)) return key;
   }
   return null;
 }
