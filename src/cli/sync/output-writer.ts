@@ -1,13 +1,15 @@
-// Writes the new sync output to a temporary file in large vectored writes, coalescing adjacent slices of
-// the previous file, then fsyncs it; the caller renames it into place only when the whole run succeeded.
+// Writes the new sync output to a temporary file through one reused 1 MiB buffer (rows are copied in, so
+// no reader buffer is held and nothing per row is left for the garbage collector); long stretches copied
+// from the previous file go straight to disk. The caller renames the file into place only on success.
 import { type FileHandle, open, rm } from 'node:fs/promises';
 
-const FLUSH_BYTES = 4 << 20;
+const BUFFER_BYTES = 1 << 20;
+/** Ranges at least this long skip the buffer. */
+const DIRECT_BYTES = 256 * 1024;
 
 export class OutputWriter {
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
-  private last: { buf: Buffer; start: number; end: number } | null = null;
+  private readonly buffer = Buffer.allocUnsafe(BUFFER_BYTES);
+  private used = 0;
   bytesWritten = 0;
 
   private constructor(
@@ -20,45 +22,33 @@ export class OutputWriter {
     return new OutputWriter(path, await open(path, 'wx', mode));
   }
 
-  private seal(): void {
-    if (!this.last) return;
-    this.pending.push(this.last.buf.subarray(this.last.start, this.last.end));
-    this.last = null;
+  private async writeAll(buf: Buffer, start: number, end: number): Promise<void> {
+    // write() may write less than asked; continue from where it stopped.
+    for (let at = start; at < end; ) {
+      const { bytesWritten } = await this.handle.write(buf, at, end - at);
+      at += bytesWritten;
+      this.bytesWritten += bytesWritten;
+    }
   }
 
-  /** Queues bytes [start, end) of `buf`; consecutive ranges of the same buffer become one write. */
+  /** Appends bytes [start, end) of `buf`; `buf` may be reused as soon as this resolves. */
   async append(buf: Buffer, start = 0, end = buf.length): Promise<void> {
-    if (this.last && this.last.buf === buf && this.last.end === start) this.last.end = end;
-    else {
-      this.seal();
-      this.last = { buf, start, end };
+    const length = end - start;
+    if (length >= DIRECT_BYTES) {
+      await this.flush();
+      await this.writeAll(buf, start, end);
+      return;
     }
-    this.pendingBytes += end - start;
-    if (this.pendingBytes >= FLUSH_BYTES) await this.flush();
+    if (this.used + length > this.buffer.length) await this.flush();
+    buf.copy(this.buffer, this.used, start, end);
+    this.used += length;
   }
 
   async flush(): Promise<void> {
-    this.seal();
-    if (!this.pending.length) return;
-    const buffers = this.pending;
-    this.pending = [];
-    this.pendingBytes = 0;
-    let remaining = buffers;
-    // writev may write less than asked; continue from where it stopped.
-    while (remaining.length) {
-      const { bytesWritten } = await this.handle.writev(remaining);
-      this.bytesWritten += bytesWritten;
-      let skip = bytesWritten;
-      const rest: Buffer[] = [];
-      for (const b of remaining) {
-        if (skip >= b.length) skip -= b.length;
-        else {
-          rest.push(skip ? b.subarray(skip) : b);
-          skip = 0;
-        }
-      }
-      remaining = rest;
-    }
+    if (!this.used) return;
+    const used = this.used;
+    this.used = 0;
+    await this.writeAll(this.buffer, 0, used);
   }
 
   /** Flushes, fsyncs and closes; the file is complete on disk when this resolves. */

@@ -45,11 +45,13 @@ export async function openRecordFile(
   chunkSize = 1 << 20,
 ): Promise<RecordCursor> {
   const handle: FileHandle = await open(file, 'r');
-  let buf = Buffer.alloc(0);
+  let store = Buffer.allocUnsafe(chunkSize * 2);
+  let buf = store.subarray(0, 0);
   let pos = 0;
   let eof = false;
-  // The last key handed out, as bytes (for order checks without making strings).
-  let lastKey = Buffer.alloc(0);
+  // The last key seen, copied as bytes (order checks without making strings; the buffer is reused).
+  let lastKey = Buffer.alloc(64);
+  let lastKeyLength = 0;
   // Position of the next quote at or after the last search point (-1: none left, -2: not searched yet);
   // caching it keeps a CSV without quotes from being rescanned for every row.
   let quoteAt = -2;
@@ -96,28 +98,38 @@ export async function openRecordFile(
     return { keyStart, keyEnd, statusStart: keyEnd + JSON_STATUS.length };
   }
 
-  /** Reads the next chunk after the unread bytes; false at the end of the file. */
+  /**
+   * Moves the unread bytes to the front of the one buffer and reads the next chunk after them; false at
+   * the end of the file. Reusing the buffer is safe: the writer copies what it is given before returning.
+   */
   async function fill(): Promise<boolean> {
     if (eof) return false;
     const keep = buf.length - pos;
-    // A fresh buffer each time: the writer may still hold slices of the previous one.
-    const next = Buffer.allocUnsafe(keep + chunkSize);
-    buf.copy(next, 0, pos);
-    const { bytesRead } = await handle.read(next, keep, chunkSize, null);
+    if (keep + chunkSize > store.length) {
+      const bigger = Buffer.allocUnsafe(keep + chunkSize);
+      buf.copy(bigger, 0, pos);
+      store = bigger;
+    } else if (keep) buf.copy(store, 0, pos);
+    const { bytesRead } = await handle.read(store, keep, chunkSize, null);
     if (bytesRead === 0) eof = true;
-    buf = next.subarray(0, keep + bytesRead);
+    buf = store.subarray(0, keep + bytesRead);
     pos = 0;
     quoteAt = -2;
     return !eof;
   }
 
   function checkOrder(keyStart: number, keyEnd: number): void {
-    if (buf.compare(lastKey, 0, lastKey.length, keyStart, keyEnd) <= 0) {
+    if (buf.compare(lastKey, 0, lastKeyLength, keyStart, keyEnd) <= 0) {
       throw new RecordFormatError(
         file,
         `rows are not sorted by contact_id at ${buf.toString('latin1', keyStart, keyEnd)}`,
       );
     }
+  }
+
+  function rememberKey(keyStart: number, keyEnd: number): void {
+    if (keyEnd - keyStart > lastKey.length) lastKey = Buffer.alloc(keyEnd - keyStart);
+    lastKeyLength = buf.copy(lastKey, 0, keyStart, keyEnd);
   }
 
   /** Makes [start, end) the current record. */
@@ -126,14 +138,12 @@ export async function openRecordFile(
     checkOrder(keyStart, keyEnd);
     const statusEnd = buf.indexOf(format === 'csv' ? COMMA : QUOTE, statusStart);
     if (statusEnd === -1 || statusEnd >= end) throw new RecordFormatError(file, 'a row has no status');
-    lastKey = buf.subarray(keyStart, keyEnd);
-    Object.assign(cursor, {
-      key: buf.toString('latin1', keyStart, keyEnd),
-      status: buf.toString('latin1', statusStart, statusEnd),
-      buf,
-      start,
-      end,
-    });
+    rememberKey(keyStart, keyEnd);
+    cursor.key = buf.toString('latin1', keyStart, keyEnd);
+    cursor.status = buf.toString('latin1', statusStart, statusEnd);
+    cursor.buf = buf;
+    cursor.start = start;
+    cursor.end = end;
     pos = end;
   }
 
@@ -184,7 +194,7 @@ export async function openRecordFile(
           return live;
         }
         checkOrder(keyStart, keyEnd);
-        lastKey = buf.subarray(keyStart, keyEnd);
+        rememberKey(keyStart, keyEnd);
         if (!TOMBSTONE_INITIALS.has(buf[statusStart]!)) live++;
         pos = end;
       }

@@ -21,6 +21,9 @@ import {
   writeCheckpoint,
 } from './sync-state.ts';
 
+/** Run files are read in smaller chunks than the previous output: a large sync merges a dozen of them. */
+const RUN_CHUNK_BYTES = 256 * 1024;
+
 export type WalkInput = {
   scope: SyncScope;
   workDir: string;
@@ -110,7 +113,8 @@ export async function walkAndMerge(
     const previous = input.previous ? await openRecordFile(input.previous, scope.format) : null;
     if (previous) cursors.push(previous);
     const runs: RecordCursor[] = [];
-    for (const run of walked.runs) runs.push(await openRecordFile(path.join(workDir, run), scope.format));
+    for (const run of walked.runs)
+      runs.push(await openRecordFile(path.join(workDir, run), scope.format, RUN_CHUNK_BYTES));
     cursors.push(...runs);
     const counts = await mergeRows(
       writer,
