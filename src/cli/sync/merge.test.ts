@@ -59,9 +59,17 @@ async function merge(
       last.map((c) => renderRow(format, c)),
     ),
   );
-  const counts = await mergeRows(writer, format, prev, cursors, authoritative);
-  await writer.finish();
-  return { counts, text: readFileSync(out, 'utf8'), out };
+  try {
+    const counts = await mergeRows(writer, format, prev, cursors, authoritative);
+    await writer.finish();
+    return { counts, text: readFileSync(out, 'utf8'), out };
+  } catch (error) {
+    await writer.abort();
+    throw error;
+  } finally {
+    await prev?.close();
+    for (const c of cursors) if ('close' in c) await c.close();
+  }
 }
 
 for (const format of ['csv', 'jsonl'] as const) {

@@ -82,3 +82,20 @@ export async function mergeRows(
   }
   return counts;
 }
+
+/**
+ * Merges sorted runs into one, the newest row of each contact winning. Tombstones stay: the previous
+ * output is not part of this merge, so a deletion must survive until the final one.
+ */
+export async function consolidateRuns(writer: OutputWriter, runs: Cursor[]): Promise<number> {
+  let rows = 0;
+  for (; ; rows++) {
+    let key: string | null = null;
+    for (const c of runs) if (c.key !== null && (key === null || c.key < key)) key = c.key;
+    if (key === null) return rows;
+    let newest: Cursor | null = null;
+    for (const c of runs) if (c.key === key) newest = c;
+    await writer.append(newest!.buf, newest!.start, newest!.end);
+    for (const c of runs) if (c.key === key) await c.advance();
+  }
+}

@@ -202,15 +202,19 @@ export async function openRecordFile(
     close: () => handle.close(),
   };
 
-  if (format === 'csv') {
-    while (recordEnd(0) === -1 && (await fill())) {}
-    const headerEnd = recordEnd(0);
-    if (headerEnd === -1 || buf.toString('utf8', 0, headerEnd) !== CSV_HEADER) {
-      await handle.close();
-      throw new RecordFormatError(file, 'the header row differs');
+  try {
+    if (format === 'csv') {
+      while (recordEnd(0) === -1 && (await fill())) {}
+      const headerEnd = recordEnd(0);
+      if (headerEnd === -1 || buf.toString('utf8', 0, headerEnd) !== CSV_HEADER) {
+        throw new RecordFormatError(file, 'the header row differs');
+      }
+      pos = headerEnd;
     }
-    pos = headerEnd;
+    await cursor.advance();
+  } catch (error) {
+    await handle.close();
+    throw error;
   }
-  await cursor.advance();
   return cursor;
 }

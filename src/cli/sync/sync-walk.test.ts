@@ -97,6 +97,29 @@ describe('sync walk', () => {
     assert.equal(readFileSync(s.out, 'utf8'), before);
   });
 
+  it('merges runs during a long walk and keeps the newest row of each contact, tombstones included', async () => {
+    const s = setup('many');
+    await pass(s, feed([change(5), change(7)], 5).readPage, null);
+    const deleted: ContactChange = {
+      contact_id: id(5),
+      status: 'deleted',
+      contact: { contact_id: id(5), status: 'deleted' },
+    };
+    const changes = [
+      deleted,
+      change(7, 'Renamed'),
+      ...Array.from({ length: 40 }, (_, i) => change(i + 10)),
+      change(12, 'Again'),
+    ];
+    const result = await pass(s, feed(changes, 1).readPage, '0');
+    assert.deepEqual(result.counts, { added: 40, updated: 1, removed: 1, total: 41 });
+    const rows = readFileSync(s.out, 'utf8').trim().split('\n').slice(1);
+    assert.equal(rows.length, 42);
+    assert.match(rows.find((r) => r.startsWith(id(5)))!, /,deleted,c5@example\.com/);
+    assert.match(rows.find((r) => r.startsWith(id(7)))!, /Renamed/);
+    assert.match(rows.find((r) => r.startsWith(id(12)))!, /Again/);
+  });
+
   it('starts over when the checkpoint belongs to another base token', async () => {
     const s = setup('rebase');
     const changes = Array.from({ length: 6 }, (_, i) => change(i + 1));

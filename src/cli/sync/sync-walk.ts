@@ -1,13 +1,13 @@
 // One pass of a sync: walks the change feed from a token, spilling sorted runs and checkpoints to the
 // work directory (so a failed walk resumes where it stopped), then merges everything into a temporary file.
 import { existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { crashPoint } from '../client/test-hooks.ts';
 import { ChangeBatch } from './change-runs.ts';
 import { CSV_HEADER, renderRow } from './contact-rows.ts';
 import type { FeedPage } from './feed.ts';
-import { type MergeCounts, mergeRows } from './merge.ts';
+import { consolidateRuns, type MergeCounts, mergeRows } from './merge.ts';
 import { OutputWriter } from './output-writer.ts';
 import type { Progress } from './progress.ts';
 import { openRecordFile, type RecordCursor } from './record-file.ts';
@@ -21,8 +21,10 @@ import {
   writeCheckpoint,
 } from './sync-state.ts';
 
-/** Run files are read in smaller chunks than the previous output: a large sync merges a dozen of them. */
+/** Run files are read in smaller chunks than the previous output: a large sync merges many of them. */
 const RUN_CHUNK_BYTES = 256 * 1024;
+/** More runs than this are merged into one during the walk, so the final merge opens a bounded number. */
+const MAX_RUNS = 16;
 
 export type WalkInput = {
   scope: SyncScope;
@@ -80,15 +82,42 @@ async function walk(input: WalkInput) {
     pages++;
     progress.fetched(fetched);
     if (batch.full) {
-      const run = `run-${String(checkpoint.runs.length + 1).padStart(6, '0')}.${scope.format}`;
+      // Named by the changes fetched so far, which only grow: unique across resumes and consolidations.
+      const run = `run-${String(fetched).padStart(12, '0')}.${scope.format}`;
       await batch.writeRun(path.join(workDir, run));
       Object.assign(checkpoint, { token, fetched, runs: [...checkpoint.runs, run] });
       await writeCheckpoint(workDir, checkpoint);
+      if (checkpoint.runs.length >= MAX_RUNS) await consolidate(workDir, checkpoint);
     }
     crashPoint('AFTER_PAGES', pages);
     if (!page.more) break;
   }
   return { token: token!, fetched, batch, runs: checkpoint.runs, authoritative: checkpoint.authoritative };
+}
+
+/** Replaces the checkpoint's runs by one merged run; a crash at any point leaves a consistent checkpoint. */
+async function consolidate(workDir: string, checkpoint: Checkpoint): Promise<void> {
+  const name = `merged-${String(checkpoint.fetched).padStart(12, '0')}.${checkpoint.format}`;
+  const temp = path.join(workDir, `${name}.partial`);
+  const writer = await OutputWriter.create(temp, 0o600);
+  const cursors: RecordCursor[] = [];
+  try {
+    if (checkpoint.format === 'csv') await writer.append(Buffer.from(CSV_HEADER));
+    for (const run of checkpoint.runs)
+      cursors.push(await openRecordFile(path.join(workDir, run), checkpoint.format, RUN_CHUNK_BYTES));
+    await consolidateRuns(writer, cursors);
+    await writer.finish();
+  } catch (error) {
+    await writer.abort();
+    throw error;
+  } finally {
+    await Promise.all(cursors.map((c) => c.close().catch(() => undefined)));
+  }
+  await rename(temp, path.join(workDir, name));
+  const old = checkpoint.runs;
+  checkpoint.runs = [name];
+  await writeCheckpoint(workDir, checkpoint);
+  await Promise.all(old.map((run) => rm(path.join(workDir, run), { force: true })));
 }
 
 export async function walkAndMerge(
