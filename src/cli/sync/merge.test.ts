@@ -13,7 +13,7 @@ import {
 } from './contact-rows.ts';
 import { memoryCursor, mergeRows } from './merge.ts';
 import { OutputWriter } from './output-writer.ts';
-import { openRecordFile, RecordFormatError } from './record-file.ts';
+import { openRecordFile, type RecordCursor, RecordFormatError } from './record-file.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'listgate-merge-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -51,14 +51,9 @@ async function merge(
   const writer = await OutputWriter.create(out);
   if (format === 'csv') await writer.append(Buffer.from(CSV_HEADER));
   const prev = previous ? await openRecordFile(previous, format, 64) : null;
-  const cursors = [];
-  for (const r of runs) cursors.push(await openRecordFile(r, format, 64));
-  cursors.push(
-    memoryCursor(
-      format,
-      last.map((c) => renderRow(format, c)),
-    ),
-  );
+  const files: RecordCursor[] = [];
+  for (const r of runs) files.push(await openRecordFile(r, format, 64));
+  const cursors = [...files, memoryCursor(format, last.map((c) => renderRow(format, c)))];
   try {
     const counts = await mergeRows(writer, format, prev, cursors, authoritative);
     await writer.finish();
@@ -68,7 +63,7 @@ async function merge(
     throw error;
   } finally {
     await prev?.close();
-    for (const c of cursors) if ('close' in c) await c.close();
+    for (const c of files) await c.close();
   }
 }
 
