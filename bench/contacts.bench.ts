@@ -6,20 +6,19 @@
 //
 //   npm exec -- node --import tsx bench/contacts.bench.ts [--count 1000000] [--dialects sqlite,postgres]
 //        [--concurrency 4] [--seconds 5]      (PostgreSQL admin URL: BENCH_DATABASE_URL or TEST_DATABASE_URL)
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
 import { migrateToLatest } from '../src/db/database.ts';
 import { createServices } from '../src/services.ts';
-import { load, type LoadResult, sampleRss } from './http-load.ts';
+import { type LoadResult, loadAlternating, sampleRss } from './http-load.ts';
 import { writeSection } from './report.ts';
 import { seedContacts } from './seed-contacts.ts';
+import { clientToken, freshDatabase, startServerProcess, stopServer } from './server-process.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -30,10 +29,7 @@ const { values: args } = parseArgs({
   },
 });
 const COUNT = Number(args.count);
-const pgAdmin =
-  process.env.BENCH_DATABASE_URL ??
-  process.env.TEST_DATABASE_URL ??
-  'postgres://postgres@127.0.0.1:5432/postgres';
+const SMALL_YOUNG_GENERATION = '--max-semi-space-size=2';
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
 type Walk = { contacts: number; seconds: number; perSecond: number; pages: number };
@@ -45,76 +41,9 @@ type Result = {
   plain: Walk;
   updated: Walk & { rss: { start: number; max: number; end: number } };
   feed: Walk;
+  /** The updated_after walk again, on a fresh server process with a small young generation. */
+  small: Result['updated'];
 };
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** A fresh database: a SQLite file in a temporary directory, or a new PostgreSQL database. */
-async function freshDatabase(
-  dialect: string,
-  dataDir: string,
-): Promise<{ url: string; drop(): Promise<void> }> {
-  if (dialect === 'sqlite')
-    return { url: `sqlite:${path.join(dataDir, 'listgate.db')}`, drop: async () => {} };
-  const name = `listgate_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: pgAdmin });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(pgAdmin);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const client = new pg.Client({ connectionString: pgAdmin });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
-}
-
-async function startServerProcess(
-  env: Record<string, string>,
-): Promise<{ child: ChildProcess; url: string }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 600; i++) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    // The port accepts connections before the app is attached: bound each probe.
-    const ready = await fetch(`${url}/ready`, { signal: AbortSignal.timeout(1000) }).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ready) return { child, url };
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('server did not become ready');
-}
-
-async function clientToken(url: string, clientId: string, secret: string): Promise<string> {
-  const res = await fetch(`${url}/oauth2/token`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`,
-    },
-    body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'contact_data' }),
-  });
-  const body = (await res.json()) as { access_token?: string };
-  if (!body.access_token) throw new Error(`token request failed: ${res.status} ${JSON.stringify(body)}`);
-  return body.access_token;
-}
 
 /** Follows next links from `path` to the end; `onPage` sees each page number and the next href. */
 async function walk(
@@ -142,6 +71,18 @@ async function walk(
 
 const linkOf = (body: Record<string, unknown>) =>
   (body._links as { next?: { href: string } } | undefined)?.next?.href;
+const UPDATED_WALK = '/v3/contacts?limit=500&status=all&updated_after=2000-01-01T00:00:00Z';
+
+/** The full updated_after walk, with the server's RSS sampled throughout. */
+async function updatedWalk(
+  url: string,
+  headers: Record<string, string>,
+  pid: number,
+): Promise<Result['updated']> {
+  const rss = sampleRss(pid);
+  const result = await walk(url, headers, UPDATED_WALK, linkOf);
+  return { ...result, rss: rss.stop() };
+}
 
 async function benchDialect(dialect: string): Promise<Result> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'listgate-bench-'));
@@ -189,30 +130,35 @@ async function benchDialect(dialect: string): Promise<Result> {
       if (page === deepAt && href) deepHref = href;
     });
     const opts = { concurrency: Number(args.concurrency), seconds: Number(args.seconds) };
-    log(`[${dialect}] first page vs deep cursor (${opts.concurrency} connections, ${opts.seconds} s each)`);
-    const first = await load(`${url}/v3/contacts?limit=500`, headers, opts);
-    const deep = await load(`${url}${deepHref}`, headers, opts);
+    log(
+      `[${dialect}] first page vs deep cursor (${opts.concurrency} connections, ${opts.seconds} alternating 1-s rounds each)`,
+    );
+    const [first, deep] = (await loadAlternating(
+      [`${url}/v3/contacts?limit=500`, `${url}${deepHref}`],
+      headers,
+      opts,
+    )) as [LoadResult, LoadResult];
 
     log(`[${dialect}] updated_after walk`);
-    const rss = sampleRss(server.pid!);
-    const updated = await walk(
-      url,
-      headers,
-      '/v3/contacts?limit=500&status=all&updated_after=2000-01-01T00:00:00Z',
-      linkOf,
-    );
-    const memory = rss.stop();
+    const updated = await updatedWalk(url, headers, server.pid!);
 
     log(`[${dialect}] change feed walk`);
     const feed = await walk(url, headers, '/v3/contacts/changes?limit=1000', (body) =>
       body.more ? `/v3/contacts/changes?limit=1000&sync_token=${body.next_sync_token as string}` : undefined,
     );
-    return { dialect, seedSeconds, first, deep, plain, updated: { ...updated, rss: memory }, feed };
+
+    log(`[${dialect}] updated_after walk on a fresh server with ${SMALL_YOUNG_GENERATION}`);
+    await stopServer(server);
+    const restarted = await startServerProcess(env, [SMALL_YOUNG_GENERATION]);
+    server = restarted.child;
+    const fresh = {
+      ...headers,
+      authorization: `Bearer ${await clientToken(restarted.url, app.client_id, client_secret!)}`,
+    };
+    const small = await updatedWalk(restarted.url, fresh, server.pid!);
+    return { dialect, seedSeconds, first, deep, plain, updated, feed, small };
   } finally {
-    if (server && server.exitCode === null) {
-      server.kill('SIGTERM');
-      await new Promise((resolve) => server!.once('exit', resolve));
-    }
+    await stopServer(server);
     await database.drop();
     rmSync(dataDir, { recursive: true, force: true });
   }
@@ -245,6 +191,14 @@ function report(results: Result[]): string {
       'Full change-feed walk `limit=1000` (changes/s)',
       (r) => `${int(r.feed.perSecond)} (${r.feed.seconds.toFixed(1)} s)`,
     ],
+    [
+      `Fresh server with \`${SMALL_YOUNG_GENERATION}\`: \`updated_after\` walk (contacts/s)`,
+      (r) => int(r.small.perSecond),
+    ],
+    [
+      '…its RSS during that walk: start / max / end',
+      (r) => `${int(r.small.rss.start)} / ${int(r.small.rss.max)} / ${int(r.small.rss.end)} MB`,
+    ],
   ];
   const errors = results.reduce((n, r) => n + r.first.errors + r.deep.errors, 0);
   return [
@@ -275,5 +229,10 @@ writeSection('Contacts API', {
     'keyset pages (`created_seq` without a filter, `change_seq` with `updated_after`), so a deep cursor costs',
     'an index seek like the first page. Each walk is one client following `_links.next.href` (or',
     '`next_sync_token`) sequentially; the client parses every page. RSS is sampled every 50 ms from /proc.',
+    "First page and deep cursor are loaded in alternating one-second rounds, so that the shared machine's",
+    'changing load weighs on both alike. The server runs from the TypeScript sources through tsx, as',
+    '`npm start` does without a build. The last two rows restart it with a small V8 young generation: the',
+    'live heap stays flat either way (a few tens of MB after each full collection), but by default V8 lets',
+    'the heap grow between full collections under this allocation rate, and that, not a leak, is the RSS.',
   ].join('\n'),
 });

@@ -16,12 +16,16 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
+type Run = { latencies: number[]; seconds: number; errors: number };
+
 /** `concurrency` loops GET `url` back to back for `seconds` (after `warmup` requests per loop). */
-export async function load(
+async function run(
   url: string,
   headers: Record<string, string>,
-  options: { concurrency: number; seconds: number; warmup?: number },
-): Promise<LoadResult> {
+  concurrency: number,
+  seconds: number,
+  warmup: number,
+): Promise<Run> {
   const latencies: number[] = [];
   let errors = 0;
   const once = async (record: boolean) => {
@@ -31,16 +35,21 @@ export async function load(
     if (res.status !== 200) errors++;
     if (record) latencies.push(performance.now() - start);
   };
-  for (let i = 0; i < (options.warmup ?? 5); i++) await once(false);
+  for (let i = 0; i < warmup; i++) await once(false);
   const started = performance.now();
-  const end = started + options.seconds * 1000;
+  const end = started + seconds * 1000;
   await Promise.all(
-    Array.from({ length: options.concurrency }, async () => {
+    Array.from({ length: concurrency }, async () => {
       while (performance.now() < end) await once(true);
     }),
   );
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
+  return { latencies, seconds: (performance.now() - started) / 1000, errors };
+}
+
+function summarize(runs: Run[]): LoadResult {
+  const latencies = runs.flatMap((r) => r.latencies).sort((a, b) => a - b);
+  const seconds = runs.reduce((n, r) => n + r.seconds, 0);
+  const errors = runs.reduce((n, r) => n + r.errors, 0);
   return {
     requests: latencies.length,
     seconds,
@@ -49,6 +58,23 @@ export async function load(
     p99: percentile(latencies, 99),
     errors,
   };
+}
+
+/**
+ * Loads several URLs in alternating one-second rounds until each had `seconds`, so that a change in the
+ * machine's load (it may be shared) weighs on every URL alike instead of on whichever ran last.
+ */
+export async function loadAlternating(
+  urls: readonly string[],
+  headers: Record<string, string>,
+  options: { concurrency: number; seconds: number },
+): Promise<LoadResult[]> {
+  const runs: Run[][] = urls.map(() => []);
+  for (const url of urls) await run(url, headers, 1, 0, 5);
+  for (let round = 0; round < Math.max(1, Math.round(options.seconds)); round++) {
+    for (const [i, url] of urls.entries()) runs[i]!.push(await run(url, headers, options.concurrency, 1, 0));
+  }
+  return runs.map(summarize);
 }
 
 /** Resident set size of a process in MB, from /proc (Linux). */
