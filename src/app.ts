@@ -71,7 +71,7 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
   await app.register(metrics);
 
   // The authorization server under /oauth2, the customer's sign-in/consent steps, and token info.
-  await app.register(oauthPlugin, { provider: services.provider, secure: config.publicUrl.startsWith('https://') });
+  await app.register(oauthPlugin, { provider: services.provider });
   await app.register(interactionRoutes, {
     provider: services.provider,
     sessions: services.sessions,

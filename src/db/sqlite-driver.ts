@@ -13,27 +13,26 @@ export function openSqlite(file: string): DatabaseSync {
 }
 
 export function wrapSqlite(db: DatabaseSync): SqliteDatabase {
-  const cache = new Map<string, StatementSync>();
-  const prepare = (sql: string): StatementSync => {
-    let statement = cache.get(sql);
-    if (!statement) {
-      statement = db.prepare(sql);
-      if (cache.size > 500) cache.clear();
-      cache.set(sql, statement);
-    }
-    return statement;
-  };
+  // Statements and their wrappers are cached per SQL text: Kysely asks for one on every query, and
+  // `columns()` allocates, so the reader flag is computed once.
+  const cache = new Map<string, SqliteStatement>();
+  const params = (p: ReadonlyArray<unknown>) => p as SQLInputValue[];
+  const wrap = (statement: StatementSync): SqliteStatement => ({
+    reader: statement.columns().length > 0,
+    all: (p) => statement.all(...params(p)),
+    run: (p) => statement.run(...params(p)),
+    iterate: (p) => statement.iterate(...params(p)),
+  });
   return {
     close: () => db.close(),
     prepare(sql: string): SqliteStatement {
-      const statement = prepare(sql);
-      const params = (p: ReadonlyArray<unknown>) => p as SQLInputValue[];
-      return {
-        reader: statement.columns().length > 0,
-        all: (p) => statement.all(...params(p)),
-        run: (p) => statement.run(...params(p)),
-        iterate: (p) => statement.iterate(...params(p)),
-      };
+      let statement = cache.get(sql);
+      if (!statement) {
+        statement = wrap(db.prepare(sql));
+        if (cache.size > 500) cache.clear();
+        cache.set(sql, statement);
+      }
+      return statement;
     },
   };
 }

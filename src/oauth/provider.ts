@@ -10,7 +10,7 @@ import type { AccountsService } from '../modules/accounts/accounts.service.ts';
 import type { AppView, AppsService } from '../modules/apps/apps.service.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { CounterStore } from '../shared/counter-store.ts';
-import { createAdapterClass } from './adapter.ts';
+import { type ClientLoader, createAdapterClass } from './adapter.ts';
 import { createTtlCache } from './ttl-cache.ts';
 import { installDeviceFlowSteps, recordWrongCode } from './device-flow.ts';
 import { deviceFlowPages } from './device-pages.ts';
@@ -36,6 +36,8 @@ export type ProviderDeps = {
   refreshGraceSeconds: number;
   /** Behind a trusted reverse proxy: client IPs (for the user-code limit) come from X-Forwarded-For. */
   trustProxy?: boolean;
+  /** Replaces the database storage (the benchmarks compare it with oidc-provider's in-memory adapter). */
+  storage?: (findClient: ClientLoader) => Configuration['adapter'];
   /**
    * Single-use credentials of the API Tester's in-process code exchange (src/modules/explorer/
    * exchange-credentials.ts): app secrets are hashes, so the server cannot present the real one.
@@ -144,7 +146,7 @@ export function createProvider(deps: ProviderDeps): Provider {
   }
 
   const configuration: Configuration = {
-    adapter: createAdapterClass(db, clock, { findClient, keepsGrant, userCodeKey: deriveKey(secretKeys[0]!, 'device-user-code') }),
+    adapter: deps.storage?.(findClient) ?? createAdapterClass(db, clock, { findClient, keepsGrant, userCodeKey: deriveKey(secretKeys[0]!, 'device-user-code') }),
     async findAccount(_ctx, sub) {
       const user = await accounts.getUser(sub);
       if (!user) return undefined;

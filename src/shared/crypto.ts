@@ -1,6 +1,6 @@
 // Random identifiers and hashes of secrets. Every secret the platform hands out is a 256-bit random value;
 // only sha256 of it is stored, so a database dump holds nothing usable.
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 
 /** URL-safe random string with `bytes` bytes of entropy. */
 export function randomToken(bytes = 32): string {
@@ -12,7 +12,8 @@ export function newId(): string {
 }
 
 export function sha256(value: string): string {
-  return createHash('sha256').update(value).digest('base64url');
+  // the one-shot form: several times cheaper than createHash on the API's per-request token hash
+  return hash('sha256', value, 'base64url');
 }
 
 export function safeEqual(a: string, b: string): boolean {

@@ -1,0 +1,206 @@
+// Identity core benchmark, side by side on loopback in one run: (a) a bare Fastify route versus (b) GET
+// /v3/account/summary behind the bearer check and API key; (c) client-credentials issuance on SQLite versus
+// the same provider on oidc-provider's in-memory adapter; and the time from `listgate serve` to ready.
+// Writes the "Identity core" section of docs/benchmarks.md.
+//
+//   npm exec -- node --import tsx bench/identity.bench.ts [--concurrency 8] [--seconds 5] [--rounds 2]
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../src/config.ts';
+import { migrateToLatest } from '../src/db/database.ts';
+import { createServices } from '../src/services.ts';
+import { closedLoop, type Measured, type Target } from './closed-loop.ts';
+import { writeSection } from './report.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    concurrency: { type: 'string', default: '8' },
+    seconds: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '2' },
+  },
+});
+const options = { concurrency: Number(args.concurrency), seconds: Number(args.seconds) };
+const ROUNDS = Number(args.rounds);
+const here = path.dirname(new URL(import.meta.url).pathname);
+const log = (message: string) => process.stderr.write(`${message}\n`);
+const loadBefore = loadavg()[0]!;
+
+const dataDir = mkdtempSync(path.join(tmpdir(), 'listgate-identity-bench-'));
+const env: Record<string, string> = {
+  PATH: process.env.PATH ?? '',
+  NODE_ENV: 'production',
+  DATA_DIR: dataDir,
+  DATABASE_URL: `sqlite:${path.join(dataDir, 'listgate.db')}`,
+  PUBLIC_URL: 'http://listgate.bench',
+  LOG_LEVEL: 'warn',
+  // the API's per-key rate limits stay on the path (they are counted), but never refuse
+  RATE_LIMIT_PER_SECOND: '1000000',
+  RATE_LIMIT_PER_DAY: '1000000000',
+};
+
+/** Starts a bench/identity-server.ts process and resolves with the URL it prints. */
+async function startServer(
+  mode: string,
+  extra: Record<string, string> = {},
+): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'identity-server.ts'), mode], {
+    env: { ...env, ...extra },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`${mode} server exited with ${code}`)));
+  });
+  return { url, child };
+}
+
+async function seed(): Promise<{ clientId: string; secret: string }> {
+  const services = await createServices(loadConfig(env));
+  try {
+    await migrateToLatest(services.db);
+    const account = await services.accounts.signUp({
+      email: 'owner@bench.example',
+      password: 'correct horse battery staple',
+    });
+    const { app, client_secret } = await services.apps.createApp({
+      name: 'Bench',
+      kind: 'private',
+      ownerAccountId: account.account_id,
+    });
+    return { clientId: app.client_id, secret: client_secret! };
+  } finally {
+    await services.close();
+  }
+}
+
+/** Runs each target once per round, alternating, so that drift in the machine's load hits both alike. */
+async function sideBySide(targets: Record<string, Target>): Promise<Record<string, Measured[]>> {
+  const results: Record<string, Measured[]> = Object.fromEntries(Object.keys(targets).map((k) => [k, []]));
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const [name, target] of Object.entries(targets)) {
+      const measured = await closedLoop(target, options);
+      results[name]!.push(measured);
+      log(
+        `  round ${round} ${name}: ${Math.round(measured.perSecond)} req/s, p99 ${measured.p99.toFixed(1)} ms, failures ${measured.failures}`,
+      );
+    }
+  }
+  return results;
+}
+
+const rate = (runs: Measured[]) =>
+  runs.reduce((s, r) => s + r.requests, 0) / runs.reduce((s, r) => s + r.seconds, 0);
+const p99 = (runs: Measured[]) => Math.max(...runs.map((r) => r.p99));
+const p50 = (runs: Measured[]) => runs.map((r) => r.p50).sort((a, b) => a - b)[Math.floor(runs.length / 2)]!;
+const failures = (runs: Measured[]) => runs.reduce((s, r) => s + r.failures, 0);
+
+/** Milliseconds from spawning `listgate serve` to its ready line, and a 200 from /ready. */
+async function serveToReady(dir: string): Promise<number> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [path.join(here, '../bin/listgate.js'), 'serve', '--port', '0'], {
+    env: { ...env, DATA_DIR: dir, DATABASE_URL: `sqlite:${path.join(dir, 'listgate.db')}`, PUBLIC_URL: '' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stderr!.on('data', (chunk: Buffer) => {
+      stderr += chunk;
+      const match = /Listgate is running at (http:\/\/\S+)/.exec(stderr);
+      if (match) resolve(match[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
+  });
+  const ready = await fetch(`${url}/ready`);
+  const ms = performance.now() - started;
+  if (ready.status !== 200) throw new Error(`/ready answered ${ready.status}`);
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+  return ms;
+}
+
+const NOTES = '';
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const ms = (n: number) => `${n.toFixed(1)} ms`;
+const children: ChildProcess[] = [];
+
+try {
+  log('seeding an account and a private integration on SQLite');
+  const { clientId, secret } = await seed();
+  const listgate = await startServer('listgate');
+  const memory = await startServer('listgate-memory');
+  children.push(listgate.child, memory.child);
+  const basic = `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`;
+  const tokenRequest = (url: string): Target => ({
+    url: `${url}/oauth2/token`,
+    method: 'POST',
+    headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'grant_type=client_credentials',
+  });
+  const issued = await fetch(tokenRequest(listgate.url).url, {
+    method: 'POST',
+    headers: tokenRequest(listgate.url).headers,
+    body: 'grant_type=client_credentials',
+  });
+  const { access_token: token } = (await issued.json()) as { access_token: string };
+  const apiHeaders = { authorization: `Bearer ${token}`, 'x-api-key': clientId, accept: 'application/json' };
+  const summary = await fetch(`${listgate.url}/v3/account/summary`, { headers: apiHeaders });
+  if (summary.status !== 200) throw new Error(`summary answered ${summary.status}`);
+  const bare = await startServer('bare', { BENCH_JSON: await summary.text() });
+  children.push(bare.child);
+
+  log(
+    `(a) bare route vs (b) /v3/account/summary: ${options.concurrency} connections, ${options.seconds} s × ${ROUNDS} rounds`,
+  );
+  const api = await sideBySide({
+    bare: { url: `${bare.url}/v3/account/summary`, headers: { accept: 'application/json' } },
+    summary: { url: `${listgate.url}/v3/account/summary`, headers: apiHeaders },
+  });
+  log('(c) client-credentials issuance: SQLite vs in-memory adapter');
+  const tokens = await sideBySide({ sqlite: tokenRequest(listgate.url), memory: tokenRequest(memory.url) });
+  for (const child of children.splice(0)) child.kill('SIGTERM');
+
+  log('time from `listgate serve` to ready');
+  const fresh = [];
+  const warm = [];
+  for (let i = 0; i < 3; i++) {
+    const dir = mkdtempSync(path.join(tmpdir(), 'listgate-serve-bench-'));
+    fresh.push(await serveToReady(dir));
+    warm.push(await serveToReady(dir));
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[1]!;
+
+  const apiRatio = rate(api.summary!) / rate(api.bare!);
+  const tokenRatio = rate(tokens.sqlite!) / rate(tokens.memory!);
+  const body = [
+    `Server processes and the load generator (${options.concurrency} keep-alive connections, closed loop over node:http)`,
+    `share the machine; ${ROUNDS} alternating rounds of ${options.seconds} s per target; the p99 is the worst round's.`,
+    '',
+    '| | req/s | p50 | p99 | non-2xx |',
+    '|---|---:|---:|---:|---:|',
+    `| (a) bare Fastify route, same JSON | ${fmt(rate(api.bare!))} | ${ms(p50(api.bare!))} | ${ms(p99(api.bare!))} | ${failures(api.bare!)} |`,
+    `| (b) \`GET /v3/account/summary\`, bearer + API key | ${fmt(rate(api.summary!))} | ${ms(p50(api.summary!))} | ${ms(p99(api.summary!))} | ${failures(api.summary!)} |`,
+    `| (c) client credentials, SQLite storage | ${fmt(rate(tokens.sqlite!))} | ${ms(p50(tokens.sqlite!))} | ${ms(p99(tokens.sqlite!))} | ${failures(tokens.sqlite!)} |`,
+    `| (c) client credentials, in-memory adapter | ${fmt(rate(tokens.memory!))} | ${ms(p50(tokens.memory!))} | ${ms(p99(tokens.memory!))} | ${failures(tokens.memory!)} |`,
+    '',
+    `- (b) / (a) = **${apiRatio.toFixed(2)}×** (goal ≥ 0.8×).`,
+    `- (c) SQLite / in-memory = **${tokenRatio.toFixed(2)}×** (goal ≥ 0.7×).`,
+    `- \`listgate serve\` to ready (a 200 from \`/ready\`), median of 3: **${fmt(median(fresh))} ms** on a new data directory (creates the SQLite file and runs the migrations), **${fmt(median(warm))} ms** on an existing one.`,
+  ].join('\n');
+  log(`\n${body}\n`);
+  writeSection('Identity core', {
+    command: `npm exec -- node --import tsx bench/identity.bench.ts --concurrency ${options.concurrency} --seconds ${options.seconds} --rounds ${ROUNDS}`,
+    body,
+    loadBefore,
+    notes: NOTES,
+  });
+} finally {
+  for (const child of children) child.kill('SIGTERM');
+  rmSync(dataDir, { recursive: true, force: true });
+}
