@@ -53,8 +53,8 @@ async function oauthPlugin(app: FastifyInstance, opts: { provider: Provider }): 
     req.url = providerUrl;
     const path = providerUrl.split('?')[0]!;
     const isForm = (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
-    if (req.method === 'POST' && isForm && TOKEN_PATHS.has(path)) return tokenRequest(req, reply.raw, callback);
-    callback(req, reply.raw);
+    if (req.method === 'POST' && isForm && TOKEN_PATHS.has(path)) tokenRequest(req, reply.raw, callback);
+    else callback(req, reply.raw);
   }
 
   // Routes rather than a middleware: only requests for the provider pay for it, and its bodies stay unread.
