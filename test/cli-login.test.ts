@@ -1,7 +1,7 @@
 // `listgate login` as a separate process against the real server: device flow approved on the device
 // page, browser sign-in with the test as the browser, client credentials, and a token from elsewhere.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -197,23 +197,17 @@ for (const dialect of TEST_DIALECTS) {
     });
 
     it('stores a token obtained elsewhere, after checking it belongs to the API key', async () => {
-      const ok = await runCli(
-        [
-          'login',
-          '--server',
-          server.url,
-          '--api-key',
-          owner.clientId,
-          '--token',
-          owner.accessToken,
-          '--profile',
-          'pasted',
-        ],
-        env,
-      );
+      // `--token -` reads it from stdin, so it shows in no process list.
+      const child = startCli(['login', '--server', server.url, '--api-key', owner.clientId, '--token', '-', '--profile', 'pasted'], env);
+      const pasted = finished(child);
+      child.stdin.end(`${owner.accessToken}\n`);
+      const ok = await pasted;
       assert.equal(ok.code, 0, ok.stderr);
       const who = await runCli(['whoami', '--profile', 'pasted', '--json'], env);
       assert.equal(JSON.parse(who.stdout).client_id, owner.clientId);
+      const out = await runCli(['logout', '--profile', 'pasted'], env);
+      assert.equal(out.code, 0, out.stderr);
+      assert.equal(existsSync(profileFile('pasted')), false);
       const other = await runCli(
         [
           'login',

@@ -1,81 +1,25 @@
 // `listgate sync` as cron runs it (`env -i`, no terminal) against the real server: the first run exports,
 // the second applies exactly what changed; one run per state file; crashes during a refresh and a walk.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type ApiCall, apiClient } from './helpers/api.ts';
 import { approveInBrowser } from './helpers/approve.ts';
-import { type CliEnv, finished, firstJsonLine, runCli, startCli, summaryOf } from './helpers/cli.ts';
+import { finished, firstJsonLine, runCli, startCli, summaryOf } from './helpers/cli.ts';
 import { TEST_DIALECTS } from './helpers/databases.ts';
-import { startTestServer, type TestServer } from './helpers/server.ts';
-import { createAccountWithToken, type TestToken } from './helpers/tokens.ts';
+import { rowsOf, type SyncFixture, startSyncFixture, statusOf } from './helpers/sync-fixture.ts';
 import { WebClient } from './helpers/web-client.ts';
-
-type Contact = { contact_id: string };
-
-/** Rows of a CSV output by contact id (the sync never writes line breaks for these contacts). */
-function rowsOf(file: string): Map<string, string> {
-  const lines = readFileSync(file, 'utf8').trim().split('\n').slice(1);
-  return new Map(lines.map((l) => [l.slice(0, l.indexOf(',')), l]));
-}
-const statusOf = (row: string | undefined) => row?.split(',')[1];
 
 for (const dialect of TEST_DIALECTS) {
   describe(`listgate sync (${dialect})`, () => {
-    let server: TestServer;
-    let owner: TestToken;
-    let api: ApiCall;
-    let env: CliEnv;
-    let home: string;
-    let listId: string;
-
-    async function addContact(i: number, lists: string[]): Promise<string> {
-      const res = await api<Contact>('POST', '/v3/contacts', {
-        email_address: { address: `person${i}@example.com`, permission_to_send: 'implicit' },
-        first_name: `Person ${i}`,
-        create_source: 'Account',
-        list_memberships: lists,
-      });
-      assert.equal(res.status, 201, res.text);
-      return res.body.contact_id;
-    }
-
-    async function replace(id: string, i: number, changes: Record<string, unknown>): Promise<void> {
-      const res = await api('PUT', `/v3/contacts/${id}`, {
-        email_address: { address: `person${i}@example.com` },
-        first_name: `Person ${i}`,
-        update_source: 'Account',
-        ...changes,
-      });
-      assert.equal(res.status, 200, res.text);
-    }
-
+    let fx: SyncFixture;
     before(async () => {
-      server = await startTestServer(dialect);
-      owner = await createAccountWithToken(server);
-      api = apiClient(server.url, owner);
-      home = mkdtempSync(path.join(os.tmpdir(), 'listgate-sync-'));
-      env = { home, configDir: path.join(home, 'config') };
-      const list = await api<{ list_id: string }>('POST', '/v3/contact_lists', { name: 'Newsletter' });
-      listId = list.body.list_id;
-      const secretFile = path.join(home, 'client-secret');
-      writeFileSync(secretFile, owner.clientSecret, { mode: 0o600 });
-      const login = await runCli(
-        ['login', '--server', server.url, '--client-id', owner.clientId, '--client-secret-file', secretFile],
-        env,
-      );
-      assert.equal(login.code, 0, login.stderr);
+      fx = await startSyncFixture(dialect);
     });
-    after(async () => {
-      await server.close();
-      rmSync(home, { recursive: true, force: true });
-    });
+    after(() => fx.close());
 
     it('exports a list, then picks up exactly what changed: edits, an unsubscribe, a delete, a removal', async () => {
+      const { api, env, home, listId, addContact, replace } = fx;
       const ids: string[] = [];
       for (let i = 0; i < 6; i++) ids.push(await addContact(i, [listId]));
       const outsider = await addContact(100, []);
@@ -88,6 +32,7 @@ for (const dialect of TEST_DIALECTS) {
       );
       const before = rowsOf(out);
       assert.deepEqual([...before.keys()], [...ids].sort());
+      assert.equal(statSync(out).mode & 0o777, 0o600, 'personal data: readable by its owner only');
 
       await replace(ids[0]!, 0, { first_name: 'Renamed', list_memberships: [listId] });
       await replace(ids[1]!, 1, {
@@ -122,6 +67,7 @@ for (const dialect of TEST_DIALECTS) {
     });
 
     it('writes JSON lines with tombstones for --all', async () => {
+      const { api, env, home, addContact } = fx;
       const out = path.join(home, 'all.jsonl');
       const id = await addContact(200, []);
       summaryOf(await runCli(['sync', '--all', '--out', out], env));
@@ -139,6 +85,7 @@ for (const dialect of TEST_DIALECTS) {
     });
 
     it('runs one of two syncs of the same state file; the other exits with the lock code', async () => {
+      const { env, home, listId } = fx;
       const out = path.join(home, 'locked.csv');
       const release = path.join(home, 'release-first-run');
       const first = startCli(['sync', '--list', listId, '--out', out], {
@@ -159,6 +106,7 @@ for (const dialect of TEST_DIALECTS) {
     });
 
     it('leaves the previous file intact when a run is killed mid-walk, and the next run resumes', async () => {
+      const { env, home, listId, addContact } = fx;
       const out = path.join(home, 'crash.csv');
       summaryOf(await runCli(['sync', '--list', listId, '--out', out], env));
       const before = readFileSync(out);
@@ -189,6 +137,7 @@ for (const dialect of TEST_DIALECTS) {
     });
 
     it('survives a crash between the refresh answer and the save, through the grace window (T13)', async () => {
+      const { server, owner, env, home, listId } = fx;
       const { app } = await server.services.apps.createApp({
         name: 'Cron',
         kind: 'native',
@@ -256,85 +205,6 @@ for (const dialect of TEST_DIALECTS) {
           `sign in again: listgate login --server ${server.url} --api-key ${app.client_id} --profile rotating\n$`,
         ),
       );
-    });
-
-    it('answers bad input with one line naming the problem and the fix, and writes nothing', async () => {
-      const out = path.join(home, 'bad.csv');
-      const expectFailure = async (
-        args: string[],
-        code: number,
-        pattern: RegExp,
-        extra?: Record<string, string>,
-      ) => {
-        const result = await runCli(args, { ...env, extra });
-        assert.equal(result.code, code, `${args.join(' ')}: ${result.stderr}`);
-        assert.match(result.stderr, pattern);
-        assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
-        assert.equal(existsSync(out), false);
-      };
-      // Client commands never load the server's modules or node:sqlite.
-      const forbid = { NODE_OPTIONS: `--import=${path.resolve('test/fixtures/forbid-server-modules.mjs')}` };
-      await expectFailure(
-        ['sync', '--list', listId, '--out', out, '--profile', 'nobody'],
-        3,
-        /no saved sign-in for profile "nobody".*run: listgate login --server URL --api-key KEY --profile nobody/,
-        forbid,
-      );
-      await expectFailure(
-        ['sync', '--list', '0b9c5a4e-1111-4222-8333-444455556666', '--out', out],
-        6,
-        /list 0b9c5a4e-1111-4222-8333-444455556666 does not exist.*listgate lists/,
-        forbid,
-      );
-      await expectFailure(
-        ['sync', '--list', listId, '--out', path.join(home, 'missing-dir', 'x.csv')],
-        2,
-        /directory .*missing-dir does not exist; choose a writable path/,
-      );
-      await expectFailure(
-        ['sync', '--list', listId, '--all', '--out', out],
-        2,
-        /either --list ID .* or --all/,
-      );
-      await expectFailure(
-        ['sync', '--list', listId, '--out', out, '--page-size', 'many'],
-        2,
-        /--page-size must be a whole number/,
-      );
-
-      writeFileSync(`${out}.state.json`, '{"version":1,"server":');
-      await expectFailure(['sync', '--list', listId, '--out', out], 2, /state file .* is damaged; delete it/);
-      rmSync(`${out}.state.json`);
-
-      const profiles = path.join(env.configDir, 'profiles');
-      writeFileSync(path.join(profiles, 'torn.json'), '{"version":1,"serv');
-      await expectFailure(
-        ['sync', '--list', listId, '--out', out, '--profile', 'torn'],
-        3,
-        /credentials file .*torn\.json is damaged \(not valid JSON\); sign in again: listgate login/,
-      );
-
-      const closed = createServer();
-      await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-      const port = (closed.address() as AddressInfo).port;
-      await new Promise((resolve) => closed.close(resolve));
-      const unreachable = {
-        ...JSON.parse(readFileSync(path.join(profiles, 'default.json'), 'utf8')),
-        server: `http://127.0.0.1:${port}`,
-      };
-      writeFileSync(path.join(profiles, 'offline.json'), JSON.stringify(unreachable), { mode: 0o600 });
-      await expectFailure(
-        ['sync', '--list', listId, '--out', out, '--profile', 'offline', '--retries', '1'],
-        5,
-        /cannot reach http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\) after 2 attempts; check that the server is running/,
-      );
-
-      const wrongKey = {
-        ...JSON.parse(readFileSync(path.join(profiles, 'default.json'), 'utf8')),
-        api_key: 'not-this-apps-key',
-      };
-      writeFileSync(path.join(profiles, 'wrongkey.json'), JSON.stringify(wrongKey), { mode: 0o600 });
-      await expectFailure(['sync', '--list', listId, '--out', out, '--profile', 'wrongkey'], 3, /API key/);
     });
   });
 }

@@ -32,7 +32,7 @@ export function registerClientCommands(program: Command): void {
     )
     .option('--client-id <id>', 'private integration: sign in as the app itself (client credentials)')
     .option('--client-secret-file <file>', 'file holding the client secret of a private integration')
-    .option('--token <token>', 'save an access token obtained elsewhere (e.g. in the API Tester)')
+    .option('--token <token>', 'save an access token obtained elsewhere (e.g. in the API Tester); - reads it from stdin')
     .option('--no-open', 'with --browser: print the sign-in URL instead of opening a browser')
     .option(
       '--allow-http',

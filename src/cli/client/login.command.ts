@@ -129,8 +129,19 @@ async function verify(server: string, apiKey: string, tokens: TokenSet): Promise
   return info;
 }
 
+/** `--token -` reads the token from standard input, so that it shows in no process list or shell history. */
+async function readTokenArgument(value: string): Promise<string> {
+  if (value !== '-') return value;
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  const token = Buffer.concat(chunks).toString('utf8').trim();
+  if (!token) throw new CliError('--token - expects the token on standard input, which was empty', EXIT.USAGE);
+  return token;
+}
+
 export async function login(opts: LoginOptions): Promise<void> {
   const name = checkProfileName(opts.profile);
+  if (opts.token !== undefined) opts.token = await readTokenArgument(opts.token);
   const grant = chooseGrant(opts);
   const apiKey = apiKeyOf(opts);
   const server = normalizeServer(opts.server, opts.allowHttp);

@@ -146,7 +146,7 @@ export function oauthFailure(error: unknown, context: FailureContext): CliError 
     );
   }
   const response = (cause as { status?: number } | undefined)?.status;
-  if (typeof response === 'number' && response >= 500) {
+  if (typeof response === 'number' && (response >= 500 || response === 429)) {
     return new CliError(
       `${context.server} failed during ${context.step} (HTTP ${response}); try again later`,
       EXIT.SERVER,
@@ -158,7 +158,8 @@ export function oauthFailure(error: unknown, context: FailureContext): CliError 
       EXIT.REJECTED,
     );
   }
-  return new CliError(`${context.step} failed: ${message}`, EXIT.AUTH);
+  const status = typeof response === 'number' ? ` (HTTP ${response})` : '';
+  return new CliError(`${context.step} failed: ${message}${status}`, EXIT.AUTH);
 }
 
 export { oidc };

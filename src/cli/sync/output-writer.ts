@@ -18,8 +18,11 @@ export class OutputWriter {
   ) {}
 
   /** Creates `path` exclusively; fails if it exists (a temporary name is unique per run). */
-  static async create(path: string, mode = 0o644): Promise<OutputWriter> {
-    return new OutputWriter(path, await open(path, 'wx', mode));
+  static async create(path: string, mode = 0o600): Promise<OutputWriter> {
+    const handle = await open(path, 'wx', mode);
+    // Exactly `mode`, whatever the umask: an output keeps the mode its owner gave it.
+    await handle.chmod(mode);
+    return new OutputWriter(path, handle);
   }
 
   private async writeAll(buf: Buffer, start: number, end: number): Promise<void> {

@@ -133,7 +133,8 @@ export async function walkAndMerge(
 
   input.progress.merging();
   const temp = tempPath(scope.out);
-  const mode = existsSync(scope.out) ? (await stat(scope.out)).mode & 0o777 : 0o644;
+  // Contact data is personal data: a new file is readable by its owner only; an existing one keeps its mode.
+  const mode = existsSync(scope.out) ? (await stat(scope.out)).mode & 0o777 : 0o600;
   const writer = await OutputWriter.create(temp, mode);
   onTemp(temp);
   const cursors: RecordCursor[] = [];
