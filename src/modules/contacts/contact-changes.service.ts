@@ -15,17 +15,20 @@
 //     "more": true | false,                         // true: call again at once with next_sync_token
 //     "_links": { "next": { "href": "/v3/contacts/changes?sync_token=…" } }   // only when more
 //   }
-// - Without sync_token the feed starts at the beginning (a full sync); the token carries `lists` and
-//   `include`, so the next call needs nothing else. The current state comes with every change, so one
-//   contact may appear several times (once per change); applying the page in order as upserts (tombstones
-//   as deletes, removed_from_list as "drop from this list's replica") leaves the client equal to the server.
+// - Without sync_token the feed starts a full sync: first a snapshot, every contact once in change order
+//   ("created", or "deleted" with a tombstone), then every change made since the snapshot began. The
+//   token carries `lists` and `include`, so the next call needs nothing else. The current state comes with
+//   every change, so one contact may appear several times (once per change); applying the pages in order
+//   as upserts (tombstones as deletes, removed_from_list as "drop from this list's replica") leaves the
+//   client equal to the server. `seq` only grows from one entry to the next.
 // - With `lists`, the feed reports changes of contacts currently in those lists, their additions, and
 //   `removed_from_list` when one leaves them; other contacts are skipped.
 // - A token that is malformed, altered or made for another account or other `lists`: 400. A token older
 //   than the compacted part of the log: 410; both messages say to start a full sync without sync_token.
 // Why no change is lost or repeated: seqs are taken under the account row lock in the writer's transaction
 // (seq order = commit order), and a page never reads past the log head it read first, so every seq up to
-// the token is committed and applied exactly once, whatever commits concurrently.
+// the token is committed and applied exactly once, whatever commits concurrently. The snapshot runs up to
+// the head read when it began; a contact changed during it moves above that head, into the log phase.
 import type { Db } from '../../db/database.ts';
 import type { ContactChangeKind } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
@@ -54,7 +57,8 @@ export type FeedPage = {
 };
 export type FeedQuery = { sync_token?: string; limit?: number | string; lists?: string; include?: string };
 
-type SyncToken = { v: 1; s: number; l: string[]; i: Include[] };
+/** s: last seq delivered; h: the log head a full sync's snapshot phase runs up to (absent in the log phase). */
+type SyncToken = { v: 1; s: number; l: string[]; i: Include[]; h?: number };
 
 const NAMES: Record<ContactChangeKind, FeedChange['change']> = {
   created: 'created',
@@ -92,7 +96,8 @@ export function createContactChangesService(deps: { db: Db; clock: Clock; tokens
     if (query.sync_token === undefined)
       return { token: { v: 1, s: 0, l: lists ?? [], i: include ?? [] }, limit };
     const token = tokens.decode(context(accountId), query.sync_token) as SyncToken | null;
-    if (token?.v !== 1 || !Number.isInteger(token.s) || !Array.isArray(token.l))
+    const validHead = token?.h === undefined || Number.isInteger(token.h);
+    if (token?.v !== 1 || !Number.isInteger(token.s) || !Array.isArray(token.l) || !validHead)
       throw badToken('malformed, altered or made for another account');
     if (lists && JSON.stringify(lists) !== JSON.stringify(token.l))
       throw badToken('it was made for other lists');
@@ -129,8 +134,60 @@ export function createContactChangesService(deps: { db: Db; clock: Clock; tokens
     });
   }
 
-  async function readFeed(accountId: string, query: FeedQuery): Promise<FeedPage> {
-    const { token, limit } = parseFeedQuery(accountId, query);
+  function pageOf(accountId: string, changed: FeedChange[], next: SyncToken, more: boolean): FeedPage {
+    const next_sync_token = tokens.encode(context(accountId), next);
+    const result: FeedPage = { changes: changed, next_sync_token, more };
+    if (more) result._links = { next: { href: `/v3/contacts/changes?sync_token=${next_sync_token}` } };
+    return result;
+  }
+
+  /**
+   * The first phase of a full sync: every contact once, in change_seq order, up to the log head read when
+   * the sync began (a sequential index walk, not one lookup per log row). A contact changed meanwhile
+   * moves above that head and is met in the log phase that follows, as in an updated_after walk.
+   */
+  async function readSnapshot(accountId: string, token: SyncToken, limit: number): Promise<FeedPage> {
+    const head = token.h ?? (await changes.headSeq(db, accountId));
+    const filter = { statuses: 'all' as const, ...(token.l.length ? { lists: token.l } : {}) };
+    const page = { order: 'changed' as const, after: token.s, through: head, limit: limit + 1 };
+    const rows = await repo.listContactsPage(db, accountId, filter, page);
+    const more = rows.length > limit;
+    if (more) rows.length = limit;
+    const views = new Map(
+      (
+        await buildContactViews(
+          db,
+          accountId,
+          rows.filter((r) => !r.deleted_at),
+          new Set(token.i),
+        )
+      ).map((v) => [v.contact_id, v]),
+    );
+    const changed = rows.map((row): FeedChange => {
+      const seq = Number(row.change_seq);
+      const view = views.get(row.contact_id);
+      if (view) return { seq, change: 'created', changed_at: row.updated_at, contact: view };
+      const tombstone: Tombstone = {
+        contact_id: row.contact_id,
+        status: 'deleted',
+        deleted_at: row.deleted_at!,
+      };
+      return { seq, change: 'deleted', changed_at: row.deleted_at!, contact: tombstone };
+    });
+    if (more)
+      return pageOf(
+        accountId,
+        changed,
+        { ...token, s: Number(rows[rows.length - 1]!.change_seq), h: head },
+        true,
+      );
+    const { h: _done, ...logPhase } = token;
+    const pending = (await changes.headSeq(db, accountId)) > head;
+    return pageOf(accountId, changed, { ...logPhase, s: head }, pending);
+  }
+
+  /** The log phase: every change after the token, in seq order. */
+  async function readLog(accountId: string, token: SyncToken, limit: number): Promise<FeedPage> {
     const page = await changes.readChanges(db, accountId, {
       after: token.s,
       limit: limit + 1,
@@ -138,7 +195,7 @@ export function createContactChangesService(deps: { db: Db; clock: Clock; tokens
     });
     // Read after the rows: a compaction that committed meanwhile is seen here, never missed.
     const horizon = await changes.findHorizon(db, accountId);
-    if (token.s > 0 && token.s < horizon) {
+    if (token.s < horizon) {
       throw new AppError(
         'GONE',
         'The sync_token is older than the retained change history; start a full sync without sync_token',
@@ -150,10 +207,15 @@ export function createContactChangesService(deps: { db: Db; clock: Clock; tokens
     const more = page.rows.length > limit;
     const rows = more ? page.rows.slice(0, limit) : page.rows;
     const last = more ? rows[rows.length - 1]!.seq : Math.max(token.s, page.head);
-    const next_sync_token = tokens.encode(context(accountId), { ...token, s: last } satisfies SyncToken);
-    const result: FeedPage = { changes: await toChanges(accountId, rows, token.i), next_sync_token, more };
-    if (more) result._links = { next: { href: `/v3/contacts/changes?sync_token=${next_sync_token}` } };
-    return result;
+    return pageOf(accountId, await toChanges(accountId, rows, token.i), { ...token, s: last }, more);
+  }
+
+  async function readFeed(accountId: string, query: FeedQuery): Promise<FeedPage> {
+    const { token, limit } = parseFeedQuery(accountId, query);
+    // A client that has seen nothing (no token, or a token at seq 0) gets the snapshot first.
+    return token.h !== undefined || token.s === 0
+      ? readSnapshot(accountId, token, limit)
+      : readLog(accountId, token, limit);
   }
 
   /**

@@ -124,7 +124,7 @@ for (const dialect of TEST_DIALECTS) {
       assert.deepEqual(await idsOf({ optout_after: '2000-01-01' }), [b.contact_id]);
     });
 
-    it('feeds every change in order with current state, tombstones and list removals', async () => {
+    it('starts a full sync with a snapshot, then feeds every change in order with current state', async () => {
       const own = await t.addAccount();
       const list = await t.addList(own);
       const a = await t.contacts.createContact(own, {
@@ -133,10 +133,20 @@ for (const dialect of TEST_DIALECTS) {
         list_memberships: [list],
       });
       const b = await t.contacts.createContact(own, { create_source: 'Contact', first_name: 'B' });
+      const c = await t.contacts.createContact(own, { create_source: 'Contact', first_name: 'C' });
+      await t.contacts.replaceContact(own, a.contact_id, {
+        update_source: 'Account',
+        first_name: 'A1',
+        list_memberships: [list],
+      });
+      // Snapshot: each contact once, in change order (a moved last), however many changes it had.
       const page1 = await t.contacts.readFeed(own, { limit: 2 });
       assert.deepEqual(
-        page1.changes.map((c) => c.change),
-        ['created', 'added_to_list'],
+        page1.changes.map((x) => [x.change, x.contact.contact_id, x.seq]),
+        [
+          ['created', b.contact_id, 3],
+          ['created', c.contact_id, 4],
+        ],
       );
       assert.equal(page1.more, true);
       assert.ok(page1._links?.next.href.startsWith('/v3/contacts/changes?sync_token='));
@@ -146,29 +156,50 @@ for (const dialect of TEST_DIALECTS) {
         list_memberships: [],
       });
       await t.contacts.deleteContact(own, b.contact_id);
+      const listedStart = await t.contacts.readFeed(own, { lists: list });
       const page2 = await t.contacts.readFeed(own, { sync_token: page1.next_sync_token });
+      // a changed during the snapshot: it left the snapshot's range and comes with the log phase.
+      assert.deepEqual(page2.changes, []);
+      assert.equal(page2.more, true);
+      const page3 = await t.contacts.readFeed(own, { sync_token: page2.next_sync_token });
       assert.deepEqual(
-        page2.changes.map((c) => [c.change, c.contact.contact_id]),
+        page3.changes.map((x) => [x.change, x.contact.contact_id, x.seq]),
         [
-          ['created', b.contact_id],
-          ['updated', a.contact_id],
-          ['removed_from_list', a.contact_id],
-          ['deleted', b.contact_id],
+          ['updated', a.contact_id, 6],
+          ['removed_from_list', a.contact_id, 7],
+          ['deleted', b.contact_id, 8],
         ],
       );
-      assert.deepEqual(page2.changes[3]?.contact, {
+      assert.equal((page3.changes[0]?.contact as { first_name?: string }).first_name, 'A2');
+      assert.deepEqual(page3.changes[2]?.contact, {
         contact_id: b.contact_id,
         status: 'deleted',
         deleted_at: t.clock.now().toISOString(),
       });
-      assert.equal(page2.more, false);
-      const idle = await t.contacts.readFeed(own, { sync_token: page2.next_sync_token });
+      assert.equal(page3.more, false);
+      const idle = await t.contacts.readFeed(own, { sync_token: page3.next_sync_token });
       assert.deepEqual(idle.changes, []);
 
-      const listed = await t.contacts.readFeed(own, { lists: list });
+      // A list's feed: its members only, and a removal once a member leaves.
+      assert.deepEqual(listedStart.changes, []);
+      const d = await t.contacts.createContact(own, {
+        create_source: 'Contact',
+        first_name: 'D',
+        list_memberships: [list],
+      });
+      await t.contacts.replaceContact(own, d.contact_id, {
+        update_source: 'Account',
+        first_name: 'D',
+        list_memberships: [],
+      });
+      await t.contacts.createContact(own, { create_source: 'Contact', first_name: 'E' });
+      const listed = await t.contacts.readFeed(own, { sync_token: listedStart.next_sync_token });
       assert.deepEqual(
-        listed.changes.map((c) => c.change),
-        ['added_to_list', 'removed_from_list'],
+        listed.changes.map((x) => [x.change, x.contact.contact_id]),
+        [
+          ['added_to_list', d.contact_id],
+          ['removed_from_list', d.contact_id],
+        ],
       );
       await assert.rejects(
         t.contacts.readFeed(own, { sync_token: listed.next_sync_token, lists: await t.addList(own) }),
@@ -195,6 +226,8 @@ for (const dialect of TEST_DIALECTS) {
         full.changes.map((c) => c.contact.contact_id),
         [a.contact_id, b.contact_id],
       );
+      const after = await t.contacts.readFeed(own, { sync_token: full.next_sync_token });
+      assert.deepEqual(after.changes, []);
     });
   });
 }

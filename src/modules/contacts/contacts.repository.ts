@@ -137,19 +137,21 @@ function applyFilter<O>(
   return q;
 }
 
-/** One keyset page: rows whose order key is greater than `after`, at most `limit` of them. */
+/** One keyset page: rows whose order key is greater than `after` (and at most `through`), at most `limit`. */
 export async function listContactsPage(
   db: Executor,
   accountId: string,
   filter: ContactFilter,
-  page: { order: PageOrder; after: number; limit: number },
+  page: { order: PageOrder; after: number; limit: number; through?: number },
 ): Promise<ContactRow[]> {
   const key = page.order === 'created' ? 'created_seq' : 'change_seq';
-  return applyFilter(db.selectFrom('contacts').selectAll(), accountId, filter)
-    .where(key, '>', page.after)
-    .orderBy(key)
-    .limit(page.limit)
-    .execute();
+  let query = applyFilter(db.selectFrom('contacts').selectAll(), accountId, filter).where(
+    key,
+    '>',
+    page.after,
+  );
+  if (page.through !== undefined) query = query.where(key, '<=', page.through);
+  return query.orderBy(key).limit(page.limit).execute();
 }
 
 /**
