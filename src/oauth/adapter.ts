@@ -6,7 +6,7 @@ import type { Db } from '../db/database.ts';
 import type { Clock } from '../shared/clock.ts';
 import { sha256 } from '../shared/crypto.ts';
 import { deriveSealKey, keyedHash, type Sealed, seal, unseal } from './sealing.ts';
-import { findSideRow } from './tokens.repository.ts';
+import { deleteExpired, findSideRow } from './tokens.repository.ts';
 
 const EMPTY_COLUMNS = { grant_id: null, user_code: null, uid: null, subject: null, client_id: null, consumed_at: null, last_used_at: null };
 
@@ -45,6 +45,13 @@ export type AdapterOptions = {
  */
 const USER_CODE_MODEL = 'DeviceUserCode';
 
+/**
+ * Expired codes, sessions and records are swept now and then, a day after they expire: until then an
+ * expired device code still answers expired_token rather than "not found".
+ */
+const SWEEP_EVERY_S = 600;
+const SWEEP_AFTER_S = 86_400;
+
 export function createAdapterClass(db: Db, clock: Clock, options: AdapterOptions) {
   const { findClient, keepsGrant, userCodeKey } = options;
   const now = () => Math.floor(clock.now().getTime() / 1000);
@@ -59,6 +66,16 @@ export function createAdapterClass(db: Db, clock: Clock, options: AdapterOptions
       .values({ model: USER_CODE_MODEL, id: userCodeId(userCode), payload, expires_at: expiresAt, ...EMPTY_COLUMNS })
       .onConflict((oc) => oc.columns(['model', 'id']).doNothing())
       .execute();
+  }
+
+  let nextSweep = 0;
+  function sweepNowAndThen(): void {
+    const t = now();
+    if (t < nextSweep) return;
+    nextSweep = t + SWEEP_EVERY_S;
+    deleteExpired(db, t - SWEEP_AFTER_S).catch(() => {
+      nextSweep = 0;
+    });
   }
 
   async function deviceCodeFor(userCode: string): Promise<string | null> {
@@ -92,6 +109,7 @@ export function createAdapterClass(db: Db, clock: Clock, options: AdapterOptions
         .onConflict((oc) => oc.columns(['model', 'id']).doUpdateSet(row))
         .execute();
       if (this.model === 'DeviceCode' && typeof userCode === 'string') await linkUserCode(userCode, id, row.expires_at);
+      sweepNowAndThen();
     }
 
     private async findWhere(column: 'id' | 'uid', value: string, id?: string): Promise<AdapterPayload | undefined> {

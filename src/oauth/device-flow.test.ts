@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as oidc from 'openid-client';
 import { createManualClock } from '../shared/clock.ts';
+import { sha256 } from '../shared/crypto.ts';
 import { TEST_DIALECTS } from '../../test/helpers/databases.ts';
 import { rowCounts } from '../../test/helpers/db-dump.ts';
 import { type Customer, clientFor, createCustomer, introspect, postForm, registerApp, type TestApp, walkPages } from '../../test/helpers/oauth.ts';
@@ -120,6 +121,20 @@ for (const dialect of TEST_DIALECTS) {
       const other = await registerApp(server, { kind: 'device' });
       clock.advance(20_000);
       assert.equal((await poll(started.device_code, other.clientId)).json.error, 'invalid_grant');
+    });
+
+    it('sweeps stored artifacts a day after they expire, and keeps the rest', async () => {
+      const started = await start();
+      const stored = () =>
+        server.services.db.selectFrom('oauth_payloads').select('id').where('model', '=', 'DeviceCode').where('id', '=', sha256(started.device_code)).execute();
+      assert.equal((await stored()).length, 1);
+      clock.advance(86_400_000 + 601_000);
+      await start(); // a write, more than ten minutes after the last sweep, runs the next one
+      for (let i = 0; i < 100 && (await stored()).length; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      assert.equal((await stored()).length, 0);
+      assert.equal((await poll(started.device_code)).json.error, 'invalid_grant');
+      const grants = await server.services.db.selectFrom('oauth_payloads').select('id').where('model', '=', 'Grant').execute();
+      assert.ok(grants.length > 0, 'ten-year grants stay');
     });
 
     it('refuses every code from an IP after 5 wrong ones in 15 minutes, even a right one', async () => {

@@ -128,3 +128,8 @@ export async function findArtifactState(
     .where('id', '=', hashedId)
     .executeTakeFirst();
 }
+
+/** Deletes every stored artifact that expired before `before` (epoch seconds). */
+export async function deleteExpired(db: Db, before: number): Promise<void> {
+  await db.deleteFrom('oauth_payloads').where('expires_at', '<', before).execute();
+}
