@@ -171,12 +171,20 @@ export async function openRecordFile(
     },
     async copyBefore(bound, writer) {
       const limit = bound === null ? null : Buffer.from(bound, 'latin1');
+      const keyOffset = format === 'csv' ? 0 : JSON_PREFIX.length;
+      const keyStop = format === 'csv' ? COMMA : QUOTE;
+      const statusOffset = format === 'csv' ? 1 : JSON_STATUS.length;
       let live = TOMBSTONE_INITIALS.has(cursor.status.charCodeAt(0)) ? 0 : 1;
       await writer.append(cursor.buf, cursor.start, cursor.end);
       let rangeStart = pos;
+      // The previous key as offsets into this chunk (-1: it is in lastKey), so the hot loop copies nothing.
+      let prevStart = -1;
+      let prevEnd = -1;
       for (;;) {
         const end = recordEnd(pos);
         if (end === -1) {
+          if (prevStart >= 0) rememberKey(prevStart, prevEnd);
+          prevStart = -1;
           await writer.append(buf, rangeStart, pos);
           const more = await fill();
           rangeStart = 0;
@@ -187,15 +195,28 @@ export async function openRecordFile(
           }
           continue;
         }
-        const { keyStart, keyEnd, statusStart } = keyRange(pos, end);
+        const keyStart = pos + keyOffset;
+        const keyEnd = buf.indexOf(keyStop, keyStart);
+        if (keyEnd === -1 || keyEnd >= end) throw new RecordFormatError(file, 'a row has no contact_id');
         if (limit && buf.compare(limit, 0, limit.length, keyStart, keyEnd) >= 0) {
+          if (prevStart >= 0) rememberKey(prevStart, prevEnd);
           await writer.append(buf, rangeStart, pos);
           take(pos, end);
           return live;
         }
-        checkOrder(keyStart, keyEnd);
-        rememberKey(keyStart, keyEnd);
-        if (!TOMBSTONE_INITIALS.has(buf[statusStart]!)) live++;
+        const order =
+          prevStart >= 0
+            ? buf.compare(buf, prevStart, prevEnd, keyStart, keyEnd)
+            : buf.compare(lastKey, 0, lastKeyLength, keyStart, keyEnd);
+        if (order <= 0) {
+          throw new RecordFormatError(
+            file,
+            `rows are not sorted by contact_id at ${buf.toString('latin1', keyStart, keyEnd)}`,
+          );
+        }
+        prevStart = keyStart;
+        prevEnd = keyEnd;
+        if (!TOMBSTONE_INITIALS.has(buf[keyEnd + statusOffset]!)) live++;
         pos = end;
       }
     },
