@@ -43,6 +43,9 @@ export function createDatabase(databaseUrl: string, options: { poolSize?: number
           : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
     },
   });
+  // An idle connection the server drops (restart, failover, an administrator) is an 'error' event on the
+  // pool; unheard, it would end the process. The pool has already discarded that client and reconnects.
+  pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', file: null, destroy: () => db.destroy() };
 }
