@@ -140,7 +140,21 @@ async function serveToReady(dir: string): Promise<number> {
   return ms;
 }
 
-const NOTES = '';
+const NOTES = [
+  'Reading the figures. The machine is shared, so requests/s moves with whatever else runs; the server CPU',
+  'per request (from /proc, user + system) moves much less. The gap between (a) and (b) is not the bearer',
+  'check: the token lookup is served from the per-node cache (about 1 µs) and the rate-limit counting costs',
+  'about 1 µs. The rest is the account read through Kysely (about 10 µs) and what every API response',
+  'carries: security and RateLimit headers, metrics, the cookie and body hooks, schema serialization.',
+  'Profiling this benchmark led to four changes. The authorization server is now reached through Fastify',
+  'routes under /oauth2; before, it sat behind a connect-style middleware that every request of the app',
+  'ran through, and that middleware alone made /health cost about 1.8× a bare route. SQLite statement',
+  "wrappers are cached, because Kysely's driver asked for one per query and `columns()` allocated each time.",
+  'SHA-256 uses the one-shot `crypto.hash`. oauth_payloads has partial indexes, so a client-credentials',
+  'token updates three B-trees instead of seven. For (c), both servers check the client secret against',
+  'SQLite; the difference is writing each token (its hash and payload, one INSERT in WAL mode). The',
+  'time to ready includes tsx compiling the TypeScript sources at start-up.',
+].join('\n');
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const ms = (n: number) => `${n.toFixed(1)} ms`;

@@ -6,7 +6,7 @@ import type { Db } from '../db/database.ts';
 import type { Clock } from '../shared/clock.ts';
 import { sha256 } from '../shared/crypto.ts';
 import { deriveSealKey, keyedHash, type Sealed, seal, unseal } from './sealing.ts';
-import { deleteExpired, findSideRow } from './tokens.repository.ts';
+import { createPayloadWriter, deleteExpired, findSideRow } from './tokens.repository.ts';
 
 const EMPTY_COLUMNS = { grant_id: null, user_code: null, uid: null, subject: null, client_id: null, consumed_at: null, last_used_at: null };
 
@@ -55,6 +55,7 @@ const SWEEP_AFTER_S = 86_400;
 export function createAdapterClass(db: Db, clock: Clock, options: AdapterOptions) {
   const { findClient, keepsGrant, userCodeKey } = options;
   const now = () => Math.floor(clock.now().getTime() / 1000);
+  const writePayload = createPayloadWriter(db);
   // User codes reach the adapter normalised by the provider (upper case, no punctuation).
   const userCodeId = (userCode: string) => keyedHash(userCodeKey, userCode);
   const userCodeSeal = (userCode: string) => deriveSealKey(userCodeKey, 'device-user-code', userCode);
@@ -103,11 +104,7 @@ export function createAdapterClass(db: Db, clock: Clock, options: AdapterOptions
         client_id: payload.clientId ?? null,
         expires_at: expiresIn ? now() + expiresIn : null,
       };
-      await db
-        .insertInto('oauth_payloads')
-        .values({ model: this.model, id: storedId(this.model, id), consumed_at: null, last_used_at: null, user_code: null, ...row })
-        .onConflict((oc) => oc.columns(['model', 'id']).doUpdateSet(row))
-        .execute();
+      await writePayload({ model: this.model, id: storedId(this.model, id), ...row });
       if (this.model === 'DeviceCode' && typeof userCode === 'string') await linkUserCode(userCode, id, row.expires_at);
       sweepNowAndThen();
     }
