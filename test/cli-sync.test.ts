@@ -105,6 +105,26 @@ for (const dialect of TEST_DIALECTS) {
       assert.ok(existsSync(out));
     });
 
+    it('stops cleanly on SIGTERM: exit 143, lock released, no output', async () => {
+      const { env, home, listId } = fx;
+      const out = path.join(home, 'stopped.csv');
+      const hold = path.join(home, 'never-created');
+      const run = startCli(['sync', '--list', listId, '--out', out], {
+        ...env,
+        extra: { LISTGATE_TEST_WAIT_AFTER_LOCK: hold },
+      });
+      const done = finished(run);
+      await new Promise<void>((resolve) =>
+        run.stderr.on('data', (d: Buffer) => d.includes('test hook') && resolve()),
+      );
+      run.kill('SIGTERM');
+      const result = await done;
+      assert.equal(result.code, 143);
+      assert.match(result.stderr, /interrupted by SIGTERM; the output file is unchanged/);
+      assert.equal(existsSync(`${out}.state.json.lock`), false);
+      assert.equal(existsSync(out), false);
+    });
+
     it('leaves the previous file intact when a run is killed mid-walk, and the next run resumes', async () => {
       const { env, home, listId, addContact } = fx;
       const out = path.join(home, 'crash.csv');

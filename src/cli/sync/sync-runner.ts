@@ -105,9 +105,9 @@ export async function runSync(plan: SyncPlan, api: ApiClient): Promise<SyncSumma
   await checkWritable(scope.out, 'the output');
   await checkWritable(stateFile, 'the state file');
   const lock = await lockState(stateFile);
-  await waitPoint('AFTER_LOCK');
   let temp: string | null = null;
   const detach = onInterrupt(lock, () => temp);
+  await waitPoint('AFTER_LOCK');
   try {
     const state = readSyncState(stateFile);
     if (state && !sameScope(state, scope)) {
