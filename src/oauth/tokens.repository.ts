@@ -1,7 +1,7 @@
 // Queries over the authorization server's storage that the API and the pages need besides the
 // provider's own adapter: token lookup by hash (the bearer hot path), grants per user and per app.
-import { CompiledQuery } from 'kysely';
 import type { Db } from '../db/database.ts';
+import { precompile } from '../db/precompiled.ts';
 
 export const BEARER_MODELS = ['AccessToken', 'ClientCredentials'] as const;
 
@@ -146,27 +146,18 @@ export type PayloadRow = {
   expires_at: number | null;
 };
 
-type PayloadField = keyof PayloadRow;
-const PAYLOAD_FIELDS: PayloadField[] = ['model', 'id', 'payload', 'grant_id', 'uid', 'subject', 'client_id', 'expires_at'];
+const PAYLOAD_FIELDS = ['model', 'id', 'payload', 'grant_id', 'uid', 'subject', 'client_id', 'expires_at'] as const;
 
-/**
- * Inserts or replaces one artifact of the provider. Every issued token is written here, and building and
- * compiling the query costs Kysely more than SQLite's write itself: it is compiled once, with a marker in
- * each value's place to learn the parameter order, and then run with new values.
- */
+/** Inserts or replaces one artifact of the provider: every issued token is written here (see precompile). */
 export function createPayloadWriter(db: Db): (row: PayloadRow) => Promise<void> {
-  const upsert = (r: PayloadRow) => {
-    const { model: _model, id: _id, ...changes } = r;
+  const upsert = precompile(db, PAYLOAD_FIELDS, (row: PayloadRow) => {
+    const { model: _model, id: _id, ...changes } = row;
     return db
       .insertInto('oauth_payloads')
-      .values({ ...r, consumed_at: null, last_used_at: null, user_code: null })
+      .values({ ...row, consumed_at: null, last_used_at: null, user_code: null })
       .onConflict((oc) => oc.columns(['model', 'id']).doUpdateSet(changes));
-  };
-  const marker = (field: string) => `\u0000${field}`;
-  const probe = Object.fromEntries(PAYLOAD_FIELDS.map((f) => [f, marker(f)])) as unknown as PayloadRow;
-  const compiled = upsert(probe).compile();
-  const order = compiled.parameters.map((p) => PAYLOAD_FIELDS.find((f) => marker(f) === p) ?? null);
+  });
   return async (row) => {
-    await db.executeQuery(CompiledQuery.raw(compiled.sql, order.map((f) => (f === null ? null : row[f]))));
+    await upsert(row);
   };
 }

@@ -1,5 +1,6 @@
 // Queries for accounts (tenants) and their users.
 import type { Db } from '../../db/database.ts';
+import { precompile } from '../../db/precompiled.ts';
 import type { AccountsTable, UsersTable } from '../../db/schema.ts';
 import type { Transaction } from 'kysely';
 import type { Database } from '../../db/schema.ts';
@@ -24,8 +25,16 @@ export async function findUserById(db: Executor, id: string): Promise<UserRow | 
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+// Read on every /v3/account/summary call: compiled once per executor (see src/db/precompiled.ts).
+const accountById = new WeakMap<Executor, (values: { id: string }) => Promise<AccountRow[]>>();
+
 export async function findAccountById(db: Executor, id: string): Promise<AccountRow | undefined> {
-  return db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
+  let query = accountById.get(db);
+  if (!query) {
+    query = precompile(db, ['id'], (v: { id: string }) => db.selectFrom('accounts').selectAll().where('id', '=', v.id));
+    accountById.set(db, query);
+  }
+  return (await query({ id }))[0];
 }
 
 export async function updateAccount(
