@@ -170,7 +170,7 @@ for (const dialect of TEST_DIALECTS) {
           ['deleted', b.contact_id, 8],
         ],
       );
-      assert.equal((page3.changes[0]?.contact as { first_name?: string }).first_name, 'A2');
+      assert.equal((page3.changes[0]!.contact as { first_name?: string }).first_name, 'A2');
       assert.deepEqual(page3.changes[2]?.contact, {
         contact_id: b.contact_id,
         status: 'deleted',
