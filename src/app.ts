@@ -50,7 +50,10 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
     ...(options.server
       ? {
           serverFactory: (handler: (req: IncomingMessage, res: ServerResponse) => void) => {
-            options.server!.on('request', handler);
+            // The app answers once the caller marks it started; until then the caller answers 503.
+            options.server!.on('request', (req, res) => {
+              if (readiness.started) handler(req, res);
+            });
             return options.server!;
           },
         }

@@ -1,6 +1,6 @@
 // Process entry for `listgate serve`: loadConfig → createServices → migrate → buildApp → listen, and a
 // graceful shutdown on SIGTERM/SIGINT (readiness turns 503 at once, in-flight requests finish).
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { buildApp } from './app.ts';
 import { type Config, loadConfig } from './config.ts';
 import { migrateToLatest } from './db/database.ts';
@@ -23,6 +23,11 @@ function listen(server: Server, port: number, host: string): Promise<number> {
   });
 }
 
+function answerStarting(_req: IncomingMessage, res: ServerResponse): void {
+  res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1', connection: 'close' });
+  res.end('{"status":"starting"}');
+}
+
 /** With PORT=0 and no PUBLIC_URL, the public URL names the port the OS picked. */
 export function withListeningPort(config: Config, port: number): Config {
   if (!config.publicUrl.endsWith(':0')) return config;
@@ -36,13 +41,19 @@ export async function startServer(
 ): Promise<RunningServer & { config: Config; services: Services }> {
   const started = performance.now();
   const server = createServer({ keepAliveTimeout: 65_000 });
+  // The socket is open before the app is built (so PUBLIC_URL can name an OS-picked port): until the
+  // app is ready, requests get a quick 503 with Retry-After instead of hanging.
+  const readiness = { started: false, shuttingDown: false };
+  server.on('request', (req, res) => {
+    if (!readiness.started) answerStarting(req, res);
+  });
   const port = await listen(server, initial.port, initial.host);
   const config = withListeningPort(initial, port);
   const services = await createServices(config, options);
   await migrateToLatest(services.db);
-  const readiness = { shuttingDown: false };
   const app = await buildApp(services, { readiness, server });
   await app.ready();
+  readiness.started = true;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   app.log.info({ url, publicUrl: config.publicUrl, ms: Math.round(performance.now() - started) }, 'listgate ready');
 

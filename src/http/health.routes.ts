@@ -3,7 +3,8 @@
 import type { FastifyInstance } from 'fastify';
 import { pingDatabase, type Db } from '../db/database.ts';
 
-export type Readiness = { shuttingDown: boolean };
+/** `started`: the app is built and answering (the socket may be open earlier); `shuttingDown`: draining. */
+export type Readiness = { started?: boolean; shuttingDown: boolean };
 
 export default async function healthRoutes(app: FastifyInstance, opts: { db: Db; readiness: Readiness }): Promise<void> {
   app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
