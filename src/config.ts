@@ -28,6 +28,8 @@ export type Config = Readonly<{
   refreshGraceSeconds: number;
   /** Run bulk jobs inside `serve` (the default); false when `listgate worker` processes run them. */
   jobsInProcess: boolean;
+  /** Superseded contact changes older than this are compacted away (older sync tokens get 410). */
+  changeRetentionDays: number;
 }>;
 
 export class ConfigError extends Error {}
@@ -110,6 +112,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     defaultAccessTokenTtl: readInt(env, 'DEFAULT_ACCESS_TOKEN_TTL', 315359999, 300, 315359999),
     refreshGraceSeconds: readInt(env, 'REFRESH_GRACE_SECONDS', 60, 0, 600),
     jobsInProcess: readBool(env, 'JOBS_IN_PROCESS', true),
+    changeRetentionDays: readInt(env, 'CHANGE_RETENTION_DAYS', 30, 1, 3650),
     ...overrides,
   };
   return Object.freeze(config);

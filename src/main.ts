@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { buildApp } from './app.ts';
 import { type Config, loadConfig } from './config.ts';
 import { migrateToLatest } from './db/database.ts';
-import { startJobLoop } from './modules/activities/activities.loop.ts';
+import { startMaintenance } from './maintenance.ts';
 import { createServices } from './services.ts';
 
 import type { Services } from './services.ts';
@@ -57,7 +57,7 @@ export async function startServer(
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   app.log.info({ url, publicUrl: config.publicUrl, ms: Math.round(performance.now() - started) }, 'listgate ready');
 
-  const jobs = config.jobsInProcess ? startJobLoop({ runPending: services.activities.runPending, log: services.log }) : null;
+  const jobs = config.jobsInProcess ? startMaintenance(services) : null;
 
   let closing: Promise<void> | null = null;
   const close = () => {

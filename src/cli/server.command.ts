@@ -39,16 +39,16 @@ export function registerServerCommands(program: Command): void {
 
   program
     .command('worker')
-    .description('run bulk jobs (activities) only, for installs that set JOBS_IN_PROCESS=false on their servers')
+    .description('run bulk jobs and the change-log retention sweep only, for installs that set JOBS_IN_PROCESS=false')
     .option('--interval <ms>', 'how often to look for pending jobs', '2000')
     .action(async (opts: { interval: string }) => {
       const { loadConfig } = await import('../config.ts');
       const { createServices } = await import('../services.ts');
       const { migrateToLatest } = await import('../db/database.ts');
-      const { startJobLoop } = await import('../modules/activities/activities.loop.ts');
+      const { startMaintenance } = await import('../maintenance.ts');
       const services = await createServices(loadConfig());
       await migrateToLatest(services.db);
-      const loop = startJobLoop({ runPending: services.activities.runPending, log: services.log, intervalMs: Number(opts.interval) || 2000 });
+      const loop = startMaintenance(services, { jobIntervalMs: Number(opts.interval) || 2000 });
       // The loop's own timer does not hold the process open; this one does, until a signal.
       const keepAlive = setInterval(() => {}, 60_000);
       const stop = async () => {

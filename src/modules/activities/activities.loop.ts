@@ -4,8 +4,15 @@ import type { Logger } from 'pino';
 
 export type JobLoop = { stop(): Promise<void> };
 
-export function startJobLoop(deps: { runPending: () => Promise<number>; log: Logger; intervalMs?: number }): JobLoop {
+export function startJobLoop(deps: {
+  runPending: () => Promise<number>;
+  log: Logger;
+  intervalMs?: number;
+  /** What the loop does, for its log lines. */
+  label?: string;
+}): JobLoop {
   const { runPending, log } = deps;
+  const label = deps.label ?? 'bulk jobs';
   let current: Promise<void> | null = null;
   let stopped = false;
 
@@ -15,9 +22,9 @@ export function startJobLoop(deps: { runPending: () => Promise<number>; log: Log
     current = runPending()
       .then(
         (count) => {
-          if (count) log.info({ jobs: count }, 'bulk jobs advanced');
+          if (count) log.info({ count }, `${label}: done`);
         },
-        (err: unknown) => log.error({ err }, 'bulk job runner failed'),
+        (err: unknown) => log.error({ err }, `${label}: failed`),
       )
       .finally(() => {
         current = null;

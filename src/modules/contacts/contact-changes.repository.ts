@@ -165,3 +165,17 @@ export async function compactChanges(
     .execute();
   return Number(result.numDeletedRows);
 }
+
+/** Per account, the newest seq recorded before `before`: how far the log may be compacted. */
+export async function findCompactableSeqs(
+  db: Executor,
+  before: string,
+): Promise<{ account_id: string; through: number }[]> {
+  const rows = await db
+    .selectFrom('contact_changes')
+    .select((eb) => ['account_id', eb.fn.max('seq').as('through')])
+    .where('created_at', '<', before)
+    .groupBy('account_id')
+    .execute();
+  return rows.map((r) => ({ account_id: r.account_id, through: Number(r.through) }));
+}

@@ -1,0 +1,28 @@
+// Background work every node (or every `listgate worker`) runs: bulk jobs every few seconds, and the
+// change-log retention sweep every hour. Both are safe to run on several nodes at once.
+import { startJobLoop } from './modules/activities/activities.loop.ts';
+import { compactOldChanges } from './modules/contacts/change-log-retention.ts';
+import type { Services } from './services.ts';
+
+export function startMaintenance(services: Services, options: { jobIntervalMs?: number } = {}): { stop(): Promise<void> } {
+  const jobs = startJobLoop({ runPending: services.activities.runPending, log: services.log, intervalMs: options.jobIntervalMs });
+  const retention = startJobLoop({
+    label: 'change log retention',
+    log: services.log,
+    intervalMs: 3_600_000,
+    runPending: async () =>
+      (
+        await compactOldChanges({
+          db: services.db,
+          clock: services.clock,
+          retentionDays: services.config.changeRetentionDays,
+          compact: services.contacts.compact,
+        })
+      ).deleted,
+  });
+  return {
+    async stop() {
+      await Promise.all([jobs.stop(), retention.stop()]);
+    },
+  };
+}
