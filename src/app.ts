@@ -115,6 +115,8 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
   await app.register(
     async (v3) => {
       await v3.register(apiScope);
+      // Every /v3 call is authenticated (and rate-limited) first; each route then requires its scope.
+      v3.addHook('onRequest', services.bearer.authenticateRequest);
       const contactData = services.bearer.requireScope('contact_data');
       await v3.register(contactRoutes, { contacts: services.contacts, auth: contactData });
       await v3.register(listRoutes, { lists: services.lists, auth: contactData });

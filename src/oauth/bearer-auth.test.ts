@@ -50,6 +50,14 @@ for (const dialect of TEST_DIALECTS) {
       }
     });
 
+    it('answers 401 before looking at the body: a request without a token never learns about its body', async () => {
+      for (const [type, body] of [['text/plain', 'junk'], ['application/json', '{"broken'], ['application/json', '{}']]) {
+        const res = await fetch(`${server.url}/v3/contacts`, { method: 'POST', headers: { 'content-type': type! }, body });
+        assert.equal(res.status, 401, `${type} ${body}`);
+        assert.equal(res.headers.get('www-authenticate'), NO_ERROR);
+      }
+    });
+
     it('answers invalid_token to unknown, malformed and revoked tokens', async () => {
       for (const value of ['Bearer unknown-token-value-1234567', 'Bearer', 'Bearer a b', "Bearer ' OR 1=1 --", 'Bearer %D0%BA\u00e9']) {
         const res = await call(server, { authorization: value });

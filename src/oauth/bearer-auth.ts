@@ -1,7 +1,7 @@
 // The API's bearer check (RFC 6750): token → request.auth (account, client, scopes), the API key rule,
 // and the scope check. Validated tokens are cached per node for a few seconds: revocation is refused
 // on every node within that bound, without any cross-node messaging.
-import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler, preHandlerAsyncHookHandler } from 'fastify';
 import type { Db } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import type { RateLimiter } from '../http/rate-limit.ts';
@@ -158,22 +158,32 @@ export function createBearerAuth(deps: {
     await deps.rateLimiter.consume(info.clientId, reply, info.limits);
   }
 
-  /** preHandler for API routes: authenticates, applies the rate limits, then requires `scope` (403). */
+  /**
+   * onRequest hook of the /v3 scope: authenticates and counts the call before the body is even read, so a
+   * request without a valid token gets its 401 (and a throttled one its 429) whatever its body holds.
+   */
+  async function authenticateAndLimit(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const info = await authenticate(request);
+    await limit(info, reply);
+    request.auth = info;
+  }
+  const authenticateRequest: onRequestAsyncHookHandler = authenticateAndLimit;
+
+  /** preHandler for API routes: requires `scope` (403), authenticating first where no hook did. */
   function requireScope(scope: ApiScope): preHandlerAsyncHookHandler {
     return async (request, reply) => {
-      const info = await authenticate(request);
-      await limit(info, reply);
+      if (!request.auth) await authenticateAndLimit(request, reply);
+      const info = request.auth as TokenInfo;
       if (!info.scopes.has(scope)) {
         throw new AppError('FORBIDDEN', `The access token lacks the ${scope} scope`, {
           headers: { 'WWW-Authenticate': challenge('insufficient_scope', undefined, scope) },
         });
       }
-      request.auth = info;
     };
   }
 
   /** Seconds the token has left, on the server's clock (token info's expires_in). */
   const secondsLeft = (info: TokenInfo) => Math.max(0, info.expiresAt - Math.floor(nowMs() / 1000));
 
-  return { lookup, authenticate, requireScope, secondsLeft, forget: () => cache.clear() };
+  return { lookup, authenticate, authenticateRequest, requireScope, secondsLeft, forget: () => cache.clear() };
 }
