@@ -66,7 +66,7 @@ async function openapi(app: FastifyInstance, opts: { publicUrl: string }): Promi
       openapi: '3.1.0',
       info: { title: 'Listgate API', version: '3.0.0', description: DESCRIPTION },
       servers: [{ url: opts.publicUrl }],
-      tags: API_TAGS,
+      tags: [...API_TAGS, { name: 'Token Info', description: 'What an access token is (the legacy tokeninfo.htm contract)' }],
       components: {
         securitySchemes: {
           oauth2: oauth2Scheme(`${opts.publicUrl}/oauth2`),

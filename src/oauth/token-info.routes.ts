@@ -12,9 +12,24 @@ export default async function tokenInfoRoutes(app: FastifyInstance, opts: { bear
     '/oauth2/tokeninfo.htm',
     {
       schema: {
-        tags: ['OAuth'],
+        tags: ['Token Info'],
+        operationId: 'getTokenInfo',
         summary: 'What a token is: the app it belongs to, the user it acts for, and the seconds it has left',
-        hide: false,
+        description:
+          'The legacy contract: the token in a form body (`access_token=…`) or the query string. 404 when the token is unknown, revoked or expired; 405 for other methods.',
+        security: [],
+        querystring: { type: 'object', properties: { access_token: { type: 'string', description: 'The access token to describe' } } },
+        response: {
+          200: {
+            description: 'The token is valid',
+            type: 'object',
+            properties: {
+              client_id: { type: 'string', description: 'The API key of the app holding the token' },
+              user_name: { type: 'string', description: 'The customer user the token acts for' },
+              expires_in: { type: 'integer', description: 'Seconds left' },
+            },
+          },
+        },
       },
     },
     async (request, reply) => {
