@@ -7,18 +7,21 @@
 //   npm exec -- node --import tsx bench/contacts.bench.ts [--count 1000000] [--dialects sqlite,postgres]
 //        [--concurrency 4] [--seconds 5]      (PostgreSQL admin URL: BENCH_DATABASE_URL or TEST_DATABASE_URL)
 import type { ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../src/config.ts';
-import { migrateToLatest } from '../src/db/database.ts';
-import { createServices } from '../src/services.ts';
 import { type LoadResult, loadAlternating, sampleRss } from './http-load.ts';
 import { writeSection } from './report.ts';
 import { seedContacts } from './seed-contacts.ts';
-import { clientToken, freshDatabase, startServerProcess, stopServer } from './server-process.ts';
+import {
+  benchEnv,
+  clientToken,
+  createBenchAccount,
+  freshDatabase,
+  startServerProcess,
+  stopServer,
+} from './server-process.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -87,40 +90,22 @@ async function updatedWalk(
 async function benchDialect(dialect: string): Promise<Result> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'listgate-bench-'));
   const database = await freshDatabase(dialect, dataDir);
-  const env = {
-    DATABASE_URL: database.url,
-    DATA_DIR: dataDir,
-    SECRET_KEYS: randomBytes(32).toString('hex'),
-    LOG_LEVEL: 'warn',
-    RATE_LIMIT_PER_SECOND: '1000000',
-    RATE_LIMIT_PER_DAY: '1000000000',
-  };
+  const env = benchEnv(database.url, dataDir);
   let server: ChildProcess | undefined;
   try {
-    const services = await createServices(loadConfig({ ...env, NODE_ENV: 'development' }));
-    await migrateToLatest(services.db);
-    const account = await services.accounts.signUp({
-      email: 'bench@example.com',
-      password: 'correct horse battery staple',
-    });
-    const { app, client_secret } = await services.apps.createApp({
-      name: 'Bench',
-      kind: 'private',
-      ownerAccountId: account.account_id,
-    });
-    await services.close();
+    const bench = await createBenchAccount(env);
 
     log(`[${dialect}] seeding ${COUNT.toLocaleString()} contacts`);
     const seedStarted = performance.now();
-    await seedContacts(database.url, account.account_id, COUNT);
+    await seedContacts(database.url, bench.accountId, COUNT);
     const seedSeconds = (performance.now() - seedStarted) / 1000;
 
     const started = await startServerProcess(env);
     server = started.child;
     const { url } = started;
     const headers = {
-      authorization: `Bearer ${await clientToken(url, app.client_id, client_secret!)}`,
-      'x-api-key': app.client_id,
+      authorization: `Bearer ${await clientToken(url, bench.clientId, bench.clientSecret)}`,
+      'x-api-key': bench.clientId,
     };
 
     log(`[${dialect}] plain walk`);
@@ -153,7 +138,7 @@ async function benchDialect(dialect: string): Promise<Result> {
     server = restarted.child;
     const fresh = {
       ...headers,
-      authorization: `Bearer ${await clientToken(restarted.url, app.client_id, client_secret!)}`,
+      authorization: `Bearer ${await clientToken(restarted.url, bench.clientId, bench.clientSecret)}`,
     };
     const small = await updatedWalk(restarted.url, fresh, server.pid!);
     return { dialect, seedSeconds, first, deep, plain, updated, feed, small };

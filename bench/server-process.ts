@@ -1,10 +1,13 @@
-// What the API benchmarks share: a fresh database per run, the real server as a separate process (so that
-// its memory can be measured apart from the client's), and a client-credentials token for it.
+// What the API benchmarks share: a fresh database per run with an account and a private integration, the
+// real server as a separate process (so that its memory can be measured apart from the client's), and a token.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
+import { loadConfig } from '../src/config.ts';
+import { migrateToLatest } from '../src/db/database.ts';
+import { createServices } from '../src/services.ts';
 
 const pgAdmin =
   process.env.BENCH_DATABASE_URL ??
@@ -42,6 +45,37 @@ export async function freshDatabase(
       await client.end();
     },
   };
+}
+
+/** The server's environment for a run: its database and data directory, quiet logs, limits out of the way. */
+export function benchEnv(databaseUrl: string, dataDir: string): Record<string, string> {
+  return {
+    DATABASE_URL: databaseUrl,
+    DATA_DIR: dataDir,
+    SECRET_KEYS: randomBytes(32).toString('hex'),
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_PER_SECOND: '1000000',
+    RATE_LIMIT_PER_DAY: '1000000000',
+  };
+}
+
+/** Migrates the database, then signs up the benchmark's account and registers a private integration on it. */
+export async function createBenchAccount(
+  env: Record<string, string>,
+): Promise<{ accountId: string; clientId: string; clientSecret: string }> {
+  const services = await createServices(loadConfig({ ...env, NODE_ENV: 'development' }));
+  await migrateToLatest(services.db);
+  const account = await services.accounts.signUp({
+    email: 'bench@example.com',
+    password: 'correct horse battery staple',
+  });
+  const { app, client_secret } = await services.apps.createApp({
+    name: 'Bench',
+    kind: 'private',
+    ownerAccountId: account.account_id,
+  });
+  await services.close();
+  return { accountId: account.account_id, clientId: app.client_id, clientSecret: client_secret! };
 }
 
 export async function startServerProcess(

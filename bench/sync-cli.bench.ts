@@ -10,17 +10,13 @@
 //        [--changes 1000] [--rounds 3] [--node-options="--max-semi-space-size=2 --max-old-space-size=128"]
 //        (PostgreSQL admin URL: BENCH_DATABASE_URL or TEST_DATABASE_URL)
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../src/config.ts';
-import { migrateToLatest } from '../src/db/database.ts';
-import { createServices } from '../src/services.ts';
 import { writeSection } from './report.ts';
-import { freshDatabase, startServerProcess } from './sync-cli-server.ts';
 import { seedContacts } from './seed-contacts.ts';
+import { benchEnv, createBenchAccount, freshDatabase, startServerProcess, stopServer } from './server-process.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -33,7 +29,6 @@ const { values: args } = parseArgs({
 });
 const COUNTS = args.counts.split(',').map(Number);
 const CHANGES = Number(args.changes);
-process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const BIN = path.resolve('bin/listgate.js');
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
@@ -150,40 +145,22 @@ async function benchCount(count: number, withIncremental: boolean): Promise<Resu
   const dataDir = mkdtempSync(path.join(tmpdir(), 'listgate-bench-'));
   const home = mkdtempSync(path.join(tmpdir(), 'listgate-bench-home-'));
   const database = await freshDatabase(args.dialect, dataDir);
-  const env = {
-    DATABASE_URL: database.url,
-    DATA_DIR: dataDir,
-    SECRET_KEYS: randomBytes(32).toString('hex'),
-    LOG_LEVEL: 'warn',
-    RATE_LIMIT_PER_SECOND: '1000000',
-    RATE_LIMIT_PER_DAY: '1000000000',
-  };
+  const env = benchEnv(database.url, dataDir);
   let server: ChildProcess | undefined;
   try {
-    const services = await createServices(loadConfig({ ...env, NODE_ENV: 'development' }));
-    await migrateToLatest(services.db);
-    const account = await services.accounts.signUp({
-      email: 'bench@example.com',
-      password: 'correct horse battery staple',
-    });
-    const { app, client_secret } = await services.apps.createApp({
-      name: 'Bench',
-      kind: 'private',
-      ownerAccountId: account.account_id,
-    });
-    await services.close();
+    const bench = await createBenchAccount(env);
 
     log(`[${count.toLocaleString()}] seeding`);
     const seedStarted = performance.now();
-    await seedContacts(database.url, account.account_id, count);
+    await seedContacts(database.url, bench.accountId, count);
     const seedSeconds = (performance.now() - seedStarted) / 1000;
     const started = await startServerProcess(env);
     server = started.child;
 
     const secretFile = path.join(home, 'secret');
-    writeFileSync(secretFile, client_secret!, { mode: 0o600 });
+    writeFileSync(secretFile, bench.clientSecret, { mode: 0o600 });
     const login = await cli(
-      ['login', '--server', started.url, '--client-id', app.client_id, '--client-secret-file', secretFile],
+      ['login', '--server', started.url, '--client-id', bench.clientId, '--client-secret-file', secretFile],
       home,
     );
     if (login.code !== 0) throw new Error(`login failed: ${login.stderr}`);
@@ -194,7 +171,7 @@ async function benchCount(count: number, withIncremental: boolean): Promise<Resu
     const profile = JSON.parse(
       readFileSync(path.join(home, 'config', 'profiles', 'default.json'), 'utf8'),
     ) as { access_token: string };
-    const headers = { authorization: `Bearer ${profile.access_token}`, 'x-api-key': app.client_id };
+    const headers = { authorization: `Bearer ${profile.access_token}`, 'x-api-key': bench.clientId };
     for (let round = 0; withIncremental && round < Number(args.rounds); round++) {
       log(
         `[${count.toLocaleString()}] round ${round + 1}: ${CHANGES} changes through the API, then incremental syncs`,
@@ -204,10 +181,7 @@ async function benchCount(count: number, withIncremental: boolean): Promise<Resu
     }
     return result;
   } finally {
-    if (server && server.exitCode === null) {
-      server.kill('SIGTERM');
-      await new Promise((resolve) => server!.once('exit', resolve));
-    }
+    await stopServer(server);
     await database.drop();
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(home, { recursive: true, force: true });
