@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { approveInBrowser } from './helpers/approve.ts';
-import { type CliEnv, finished, firstJsonLine, runCli, startCli } from './helpers/cli.ts';
+import { type CliEnv, finished, firstJsonLine, runCli, startBrowserLogin, startCli } from './helpers/cli.ts';
 import { TEST_DIALECTS } from './helpers/databases.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
 import { createAccountWithToken, type TestToken } from './helpers/tokens.ts';
@@ -70,30 +70,7 @@ for (const dialect of TEST_DIALECTS) {
     });
 
     it('signs in with a browser: code + PKCE through a loopback redirect, state and iss checked', async () => {
-      const { app } = await server.services.apps.createApp({
-        name: 'Desktop sync',
-        kind: 'native',
-        redirectUris: ['http://127.0.0.1/callback'],
-      });
-      const child = startCli(
-        [
-          'login',
-          '--server',
-          server.url,
-          '--api-key',
-          app.client_id,
-          '--browser',
-          '--profile',
-          'desk',
-          '--json',
-        ],
-        env,
-      );
-      const done = finished(child);
-      const { authorization_url, redirect_uri } = await firstJsonLine<{
-        authorization_url: string;
-        redirect_uri: string;
-      }>(child);
+      const { done, authorization_url, redirect_uri } = await startBrowserLogin(server, env, 'Desktop sync', 'desk');
       assert.match(redirect_uri, /^http:\/\/127\.0\.0\.1:\d+\/callback$/);
       const auth = new URL(authorization_url);
       assert.equal(auth.searchParams.get('code_challenge_method'), 'S256');
@@ -118,30 +95,7 @@ for (const dialect of TEST_DIALECTS) {
     });
 
     it('refuses an authorization response from another issuer (RFC 9207 mix-up defence)', async () => {
-      const { app } = await server.services.apps.createApp({
-        name: 'Desktop sync 2',
-        kind: 'native',
-        redirectUris: ['http://127.0.0.1/callback'],
-      });
-      const child = startCli(
-        [
-          'login',
-          '--server',
-          server.url,
-          '--api-key',
-          app.client_id,
-          '--browser',
-          '--profile',
-          'mixup',
-          '--json',
-        ],
-        env,
-      );
-      const done = finished(child);
-      const { authorization_url, redirect_uri } = await firstJsonLine<{
-        authorization_url: string;
-        redirect_uri: string;
-      }>(child);
+      const { done, authorization_url, redirect_uri } = await startBrowserLogin(server, env, 'Desktop sync 2', 'mixup');
       const state = new URL(authorization_url).searchParams.get('state')!;
       const reply = await fetch(
         `${redirect_uri}?code=stolen&state=${state}&iss=${encodeURIComponent('https://evil.example/oauth2')}`,

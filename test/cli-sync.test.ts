@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { approveInBrowser } from './helpers/approve.ts';
-import { finished, firstJsonLine, runCli, startCli, summaryOf } from './helpers/cli.ts';
+import { finished, runCli, startBrowserLogin, startCli, summaryOf } from './helpers/cli.ts';
 import { TEST_DIALECTS } from './helpers/databases.ts';
 import { rowsOf, type SyncFixture, startSyncFixture, statusOf } from './helpers/sync-fixture.ts';
 import { WebClient } from './helpers/web-client.ts';
@@ -158,27 +158,7 @@ for (const dialect of TEST_DIALECTS) {
 
     it('survives a crash between the refresh answer and the save, through the grace window (T13)', async () => {
       const { server, owner, env, home, listId } = fx;
-      const { app } = await server.services.apps.createApp({
-        name: 'Cron',
-        kind: 'native',
-        redirectUris: ['http://127.0.0.1/callback'],
-      });
-      const child = startCli(
-        [
-          'login',
-          '--server',
-          server.url,
-          '--api-key',
-          app.client_id,
-          '--browser',
-          '--profile',
-          'rotating',
-          '--json',
-        ],
-        env,
-      );
-      const done = finished(child);
-      const { authorization_url } = await firstJsonLine<{ authorization_url: string }>(child);
+      const { clientId, done, authorization_url } = await startBrowserLogin(server, env, 'Cron', 'rotating');
       const approval = await approveInBrowser(new WebClient(server.url), authorization_url, {
         email: owner.email,
         password: 'correct horse battery staple',
@@ -222,7 +202,7 @@ for (const dialect of TEST_DIALECTS) {
       assert.match(
         refused.stderr,
         new RegExp(
-          `sign in again: listgate login --server ${server.url} --api-key ${app.client_id} --profile rotating\n$`,
+          `sign in again: listgate login --server ${server.url} --api-key ${clientId} --profile rotating\n$`,
         ),
       );
     });

@@ -3,6 +3,7 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import type { TestServer } from './server.ts';
 
 export const BIN = path.resolve('bin/listgate.js');
 
@@ -57,6 +58,30 @@ export function firstJsonLine<T>(child: ChildProcessWithoutNullStreams): Promise
     });
     child.once('close', () => reject(new Error('the process ended before printing a line')));
   });
+}
+
+/**
+ * Registers a native app named `appName` and starts `listgate login --browser --json` for it into `profile`;
+ * resolves with the app's client id once the CLI has printed where to sign in; `done` settles when it exits.
+ */
+export async function startBrowserLogin(
+  server: TestServer,
+  env: CliEnv,
+  appName: string,
+  profile: string,
+): Promise<{ clientId: string; done: Promise<CliResult>; authorization_url: string; redirect_uri: string }> {
+  const { app } = await server.services.apps.createApp({
+    name: appName,
+    kind: 'native',
+    redirectUris: ['http://127.0.0.1/callback'],
+  });
+  const child = startCli(
+    ['login', '--server', server.url, '--api-key', app.client_id, '--browser', '--profile', profile, '--json'],
+    env,
+  );
+  const done = finished(child);
+  const prompt = await firstJsonLine<{ authorization_url: string; redirect_uri: string }>(child);
+  return { clientId: app.client_id, done, ...prompt };
 }
 
 /** Parses the one JSON summary line of a successful `sync`. */
