@@ -1,6 +1,7 @@
 // A small JSON client for /v3 tests: sends a token's headers and a JSON body (or a raw body with its own
 // content type), and returns status, headers and the parsed body.
-import type { TestToken } from './tokens.ts';
+import type { TestServer } from './server.ts';
+import { createAccountWithToken, type TestToken } from './tokens.ts';
 
 export type ApiResponse<T> = { status: number; headers: Headers; body: T; text: string };
 
@@ -29,6 +30,15 @@ export function apiClient(baseUrl: string, token: Pick<TestToken, 'headers'> | n
     const parsed = text && type.includes('json') ? JSON.parse(text) : text;
     return { status: res.status, headers: res.headers, body: parsed, text };
   };
+}
+
+/** Two accounts with tokens: `api` calls as `owner`, `other` as a second account (for isolation checks). */
+export async function createOwnerAndOther(
+  server: TestServer,
+): Promise<{ owner: TestToken; api: ApiCall; other: ApiCall }> {
+  const owner = await createAccountWithToken(server);
+  const other = await createAccountWithToken(server);
+  return { owner, api: apiClient(server.url, owner), other: apiClient(server.url, other) };
 }
 
 /** Asserts nothing; returns the error messages of an error array for readable assertions. */

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type ApiCall, apiClient, errorMessages } from '../../../test/helpers/api.ts';
+import { type ApiCall, createOwnerAndOther, errorMessages } from '../../../test/helpers/api.ts';
 import { TEST_DIALECTS } from '../../../test/helpers/databases.ts';
 import { startTestServer, type TestServer } from '../../../test/helpers/server.ts';
-import { createAccountWithToken } from '../../../test/helpers/tokens.ts';
 import type { ApiActivity } from './activities.repository.ts';
 
 type Page = { activities: ApiActivity[]; _links: { next?: { href: string } } };
@@ -17,8 +16,7 @@ for (const dialect of TEST_DIALECTS) {
 
     before(async () => {
       server = await startTestServer(dialect);
-      api = apiClient(server.url, await createAccountWithToken(server));
-      other = apiClient(server.url, await createAccountWithToken(server));
+      ({ api, other } = await createOwnerAndOther(server));
       // Five activities: three list deletions and two tag deletions.
       for (let i = 0; i < 3; i++) {
         const list = await api<{ list_id: string }>('POST', '/v3/contact_lists', { name: `Doomed ${i}` });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type ApiCall, apiClient, errorMessages } from '../../../test/helpers/api.ts';
+import { type ApiCall, apiClient, createOwnerAndOther, errorMessages } from '../../../test/helpers/api.ts';
 import { TEST_DIALECTS } from '../../../test/helpers/databases.ts';
 import { startTestServer, type TestServer } from '../../../test/helpers/server.ts';
 import { createAccountWithToken } from '../../../test/helpers/tokens.ts';
@@ -22,8 +22,7 @@ for (const dialect of TEST_DIALECTS) {
     let list: string;
     before(async () => {
       server = await startTestServer(dialect);
-      api = apiClient(server.url, await createAccountWithToken(server));
-      other = apiClient(server.url, await createAccountWithToken(server));
+      ({ api, other } = await createOwnerAndOther(server));
       const created = await api<{ list_id: string }>('POST', '/v3/contact_lists', { name: 'Newsletter' });
       assert.equal(created.status, 201, created.text);
       list = created.body.list_id;

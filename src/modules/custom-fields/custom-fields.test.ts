@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type ApiCall, apiClient, errorMessages } from '../../../test/helpers/api.ts';
+import { type ApiCall, apiClient, createOwnerAndOther, errorMessages } from '../../../test/helpers/api.ts';
 import { TEST_DIALECTS } from '../../../test/helpers/databases.ts';
 import { startTestServer, type TestServer } from '../../../test/helpers/server.ts';
 import { createAccountWithToken, type TestToken } from '../../../test/helpers/tokens.ts';
@@ -18,9 +18,7 @@ for (const dialect of TEST_DIALECTS) {
 
     before(async () => {
       server = await startTestServer(dialect);
-      owner = await createAccountWithToken(server);
-      api = apiClient(server.url, owner);
-      other = apiClient(server.url, await createAccountWithToken(server));
+      ({ owner, api, other } = await createOwnerAndOther(server));
     });
     after(() => server.close());
 

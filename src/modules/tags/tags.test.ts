@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type ApiCall, apiClient, errorMessages } from '../../../test/helpers/api.ts';
+import { type ApiCall, createOwnerAndOther, errorMessages } from '../../../test/helpers/api.ts';
 import { TEST_DIALECTS } from '../../../test/helpers/databases.ts';
 import { startTestServer, type TestServer } from '../../../test/helpers/server.ts';
-import { createAccountWithToken, type TestToken } from '../../../test/helpers/tokens.ts';
+import type { TestToken } from '../../../test/helpers/tokens.ts';
 import type { ApiActivity } from '../activities/activities.repository.ts';
 import type { ApiTag } from './tags.repository.ts';
 
@@ -19,9 +19,7 @@ for (const dialect of TEST_DIALECTS) {
 
     before(async () => {
       server = await startTestServer(dialect);
-      owner = await createAccountWithToken(server);
-      api = apiClient(server.url, owner);
-      other = apiClient(server.url, await createAccountWithToken(server));
+      ({ owner, api, other } = await createOwnerAndOther(server));
     });
     after(() => server.close());
 
