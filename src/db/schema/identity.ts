@@ -1,0 +1,124 @@
+// Table types of the identity domain (migration 0001): accounts and users, developers, apps and secrets,
+// OAuth storage, web sessions, audit events.
+
+// Timestamps are ISO-8601 strings (UTC, millisecond precision) generated in the app, so that both dialects
+// store and compare them the same way; oauth_payloads keeps epoch seconds as oidc-provider does. Booleans
+// are 0/1 integers for the same reason.
+export type Timestamp = string;
+
+export interface AccountsTable {
+  id: string;
+  organization_name: string;
+  contact_email: string;
+  first_name: string | null;
+  last_name: string | null;
+  time_zone_id: string;
+  country_code: string | null;
+  state_code: string | null;
+  /** Last value of the per-account contact change sequence (bumped in the writer's transaction). */
+  change_seq: number;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface UsersTable {
+  id: string;
+  account_id: string;
+  email: string;
+  password_hash: string;
+  first_name: string | null;
+  last_name: string | null;
+  verified_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface DevelopersTable {
+  id: string;
+  email: string;
+  password_hash: string;
+  name: string | null;
+  verified_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface EmailTokensTable {
+  /** sha256 of the token sent by mail */
+  id: string;
+  purpose: string;
+  subject_id: string;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
+export type AppKind = 'web' | 'native' | 'device' | 'private';
+export type RefreshPolicy = 'rotating' | 'long-lived';
+
+export interface AppsTable {
+  /** The API key, which is also the OAuth client_id. */
+  client_id: string;
+  name: string;
+  description: string | null;
+  logo_uri: string | null;
+  kind: AppKind;
+  /** JSON array of exact redirect URIs */
+  redirect_uris: string;
+  owner_developer_id: string | null;
+  owner_account_id: string | null;
+  access_token_ttl: number;
+  refresh_policy: RefreshPolicy;
+  /** Refresh tokens expire after this many seconds without use. */
+  refresh_idle_ttl: number;
+  rate_per_second: number | null;
+  rate_per_day: number | null;
+  status: 'active' | 'disabled';
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface AppSecretsTable {
+  id: string;
+  client_id: string;
+  /** sha256 of the secret; secrets are 256-bit random values, so a fast hash is enough. */
+  secret_hash: string;
+  hint: string;
+  created_at: Timestamp;
+  expires_at: Timestamp | null;
+}
+
+export interface OauthPayloadsTable {
+  model: string;
+  /** sha256 of the id for token-like models (the id is the bearer value), the id itself for others. */
+  id: string;
+  payload: string;
+  grant_id: string | null;
+  user_code: string | null;
+  uid: string | null;
+  /** oidc-provider's accountId: the customer user id (sub) the artifact acts for. */
+  subject: string | null;
+  client_id: string | null;
+  /** epoch seconds */
+  expires_at: number | null;
+  consumed_at: number | null;
+  last_used_at: number | null;
+}
+
+export interface WebSessionsTable {
+  /** sha256 of the cookie value */
+  id: string;
+  realm: 'account' | 'developer';
+  subject_id: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+export interface AuditEventsTable {
+  id: string;
+  account_id: string | null;
+  actor: string;
+  action: string;
+  detail: string;
+  created_at: Timestamp;
+}
