@@ -1,6 +1,6 @@
-// Rules shared by every contact writer (create, replace, sign-up form): email permission transitions,
-// checks that referenced lists/tags/custom fields belong to the account, and writing the sub-resources
-// with their change-log entries. All run inside the caller's transaction, after openChangeLog.
+// Rules shared by every contact writer (create, replace, sign-up form): a new contact's row, email
+// permission transitions, checks that referenced lists/tags/custom fields belong to the account, and writing
+// the sub-resources with their change-log entries. All run inside the caller's transaction, after openChangeLog.
 import type { ContactChangeKind, PermissionToSend } from '../../db/schema.ts';
 import { isUniqueViolation } from '../../db/unique-violation.ts';
 import { AppError, invalidFields } from '../../errors.ts';
@@ -42,6 +42,36 @@ export function newEmailFields(email: EmailInput | undefined, source: Source, no
     confirm_status: email ? (permission === 'pending_confirmation' ? 'pending' : 'off') : null,
     email_created_at: email ? now : null,
     email_updated_at: email ? now : null,
+  };
+}
+
+/** A new contact's row: the given core fields over empty ones, its email fields, created by `source`. */
+export function newContactRow(
+  ids: { accountId: string; contactId: string },
+  input: Pick<ContactInput, 'core' | 'email'>,
+  source: Source,
+  now: string,
+  seq: number,
+): repo.ContactRow {
+  return {
+    contact_id: ids.contactId,
+    account_id: ids.accountId,
+    first_name: null,
+    last_name: null,
+    job_title: null,
+    company_name: null,
+    birthday_month: null,
+    birthday_day: null,
+    anniversary: null,
+    ...input.core,
+    ...newEmailFields(input.email, source, now),
+    create_source: source,
+    update_source: null,
+    created_at: now,
+    updated_at: now,
+    deleted_at: null,
+    change_seq: seq,
+    created_seq: seq,
   };
 }
 

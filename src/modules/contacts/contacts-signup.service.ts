@@ -19,7 +19,7 @@ import {
   assertReferences,
   changedEmailFields,
   conflictOnDuplicate,
-  newEmailFields,
+  newContactRow,
   writeMemberships,
 } from './contact-writes.ts';
 import * as repo from './contacts.repository.ts';
@@ -131,26 +131,7 @@ export function createSignUpService(deps: { db: Db; clock: Clock }) {
             updated_at: now,
           });
         } else {
-          await repo.insertContact(trx, {
-            contact_id: contactId,
-            account_id: accountId,
-            first_name: null,
-            last_name: null,
-            job_title: null,
-            company_name: null,
-            birthday_month: null,
-            birthday_day: null,
-            anniversary: null,
-            ...input.core,
-            ...newEmailFields(input.email, 'Contact', now),
-            create_source: 'Contact',
-            update_source: null,
-            created_at: now,
-            updated_at: now,
-            deleted_at: null,
-            change_seq: seq,
-            created_seq: seq,
-          });
+          await repo.insertContact(trx, newContactRow({ accountId, contactId }, input, 'Contact', now, seq));
         }
         const ctx = { accountId, contactId, now, log };
         await writeMemberships(trx, ctx, input.lists, 'append');

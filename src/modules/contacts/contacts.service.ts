@@ -15,6 +15,7 @@ import {
   changedEmailFields,
   changeKind,
   conflictOnDuplicate,
+  newContactRow,
   newEmailFields,
   writeParts,
 } from './contact-writes.ts';
@@ -60,26 +61,7 @@ export function createContactsService(deps: { db: Db; clock: Clock; tokens: Sign
         if (input.email) await assertEmailFree(trx, accountId, input.email.address);
         await assertReferences(trx, accountId, input);
         const seq = log.add({ contactId, kind: 'created' });
-        const created: repo.ContactRow = {
-          contact_id: contactId,
-          account_id: accountId,
-          first_name: null,
-          last_name: null,
-          job_title: null,
-          company_name: null,
-          birthday_month: null,
-          birthday_day: null,
-          anniversary: null,
-          ...input.core,
-          ...newEmailFields(input.email, input.source, now),
-          create_source: input.source,
-          update_source: null,
-          created_at: now,
-          updated_at: now,
-          deleted_at: null,
-          change_seq: seq,
-          created_seq: seq,
-        };
+        const created = newContactRow({ accountId, contactId }, input, input.source, now, seq);
         await repo.insertContact(trx, created);
         await writeParts(trx, { accountId, contactId, now, log, source: input.source }, input);
         created.change_seq = log.lastSeqOf(contactId)!;
