@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { TEST_DIALECTS } from '../../test/helpers/databases.ts';
 import { startTestServer, type TestServer } from '../../test/helpers/server.ts';
 import { createAccountWithToken } from '../../test/helpers/tokens.ts';
-import { AppError } from '../errors.ts';
+import type { AppError } from '../errors.ts';
 import { createMemoryCounterStore } from '../shared/counter-store.ts';
 import { createRateLimiter } from './rate-limit.ts';
 
