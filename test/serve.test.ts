@@ -34,7 +34,7 @@ describe('listgate serve', () => {
     assert.deepEqual(await (await fetch(`${url}/health`)).json(), { status: 'ok' });
     assert.deepEqual(await (await fetch(`${url}/ready`)).json(), { status: 'ready' });
     const metrics = await (await fetch(`${url}/metrics`)).text();
-    assert.match(metrics, /listgate_http_responses_total\{method="GET",route="\/ready",status_code="200"\} 1/);
+    assert.match(metrics, /listgate_http_request_duration_seconds_count\{method="GET",route="\/ready",status_code="200"\} 1/);
 
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');

@@ -23,8 +23,17 @@ export function applySecurityHeaders(res: ServerResponse, secure: boolean): void
   if (secure) res.setHeader('Strict-Transport-Security', 'max-age=31536000');
 }
 
+/** API responses are JSON, never rendered: they need no page policy, only never to be sniffed or framed. */
+const API_CSP = "default-src 'none'; frame-ancestors 'none'";
+
 async function securityHeaders(app: FastifyInstance, opts: { secure: boolean }): Promise<void> {
-  app.addHook('onRequest', async (_request, reply) => {
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.url.startsWith('/v3/')) {
+      reply.raw.setHeader('Content-Security-Policy', API_CSP);
+      reply.raw.setHeader('X-Content-Type-Options', 'nosniff');
+      if (opts.secure) reply.raw.setHeader('Strict-Transport-Security', 'max-age=31536000');
+      return;
+    }
     applySecurityHeaders(reply.raw, opts.secure);
   });
 }
