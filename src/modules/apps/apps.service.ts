@@ -52,6 +52,17 @@ export type CreateAppInput = AppInput & { ownerDeveloperId?: string | null; owne
 
 export type AppsService = ReturnType<typeof createAppsService>;
 
+/**
+ * A new API key: 192 random bits, URL-safe, and never starting with `-` or `_`, so that it can be passed
+ * to any command line (`listgate apps rotate-secret KEY`) without being read as an option.
+ */
+export function newClientId(): string {
+  for (;;) {
+    const id = randomToken(24);
+    if (/^[A-Za-z0-9]/.test(id)) return id;
+  }
+}
+
 export function isConfidential(kind: AppKind): boolean {
   return kind === 'web' || kind === 'private';
 }
@@ -155,7 +166,7 @@ export function createAppsService(deps: { db: Db; clock: Clock; defaultAccessTok
     const settings = validateSettings({ redirectUris: [], ...input }, kind, true);
     const timestamp = now();
     const row: repo.AppRow = {
-      client_id: randomToken(24),
+      client_id: newClientId(),
       name: settings.name!,
       description: settings.description ?? null,
       logo_uri: settings.logo_uri ?? null,
