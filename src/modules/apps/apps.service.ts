@@ -16,25 +16,8 @@ export const MAX_TOKEN_TTL = 315359999;
 /** Rotating or long-lived, a refresh token unused for this long expires (the v3 platform uses 180 days). */
 export const DEFAULT_REFRESH_IDLE_TTL = 180 * 86_400;
 
-export type AppView = {
-  client_id: string;
-  name: string;
-  description: string | null;
-  logo_uri: string | null;
-  kind: AppKind;
-  redirect_uris: string[];
-  owner_developer_id: string | null;
-  owner_account_id: string | null;
-  access_token_ttl: number;
-  refresh_policy: RefreshPolicy;
-  refresh_idle_ttl: number;
-  rate_per_second: number | null;
-  rate_per_day: number | null;
-  status: 'active' | 'disabled';
-  confidential: boolean;
-  created_at: string;
-  updated_at: string;
-};
+/** An app as services and pages see it: the row, with its redirect URIs parsed and its kind's secrecy. */
+export type AppView = Omit<repo.AppRow, 'redirect_uris'> & { redirect_uris: string[]; confidential: boolean };
 
 export type AppInput = {
   name?: unknown;

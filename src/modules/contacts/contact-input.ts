@@ -1,6 +1,6 @@
 // Validation of contact request bodies (POST, PUT, sign-up form) into normalised input. Every problem is
 // collected under the name of its field and thrown as one 400; unknown fields are never read.
-import type { PermissionToSend } from '../../db/schema.ts';
+import type { ContactsTable, PermissionToSend } from '../../db/schema.ts';
 import { invalidFields } from '../../errors.ts';
 import { hasControlChars, normalizeEmail } from '../../shared/validate.ts';
 import { isUuid, parseTimestamp } from './formats.ts';
@@ -20,15 +20,10 @@ const ADDRESS_KINDS = ['home', 'work', 'other'];
 
 export const LIMITS = { phones: 3, addresses: 3, lists: 50, tags: 50, customFields: 25, notes: 150 } as const;
 
-export type CoreFields = {
-  first_name: string | null;
-  last_name: string | null;
-  job_title: string | null;
-  company_name: string | null;
-  birthday_month: number | null;
-  birthday_day: number | null;
-  anniversary: string | null;
-};
+export type CoreFields = Pick<
+  ContactsTable,
+  'first_name' | 'last_name' | 'job_title' | 'company_name' | 'birthday_month' | 'birthday_day' | 'anniversary'
+>;
 export type EmailInput = {
   address: string;
   permission: PermissionToSend | null;

@@ -1,5 +1,6 @@
 // Lookups of the account's own lists, tags and custom fields, so that a contact never refers to another
-// account's (or a deleted list's) id.
+// account's (or a deleted list's) id; and the batched removal of a list's or tag's links.
+import { sql } from 'kysely';
 import type { Executor } from './contacts.repository.ts';
 
 type Ids = readonly string[];
@@ -37,4 +38,39 @@ export async function existingIds(
           .where('custom_field_id', 'in', ids)
           .execute();
   return new Set(rows.map((r) => r.id));
+}
+
+/** The tables that link contacts to a list or a tag, and the column naming the list or tag. */
+const LINK_COLUMN = { list_memberships: 'list_id', taggings: 'tag_id' } as const;
+
+/**
+ * Removes up to `batch` links of one list or tag and returns the contacts that lost it: the unit of work of
+ * the list- and tag-deletion jobs.
+ */
+export async function removeLinkBatch(
+  db: Executor,
+  table: keyof typeof LINK_COLUMN,
+  accountId: string,
+  targetId: string,
+  batch: number,
+): Promise<string[]> {
+  const target = sql.ref(LINK_COLUMN[table]);
+  const rows = await db
+    .selectFrom(table)
+    .select('contact_id')
+    .where('account_id', '=', accountId)
+    .where(target, '=', targetId)
+    .orderBy('contact_id')
+    .limit(batch)
+    .execute();
+  const ids = rows.map((r) => r.contact_id);
+  if (ids.length) {
+    await db
+      .deleteFrom(table)
+      .where('account_id', '=', accountId)
+      .where(target, '=', targetId)
+      .where('contact_id', 'in', ids)
+      .execute();
+  }
+  return ids;
 }

@@ -6,7 +6,7 @@ import type { ActivityRow } from '../activities/activities.repository.ts';
 import type { ActivityJob } from '../activities/activities.runner.ts';
 import { recordBulkChanges } from '../contacts/change-log.ts';
 import { lockChangeSeq } from '../contacts/contact-changes.repository.ts';
-import { removeMembershipBatch } from './lists.repository.ts';
+import { removeLinkBatch } from '../contacts/contact-refs.repository.ts';
 
 export const LIST_DELETE = 'list_delete';
 
@@ -25,7 +25,7 @@ export function createListDeleteJob(deps: { clock: Clock; batchSize?: number }):
       if (!listId) return { completed: 0, done: true };
       // The account's change sequence first, as every contact writer does, so writers cannot deadlock.
       await lockChangeSeq(trx, activity.account_id);
-      const contactIds = await removeMembershipBatch(trx, activity.account_id, listId, batch);
+      const contactIds = await removeLinkBatch(trx, 'list_memberships', activity.account_id, listId, batch);
       const now = deps.clock.now().toISOString();
       const entries = contactIds.map((contactId) => ({ contactId, kind: 'list_removed' as const, listId }));
       await recordBulkChanges(trx, activity.account_id, now, entries);

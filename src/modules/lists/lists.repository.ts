@@ -92,28 +92,6 @@ export async function updateLiveList(
   return Number(result.numUpdatedRows) === 1;
 }
 
-/** Removes up to `batch` memberships of the list and returns the contacts that lost it. */
-export async function removeMembershipBatch(db: Db, accountId: string, listId: string, batch: number): Promise<string[]> {
-  const rows = await db
-    .selectFrom('list_memberships')
-    .select('contact_id')
-    .where('account_id', '=', accountId)
-    .where('list_id', '=', listId)
-    .orderBy('contact_id')
-    .limit(batch)
-    .execute();
-  const ids = rows.map((r) => r.contact_id);
-  if (ids.length) {
-    await db
-      .deleteFrom('list_memberships')
-      .where('account_id', '=', accountId)
-      .where('list_id', '=', listId)
-      .where('contact_id', 'in', ids)
-      .execute();
-  }
-  return ids;
-}
-
 export type ApiList = {
   list_id: string;
   name: string;

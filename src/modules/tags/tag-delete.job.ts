@@ -6,7 +6,8 @@ import type { ActivityRow } from '../activities/activities.repository.ts';
 import type { ActivityJob } from '../activities/activities.runner.ts';
 import { recordBulkChanges } from '../contacts/change-log.ts';
 import { lockChangeSeq } from '../contacts/contact-changes.repository.ts';
-import { deleteTag, removeTaggingBatch } from './tags.repository.ts';
+import { removeLinkBatch } from '../contacts/contact-refs.repository.ts';
+import { deleteTag } from './tags.repository.ts';
 
 export const TAG_DELETE = 'tag_delete';
 
@@ -23,7 +24,7 @@ export function createTagDeleteJob(deps: { clock: Clock; batchSize?: number }): 
       if (!tagId) return { completed: 0, done: true };
       // The account's change sequence first, as every contact writer does, so writers cannot deadlock.
       await lockChangeSeq(trx, activity.account_id);
-      const contactIds = await removeTaggingBatch(trx, activity.account_id, tagId, batch);
+      const contactIds = await removeLinkBatch(trx, 'taggings', activity.account_id, tagId, batch);
       const now = deps.clock.now().toISOString();
       const entries = contactIds.map((contactId) => ({ contactId, kind: 'updated' as const }));
       await recordBulkChanges(trx, activity.account_id, now, entries);

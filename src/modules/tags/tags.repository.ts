@@ -50,28 +50,6 @@ export async function deleteTag(db: Db, accountId: string, tagId: string): Promi
   await db.deleteFrom('contact_tags').where('account_id', '=', accountId).where('tag_id', '=', tagId).execute();
 }
 
-/** Removes up to `batch` taggings of the tag and returns the contacts that lost it. */
-export async function removeTaggingBatch(db: Db, accountId: string, tagId: string, batch: number): Promise<string[]> {
-  const rows = await db
-    .selectFrom('taggings')
-    .select('contact_id')
-    .where('account_id', '=', accountId)
-    .where('tag_id', '=', tagId)
-    .orderBy('contact_id')
-    .limit(batch)
-    .execute();
-  const ids = rows.map((r) => r.contact_id);
-  if (ids.length) {
-    await db
-      .deleteFrom('taggings')
-      .where('account_id', '=', accountId)
-      .where('tag_id', '=', tagId)
-      .where('contact_id', 'in', ids)
-      .execute();
-  }
-  return ids;
-}
-
 export type ApiTag = {
   tag_id: string;
   name: string;
