@@ -15,31 +15,29 @@ async function describe(opts: SessionOptions) {
   const policy = retryPolicy(opts.retries);
   const tokens = createTokenManager(name, policy);
   const info = await createApiClient(tokens, policy).tokenInfo();
-  return { name, profile: tokens.profile(), info };
-}
-
-export async function whoami(opts: SessionOptions): Promise<void> {
-  const { name, profile, info } = await describe(opts);
-  const result = {
+  const profile = tokens.profile();
+  // what both commands report; token info adds the details of the saved credentials
+  const summary = {
     profile: name,
     server: profile.server,
     client_id: info.client_id,
     user_name: info.user_name,
     expires_in: info.expires_in,
   };
-  if (opts.json) return printJson(result);
+  return { name, profile, info, summary };
+}
+
+export async function whoami(opts: SessionOptions): Promise<void> {
+  const { name, profile, info, summary } = await describe(opts);
+  if (opts.json) return printJson(summary);
   const who = info.user_name ?? `the app ${info.client_id} itself (client credentials)`;
   process.stdout.write(`${who} on ${profile.server} via API key ${info.client_id} (profile ${name})\n`);
 }
 
 export async function tokenInfo(opts: SessionOptions): Promise<void> {
-  const { name, profile, info } = await describe(opts);
+  const { name, profile, info, summary } = await describe(opts);
   const result = {
-    profile: name,
-    server: profile.server,
-    client_id: info.client_id,
-    user_name: info.user_name,
-    expires_in: info.expires_in,
+    ...summary,
     expires_at: new Date(Date.now() + info.expires_in * 1000).toISOString(),
     scope: profile.scope,
     grant: profile.grant,
