@@ -15,6 +15,7 @@ import { createTtlCache } from './ttl-cache.ts';
 import { installDeviceFlowSteps, recordWrongCode } from './device-flow.ts';
 import { deviceFlowPages } from './device-pages.ts';
 import { createDevicePolling, DEVICE_CODE_GRANT } from './device-polling.ts';
+import { answerDatabaseFaults } from './database-unavailable.ts';
 import { renderOauthError } from './error-page.ts';
 import { createRefreshGrace } from './refresh-grace.ts';
 
@@ -256,6 +257,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     if (!deps.trustProxy) describeDirectConnection(ctx.req, secure);
     return next();
   });
+  answerDatabaseFaults(provider);
   installDeviceFlowSteps(provider, { polling: createDevicePolling({ db, clock }), counters: deps.counters, clock, publicUrl });
 
   // Secrets are stored as sha256 hashes: compare the presented one against every active secret.
