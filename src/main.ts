@@ -31,7 +31,7 @@ function describeStartupFailure(config: Config, error: unknown): string {
   const fault = classifyDatabaseError(error);
   const sqlite = config.databaseUrl.startsWith('sqlite:');
   if (fault === 'unavailable')
-    return `cannot start: ${where} ${sqlite ? 'cannot be opened or written' : 'cannot be reached'} (${cause}); ${sqlite ? 'check its disk and permissions' : 'start it'}, then start listgate again`;
+    return `cannot start: ${where} ${sqlite ? 'cannot be opened or written' : 'cannot be reached'} (${cause}); ${sqlite ? 'check that its disk has free space and the file is writable' : 'start it'}, then start listgate again`;
   if (fault === 'storage_full') return `cannot start: ${where} cannot write, its disk is full (${cause}); free space, then start listgate again`;
   return `cannot start: ${cause}`;
 }
