@@ -9,9 +9,13 @@ import { after, describe, it } from 'node:test';
 
 const bin = path.resolve(import.meta.dirname, '../bin/listgate.js');
 
+const modeOf = (file: string) => (statSync(file).mode & 0o777).toString(8);
+
 describe('listgate serve', () => {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'listgate-serve-'));
-  after(() => rmSync(dataDir, { recursive: true, force: true }));
+  const root = mkdtempSync(path.join(tmpdir(), 'listgate-serve-'));
+  // Not created yet: serve creates it.
+  const dataDir = path.join(root, 'data');
+  after(() => rmSync(root, { recursive: true, force: true }));
 
   it('starts on SQLite in DATA_DIR, answers health, readiness and metrics, and stops cleanly on SIGTERM', async () => {
     const child = spawn(process.execPath, [bin, 'serve', '--port', '0'], {
@@ -29,7 +33,10 @@ describe('listgate serve', () => {
     });
     assert.match(stderr, /Developer portal: +http:\/\/127\.0\.0\.1:\d+\/developer/);
     assert.ok(statSync(path.join(dataDir, 'listgate.db')).isFile());
-    assert.equal((statSync(path.join(dataDir, 'secret.key')).mode & 0o777).toString(8), '600');
+    assert.equal(modeOf(path.join(dataDir, 'secret.key')), '600');
+    // Contact data is personal data: owner-only, although the usual umask (022) would leave it readable.
+    assert.equal(modeOf(dataDir), '700');
+    for (const file of ['listgate.db', 'listgate.db-wal', 'listgate.db-shm']) assert.equal(modeOf(path.join(dataDir, file)), '600', file);
 
     assert.deepEqual(await (await fetch(`${url}/health`)).json(), { status: 'ok' });
     assert.deepEqual(await (await fetch(`${url}/ready`)).json(), { status: 'ready' });

@@ -41,6 +41,8 @@ export function trackConnections(server: Server): ConnectionDrain {
   });
 
   function closeIdle(now: number): void {
+    // While any request runs the node is busy, and a connection that looks idle may hold an unread request.
+    if (inFlight.size) return;
     for (const [socket, connection] of connections)
       if (connection.active === 0 && now - connection.idleSince >= IDLE_GRACE_MS) socket.end();
   }

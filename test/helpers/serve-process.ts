@@ -15,6 +15,8 @@ export type ServeProcess = {
   url: string;
   /** Everything the process wrote to stdout (its JSON log) and stderr so far. */
   output(): string;
+  /** Its JSON log alone. */
+  stdout(): string;
   exited: Promise<number | null>;
 };
 
@@ -46,8 +48,10 @@ export function startServe(env: Record<string, string>): Promise<ServeProcess> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  let stdout = '';
   child.stdout?.on('data', (d: Buffer) => {
     output += d;
+    stdout += d;
   });
   child.stderr?.on('data', (d: Buffer) => {
     output += d;
@@ -58,7 +62,7 @@ export function startServe(env: Record<string, string>): Promise<ServeProcess> {
       const match = output.match(/Listgate is running at (http:\/\/\S+)/);
       if (!match) return;
       clearInterval(poll);
-      resolve({ child, url: match[1]!, output: () => output, exited });
+      resolve({ child, url: match[1]!, output: () => output, stdout: () => stdout, exited });
     }, 50);
     exited.then((code) => {
       clearInterval(poll);
