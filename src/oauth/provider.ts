@@ -11,7 +11,7 @@ import type { AppView, AppsService } from '../modules/apps/apps.service.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { CounterStore } from '../shared/counter-store.ts';
 import { type ClientLoader, createAdapterClass } from './adapter.ts';
-import { createTtlCache } from './ttl-cache.ts';
+import { createTtlCache } from '../shared/ttl-cache.ts';
 import { installDeviceFlowSteps, recordWrongCode } from './provider-internals/device-flow.ts';
 import { deviceFlowPages } from './device-pages.ts';
 import { createDevicePolling, DEVICE_CODE_GRANT } from './device-polling.ts';
