@@ -30,6 +30,7 @@ import { createKnownDevices } from './web/known-devices.ts';
 import { createMemoryCounterStore, createRedisCounterStore, type CounterStore } from './shared/counter-store.ts';
 import { randomToken } from './shared/crypto.ts';
 import { createSignedTokenCodec } from './shared/signed-token.ts';
+import { serializeRequest } from './shared/log-redaction.ts';
 import { createMailer } from './shared/mailer.ts';
 import { createWebSessions } from './web/sessions.ts';
 
@@ -53,7 +54,8 @@ export function resolveSecretKeys(config: Config): readonly string[] {
 export async function createServices(config: Config, options: { clock?: Clock; database?: DatabaseHandle } = {}) {
   const clock = options.clock ?? systemClock;
   // One logger for the process: Fastify's request logs and the services' own lines share it.
-  const log = pino({ level: config.logLevel });
+  // Request URLs are logged without the credentials some clients put in the query string.
+  const log = pino({ level: config.logLevel, serializers: { req: serializeRequest } });
   const database = options.database ?? createDatabase(config.databaseUrl);
   const { db } = database;
   const secretKeys = resolveSecretKeys(config);
