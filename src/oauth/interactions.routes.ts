@@ -16,7 +16,7 @@ import { describeDuration, describeScopes } from './scopes.ts';
  */
 export function consentLogo(app: { logo_uri: string | null; redirect_uris: readonly string[] }): { src: string; origin: string } | null {
   const logo = app.logo_uri ? URL.parse(app.logo_uri) : null;
-  if (!logo || logo.protocol !== 'https:' || logo.username || logo.password) return null;
+  if (logo?.protocol !== 'https:' || logo.username || logo.password) return null;
   const own = app.redirect_uris.some((uri) => URL.parse(uri)?.origin === logo.origin);
   return own ? { src: logo.href, origin: logo.origin } : null;
 }
