@@ -91,8 +91,8 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
   // Pages.
   await app.register(staticRoutes);
   await app.register(homeRoutes);
-  await app.register(accountRoutes, { accounts: services.accounts, sessions: services.sessions });
-  await app.register(developerRoutes, { developers: services.developers, sessions: services.sessions });
+  await app.register(accountRoutes, { accounts: services.accounts, sessions: services.sessions, devices: services.devices });
+  await app.register(developerRoutes, { developers: services.developers, sessions: services.sessions, devices: services.devices });
   await app.register(developerAppsRoutes, {
     developers: services.developers,
     sessions: services.sessions,

@@ -58,6 +58,15 @@ function signingKey(secret: string) {
   return { ...jwk, kid: deriveKey(secret, 'kid').toString('base64url').slice(0, 16), alg: 'EdDSA', use: 'sig' };
 }
 
+const CORS_HEADERS = ['Access-Control-Allow-Origin', 'Access-Control-Allow-Methods', 'Access-Control-Allow-Headers', 'Access-Control-Max-Age'];
+
+/** CORS on the token, introspection and revocation endpoints: only from the origin of one of the app's own
+ * redirect URIs, and only for apps that have them (web and native); none for device or private apps. */
+export function allowsCorsFrom(client: { responseTypes?: readonly string[]; redirectUris?: readonly string[] }, origin: string): boolean {
+  if (!client.responseTypes?.includes('code')) return false;
+  return (client.redirectUris ?? []).some((uri) => URL.parse(uri)?.origin === origin);
+}
+
 /** Maps an app to the client metadata oidc-provider validates and enforces. */
 export function toClientMetadata(app: AppView, explorerRedirectUri: string): ClientMetadata {
   const common = {
@@ -169,7 +178,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     pkce: { required: () => true },
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
     allowOmittingSingleRegisteredRedirectUri: false,
-    clientBasedCORS: () => false,
+    clientBasedCORS: (_ctx, origin, client) => allowsCorsFrom(client, origin),
     conformIdTokenClaims: true,
     enabledJWA: { idTokenSigningAlgValues: ['EdDSA'] },
     jwks: { keys: secretKeys.map(signingKey) },
@@ -253,9 +262,12 @@ export function createProvider(deps: ProviderDeps): Provider {
   // Koa reads the scheme and client address from forwarding headers, which only a trusted proxy may set
   // (RFC 9700 §4.13); without one, PUBLIC_URL says whether browsers came over TLS and the socket says who.
   provider.proxy = true;
-  provider.use((ctx, next) => {
+  provider.use(async (ctx, next) => {
     if (!deps.trustProxy) describeDirectConnection(ctx.req, secure);
-    return next();
+    await next();
+    // A preflight names no client, so oidc-provider allows every origin on it; answer none instead. The
+    // requests browser apps send (a public client's form POST) are simple and need no preflight.
+    if (ctx.method === 'OPTIONS') for (const name of CORS_HEADERS) ctx.remove(name);
   });
   installDeviceFlowSteps(provider, { polling: createDevicePolling({ db, clock }), counters: deps.counters, clock, publicUrl, sessionCookie });
 
