@@ -8,7 +8,8 @@ import type { AppsService } from '../modules/apps/apps.service.ts';
 import { html } from '../shared/html.ts';
 import { csrfInput, sendPage } from '../web/layout.ts';
 import type { WebSessions } from '../web/sessions.ts';
-import { describeDuration, describeScopes } from './scopes.ts';
+import { describeScopes } from '../api-auth/scopes.ts';
+import { describeDuration } from '../shared/durations.ts';
 
 type Deps = { provider: Provider; sessions: WebSessions; accounts: AccountsService; apps: AppsService };
 type Params = { Params: { uid: string } };
