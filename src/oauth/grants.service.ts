@@ -18,7 +18,6 @@ export type ConnectedApp = {
 
 const iso = (epoch: number | null | undefined) => (epoch ? new Date(epoch * 1000).toISOString() : null);
 
-export type GrantsService = ReturnType<typeof createGrantsService>;
 
 export function createGrantsService(deps: { db: Db; clock: Clock; apps: AppsService; onRevoke: () => void }) {
   const { db, clock, apps, onRevoke } = deps;

@@ -22,7 +22,6 @@ type GraceRecord = Sealed & { clientId: string; issuedAt: number };
  */
 const keyFor = (oldToken: string, clientId: string) => deriveSealKey(oldToken, 'refresh-grace', clientId);
 
-export type RefreshGrace = ReturnType<typeof createRefreshGrace>;
 
 export function createRefreshGrace(deps: { db: Db; clock: Clock; graceSeconds: number }) {
   const { db, clock, graceSeconds } = deps;

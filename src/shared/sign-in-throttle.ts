@@ -11,7 +11,6 @@ export const FAILURE_WINDOW_MS = 15 * 60_000;
 export const SIGN_IN_FAILED = 'The email address or password is not correct';
 export const SIGN_IN_THROTTLED = 'Too many failed sign-in attempts. Wait 15 minutes and try again, or reset your password.';
 
-export type SignInThrottle = ReturnType<typeof createSignInThrottle>;
 
 export function createSignInThrottle(counters: CounterStore, realm: string) {
   const keys = (email: string, ip: string) => ({

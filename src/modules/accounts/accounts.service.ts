@@ -29,8 +29,6 @@ export type AccountSummary = {
   state_code: string | null;
 };
 
-export { SIGN_IN_FAILED, SIGN_IN_THROTTLED } from '../../shared/sign-in-throttle.ts';
-
 export type AccountsService = ReturnType<typeof createAccountsService>;
 
 export function createAccountsService(deps: { db: Db; clock: Clock; counters: CounterStore }) {

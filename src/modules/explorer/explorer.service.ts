@@ -16,7 +16,6 @@ export type FlowState = { state: string; verifier: string; clientId: string };
 
 export type ExplorerToken = { access_token: string; token_type: string; expires_in: number; scope: string; client_id: string };
 
-export type ExplorerService = ReturnType<typeof createExplorerService>;
 
 export function createExplorerService(deps: {
   apps: AppsService;
