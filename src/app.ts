@@ -68,14 +68,14 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
   await app.register(securityHeaders, { secure: config.publicUrl.startsWith('https://') });
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: 64 * 1024 });
-  registerErrorHandler(app);
+  registerErrorHandler(app, services.database.health);
   await app.register(requestLog);
   await app.register(finiteNumbers);
   // Before any route, so that every route schema lands in /openapi.json.
   await app.register(openapi, { publicUrl: config.publicUrl });
 
   // Operations.
-  await app.register(healthRoutes, { db: services.db, readiness });
+  await app.register(healthRoutes, { database: services.database, readiness });
   await app.register(metrics);
 
   // The authorization server under /oauth2, the customer's sign-in/consent steps, and token info.

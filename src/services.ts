@@ -45,7 +45,7 @@ export function resolveSecretKeys(config: Config): readonly string[] {
   if (config.secretKeys.length) return config.secretKeys;
   const file = path.join(config.dataDir, 'secret.key');
   if (!existsSync(file)) {
-    mkdirSync(config.dataDir, { recursive: true });
+    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     writeFileSync(file, `${randomToken(48)}\n`, { mode: 0o600, flag: 'wx' });
   }
   chmodSync(file, 0o600);
@@ -57,7 +57,7 @@ export async function createServices(config: Config, options: { clock?: Clock; d
   // One logger for the process: Fastify's request logs and the services' own lines share it.
   // Request URLs are logged without the credentials some clients put in the query string.
   const log = pino({ level: config.logLevel, serializers: { req: serializeRequest } });
-  const database = options.database ?? createDatabase(config.databaseUrl);
+  const database = options.database ?? createDatabase(config.databaseUrl, { log });
   const { db } = database;
   const secretKeys = resolveSecretKeys(config);
   const primaryKey = secretKeys[0]!;
