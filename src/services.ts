@@ -4,6 +4,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
+import { createCompactLogStream } from './shared/log-format.ts';
 import { type Config, deriveKey } from './config.ts';
 import { createDatabase, type DatabaseHandle } from './db/database.ts';
 import { createAccountsService } from './modules/accounts/accounts.service.ts';
@@ -52,7 +53,8 @@ export function resolveSecretKeys(config: Config): readonly string[] {
 export async function createServices(config: Config, options: { clock?: Clock; database?: DatabaseHandle } = {}) {
   const clock = options.clock ?? systemClock;
   // One logger for the process: Fastify's request logs and the services' own lines share it.
-  const log = pino({ level: config.logLevel });
+  // On a terminal, one short line per event and per request; JSON lines for files, journald and collectors.
+  const log = pino({ level: config.logLevel }, process.stdout.isTTY ? createCompactLogStream(process.stdout) : undefined);
   const database = options.database ?? createDatabase(config.databaseUrl);
   const { db } = database;
   const secretKeys = resolveSecretKeys(config);
