@@ -70,6 +70,7 @@ export function createAccountsService(deps: { db: Db; clock: Clock; counters: Co
         country_code: null,
         state_code: null,
         change_seq: 0,
+        list_seq: 0,
         created_at: now,
         updated_at: now,
       });
