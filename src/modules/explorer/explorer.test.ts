@@ -110,7 +110,11 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal(foreign.status, 404);
       assert.equal(foreign.location, null);
       const device = await developerWithApp('device');
-      assert.equal((await device.browser.get(`/explorer/authorize?client_id=${device.key}`)).status, 403);
+      const refused = await device.browser.get(`/explorer/authorize?client_id=${device.key}`);
+      assert.equal(refused.status, 403);
+      // It names the setting to change and where: the settings page of that app.
+      assert.ok(refused.body.includes(`/developer/apps/${device.key}`), refused.body);
+      assert.match(refused.body, /choose &quot;Native app or script&quot; under &quot;Application kind&quot;|choose "Native app or script" under "Application kind"/);
     });
 
     it('refuses a callback that did not start in this browser, and never exchanges its code', async () => {
