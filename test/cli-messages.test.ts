@@ -73,6 +73,19 @@ describe('listgate messages', () => {
     assert.ok(result.stderr.includes(`${server.url}/developer/apps`));
   });
 
+  it('login of a private integration with a key the server does not know says "unknown API key"', async () => {
+    const secret = path.join(home, 'unknown-secret');
+    writeFileSync(secret, 'not-a-secret', { mode: 0o600 });
+    const args = ['login', '--server', server.url, '--client-id', 'NoSuchKey0123456789abcdef', '--client-secret-file', secret, '--profile', 'cc-unknown'];
+    const unknown = await runCli(args, env);
+    assert.equal(unknown.code, 3, unknown.stderr);
+    assert.match(unknown.stderr, /^listgate: unknown API key NoSuchKey0123456789abcdef: /);
+    // A known key with a wrong secret is about the secret, not the key.
+    const wrongSecret = await runCli(args.map((a) => (a === 'NoSuchKey0123456789abcdef' ? owner.clientId : a)), env);
+    assert.equal(wrongSecret.code, 3, wrongSecret.stderr);
+    assert.match(wrongSecret.stderr, /does not accept this API key or client secret .*check the client id and the secret in the file/);
+  });
+
   it('a revoked sign-in gives its hint once, not nested', async () => {
     saveProfile('revoked', {});
     const result = await runCli(['whoami', '--profile', 'revoked'], env);

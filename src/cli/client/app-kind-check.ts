@@ -20,15 +20,21 @@ async function isKnownClient(server: string, apiKey: string): Promise<boolean | 
 }
 
 /** The error to show when the server refused `apiKey` as a client (invalid_client) during sign-in. */
-export async function refusedKeyError(server: string, apiKey: string, fallback: CliError): Promise<CliError> {
+export async function refusedKeyError(
+  server: string,
+  apiKey: string,
+  fallback: CliError,
+  options: { secretSent?: boolean } = {},
+): Promise<CliError> {
   const known = await isKnownClient(server, apiKey);
   if (known === false) {
     return new CliError(
-      `unknown API key ${apiKey}: ${server} has no app with this key; copy the key from My Applications (${server}/developer/apps)`,
+      `unknown API key ${apiKey}: ${server} has no app with this key; copy the key from My Applications (${server}/developer/apps) or Private integrations (${server}/account/integrations)`,
       EXIT.AUTH,
     );
   }
-  if (known === null) return fallback;
+  // With a secret sent, a known client was refused for its secret: the fallback says so.
+  if (known === null || options.secretSent) return fallback;
   return new CliError(
     `the app with API key ${apiKey} is a web app or private integration, which keeps a client secret and cannot sign in with listgate login; ` +
       `open its settings page ${server}/developer/apps/${apiKey}, choose "Native app or script" under "Application kind" and save ` +
