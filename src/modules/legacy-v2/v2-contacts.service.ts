@@ -87,10 +87,10 @@ export function createV2ContactsReader(deps: { db: Db; tokens: SignedTokenCodec 
 
   async function toV2(accountId: string, rows: ContactRow[], includeContactId: boolean): Promise<V2Contact[]> {
     if (!rows.length) return [];
-    const [views, ctx] = await Promise.all([
-      buildContactViews(db, accountId, rows, new Set(INCLUDES.filter((n) => n !== 'taggings'))),
-      viewContext(accountId, includeContactId),
-    ]);
+    const ctx = await viewContext(accountId, includeContactId);
+    // v2 shows only the custom fields of its slots: none defined, none to load.
+    const parts = INCLUDES.filter((n) => n !== 'taggings' && (n !== 'custom_fields' || ctx.slotNames.size > 0));
+    const views = await buildContactViews(db, accountId, rows, new Set(parts));
     return rows.map((row, n) => toV2Contact(row, views[n]!, ctx));
   }
 

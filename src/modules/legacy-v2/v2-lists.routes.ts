@@ -54,9 +54,6 @@ export default async function v2ListRoutes(app: FastifyInstance, opts: { v2: Leg
       serializerCompiler: () => (data: unknown) => JSON.stringify(data),
       schema: { ...doc('v2GetListContacts', 'List the contacts of a list (v2)'), params: IdParams, querystring: MembersQuery, response: { 200: V2ContactPage } },
     },
-    async (request) => {
-      const list = await v2.lists.findLive(request.auth.accountId, request.params.id);
-      return v2.reader.readPage(request.auth.accountId, `/v2/lists/${request.params.id}/contacts`, request.query, list.list_id);
-    },
+    (request) => v2.listMembers(request.auth.accountId, request.params.id, request.query),
   );
 }

@@ -6,7 +6,7 @@ import type { ContactsService } from '../contacts/contacts.service.ts';
 import type { CustomFieldsService } from '../custom-fields/custom-fields.service.ts';
 import type { ListsService } from '../lists/lists.service.ts';
 import { createV2ContactWrites } from './v2-contact-writes.service.ts';
-import { createV2ContactsReader } from './v2-contacts.service.ts';
+import { createV2ContactsReader, type V2Page, type V2Query } from './v2-contacts.service.ts';
 import { createV2ListsService } from './v2-lists.service.ts';
 
 export function createLegacyV2Service(deps: {
@@ -18,10 +18,16 @@ export function createLegacyV2Service(deps: {
   lists: ListsService;
 }) {
   const reader = createV2ContactsReader(deps);
+  const lists = createV2ListsService(deps);
   return {
     reader,
     contacts: createV2ContactWrites({ ...deps, reader }),
-    lists: createV2ListsService(deps),
+    lists,
+    /** GET /v2/lists/{id}/contacts: the members of a list that is not deleted (404 otherwise), paged. */
+    async listMembers(accountId: string, id: string, query: V2Query): Promise<V2Page> {
+      const list = await lists.findLive(accountId, id);
+      return reader.readPage(accountId, `/v2/lists/${id}/contacts`, query, list.list_id);
+    },
   };
 }
 
