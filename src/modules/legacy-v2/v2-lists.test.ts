@@ -126,10 +126,24 @@ for (const dialect of TEST_DIALECTS) {
 
   describe(`/v2 rate limits (${dialect})`, () => {
     let server: TestServer;
+    let perSecond: TestServer;
     before(async () => {
       server = await startTestServer(dialect, { RATE_LIMIT_PER_DAY: '2' });
+      perSecond = await startTestServer(dialect, { RATE_LIMIT_PER_SECOND: '1' });
     });
-    after(() => server.close());
+    after(async () => {
+      await server.close();
+      await perSecond.close();
+    });
+
+    it('answers over the per-second limit with 403 mashery.not.authorized.over.qps', async () => {
+      const v2 = v2Client(perSecond.url, await createAccountWithToken(perSecond));
+      const answers = await Promise.all([1, 2, 3].map(() => v2('GET', '/v2/lists')));
+      const over = answers.find((a) => a.status !== 200);
+      assert.equal(over?.status, 403);
+      assert.equal(errorKey(over!.body), 'mashery.not.authorized.over.qps');
+      assert.ok(over!.headers.get('retry-after'));
+    });
 
     it('answers over the quota with 403 mashery.not.authorized.over.ratelimit and Retry-After, as v2 clients expect', async () => {
       const v2 = v2Client(server.url, await createAccountWithToken(server));
