@@ -23,6 +23,9 @@ import contactRoutes from './modules/contacts/contacts.routes.ts';
 import connectionRoutes from './modules/connections/connections.routes.ts';
 import developerRoutes from './modules/developers/developers.routes.ts';
 import explorerRoutes from './modules/explorer/explorer.routes.ts';
+import v2ContactRoutes from './modules/legacy-v2/v2-contacts.routes.ts';
+import v2ListRoutes from './modules/legacy-v2/v2-lists.routes.ts';
+import v2Scope from './modules/legacy-v2/v2-scope.ts';
 import listRoutes from './modules/lists/lists.routes.ts';
 import tagRoutes from './modules/tags/tags.routes.ts';
 import deviceRoutes from './oauth/device.routes.ts';
@@ -131,6 +134,19 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
       await v3.register(accountSummaryRoutes, { accounts: services.accounts });
     },
     { prefix: '/v3' },
+  );
+
+  // The legacy v2 API (Constant Contact v2 contacts dialect) over the same services: JSON only, the API key
+  // required on every call, rate limits answered as v2 did; routes require their scope as in /v3.
+  await app.register(
+    async (v2) => {
+      await v2.register(apiScope);
+      await v2.register(v2Scope);
+      await v2.register(apiAuth, { bearer: services.bearer });
+      await v2.register(v2ContactRoutes, { v2: services.legacyV2 });
+      await v2.register(v2ListRoutes, { v2: services.legacyV2 });
+    },
+    { prefix: '/v2' },
   );
 
   return app;
