@@ -5,7 +5,7 @@ import formbody from '@fastify/formbody';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import apiAuth from './api-auth/api-auth.plugin.ts';
 import tokenInfoRoutes from './api-auth/token-info.routes.ts';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { registerErrorHandler } from './http/error-handler.ts';
 import apiScope from './http/api-scope.ts';
 import healthRoutes, { type Readiness } from './http/health.routes.ts';
@@ -53,7 +53,7 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
     requestIdHeader: config.trustProxy ? 'x-request-id' : false,
     routerOptions: { ignoreTrailingSlash: true },
     // src/http/request-log.ts writes one line per request instead of Fastify's two
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     ...(options.server
       ? {
           serverFactory: (handler: (req: IncomingMessage, res: ServerResponse) => void) => {
