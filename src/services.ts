@@ -31,9 +31,11 @@ import { createGrantsService } from './oauth/grants.service.ts';
 import { createRevocationBroadcast } from './oauth/revocation-broadcast.ts';
 import { apiResource, createProvider } from './oauth/provider.ts';
 import { type Clock, systemClock } from './shared/clock.ts';
+import { createKnownDevices } from './web/known-devices.ts';
 import { createMemoryCounterStore, createRedisCounterStore, type CounterStore } from './shared/counter-store.ts';
 import { randomToken } from './shared/crypto.ts';
 import { createSignedTokenCodec } from './shared/signed-token.ts';
+import { serializeRequest } from './shared/log-redaction.ts';
 import { createMailer } from './shared/mailer.ts';
 import { createWebSessions } from './web/sessions.ts';
 
@@ -57,7 +59,8 @@ export function resolveSecretKeys(config: Config): readonly string[] {
 export async function createServices(config: Config, options: { clock?: Clock; database?: DatabaseHandle } = {}) {
   const clock = options.clock ?? systemClock;
   // One logger for the process: Fastify's request logs and the services' own lines share it.
-  const log = pino({ level: config.logLevel });
+  // Request URLs are logged without the credentials some clients put in the query string.
+  const log = pino({ level: config.logLevel, serializers: { req: serializeRequest } });
   const database = options.database ?? createDatabase(config.databaseUrl);
   const { db } = database;
   const secretKeys = resolveSecretKeys(config);
@@ -67,7 +70,7 @@ export async function createServices(config: Config, options: { clock?: Clock; d
   const secureCookies = config.publicUrl.startsWith('https://');
 
   const sessions = createWebSessions({ db, clock, csrfKey: deriveKey(primaryKey, 'csrf'), secureCookies });
-  const accounts = createAccountsService({ db, clock, counters });
+  const devices = createKnownDevices({ codec: createSignedTokenCodec(secretKeys.map((key) => deriveKey(key, 'known-device'))), secureCookies });
   const apps = createAppsService({ db, clock, defaultAccessTokenTtl: config.defaultAccessTokenTtl });
   const mailer = createMailer({
     smtpUrl: config.smtpUrl,
@@ -75,7 +78,9 @@ export async function createServices(config: Config, options: { clock?: Clock; d
     dataDir: config.dataDir,
     log: (line) => config.logLevel !== 'silent' && process.stderr.write(`${line}\n`),
   });
-  const developers = createDevelopersService({ db, clock, counters, mailer, publicUrl: config.publicUrl });
+  const credentialDeps = { db, clock, counters, mailer, publicUrl: config.publicUrl, limits: { ...config.credentialLimits } };
+  const accounts = createAccountsService({ ...credentialDeps, summaryCacheSeconds: config.tokenCacheSeconds });
+  const developers = createDevelopersService(credentialDeps);
 
   const explorerCredentials = createExchangeCredentials();
   const provider = createProvider({ db, clock, apps, accounts, publicUrl: config.publicUrl, secretKeys, explorerCredentials, counters, refreshGraceSeconds: config.refreshGraceSeconds, trustProxy: config.trustProxy });
@@ -135,5 +140,5 @@ export async function createServices(config: Config, options: { clock?: Clock; d
     await database.destroy();
   }
 
-  return { log, config, clock, database, db, secretKeys, redis, counters, sessions, accounts, apps, mailer, developers, provider, bearer, grants, developerApps, apiTokens, contacts, activities, imports, bulk, lists, tags, customFields, explorerCredentials, connections, close };
+  return { log, config, clock, database, db, secretKeys, redis, counters, sessions, devices, accounts, apps, mailer, developers, provider, bearer, grants, developerApps, apiTokens, contacts, activities, imports, bulk, lists, tags, customFields, explorerCredentials, connections, close };
 }

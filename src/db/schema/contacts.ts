@@ -83,6 +83,8 @@ export interface ContactListsTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   deleted_at: Timestamp | null;
+  /** per-account number given at creation, never reused: the legacy v2 id (migration 0004) */
+  sequence_id: number;
 }
 
 export interface ListMembershipsTable {
@@ -149,11 +151,11 @@ export interface ActivitiesTable {
   /** JSON, or null */
   result: string | null;
   result_file: string | null;
-  /** JSON position after the last committed step (migration 0004), or null */
+  /** JSON position after the last committed step (migration 0006), or null */
   checkpoint: string | null;
 }
 
-/** One bad row of an import (migration 0004): its row number in the file (the header is row 1). */
+/** One bad row of an import (migration 0006): its row number in the file (the header is row 1). */
 export interface ActivityRowErrorsTable {
   activity_id: string;
   account_id: string;
