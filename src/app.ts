@@ -3,6 +3,8 @@
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import apiAuth from './api-auth/api-auth.plugin.ts';
+import tokenInfoRoutes from './api-auth/token-info.routes.ts';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { registerErrorHandler } from './http/error-handler.ts';
 import apiScope from './http/api-scope.ts';
@@ -27,7 +29,6 @@ import tagRoutes from './modules/tags/tags.routes.ts';
 import deviceRoutes from './oauth/device.routes.ts';
 import interactionRoutes from './oauth/interactions.routes.ts';
 import oauthPlugin from './oauth/oauth.plugin.ts';
-import tokenInfoRoutes from './oauth/token-info.routes.ts';
 import type { Services } from './services.ts';
 import docsRoutes from './web/docs.routes.ts';
 import homeRoutes from './web/home.routes.ts';
@@ -120,23 +121,18 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
   await app.register(
     async (v3) => {
       await v3.register(apiScope);
-      // Every /v3 call is authenticated (and rate-limited) first; each route then requires its scope.
-      v3.addHook('onRequest', services.bearer.authenticateRequest);
-      const contactData = services.bearer.requireScope('contact_data');
-      await v3.register(contactRoutes, { contacts: services.contacts, auth: contactData });
-      await v3.register(listRoutes, { lists: services.lists, auth: contactData });
-      await v3.register(tagRoutes, { tags: services.tags, auth: contactData });
-      await v3.register(customFieldRoutes, { customFields: services.customFields, auth: contactData });
-      await v3.register(activityRoutes, { activities: services.activities, auth: contactData });
+      // Every /v3 call is authenticated (and rate-limited) first; each route then requires the one scope it
+      // declares in config.scope (src/api-auth/README.md).
+      await v3.register(apiAuth, { bearer: services.bearer });
+      await v3.register(contactRoutes, { contacts: services.contacts });
+      await v3.register(listRoutes, { lists: services.lists });
+      await v3.register(tagRoutes, { tags: services.tags });
+      await v3.register(customFieldRoutes, { customFields: services.customFields });
+      await v3.register(activityRoutes, { activities: services.activities });
       // Bulk activities (imports, exports, membership, tagging and deletion jobs); multipart is scoped to
       // the file import route inside this module.
-      await v3.register(bulkRoutes, {
-        bulk: services.bulk,
-        imports: services.imports,
-        auth: contactData,
-        importMaxBytes: config.importMaxBytes,
-      });
-      await v3.register(accountSummaryRoutes, { accounts: services.accounts, bearer: services.bearer });
+      await v3.register(bulkRoutes, { bulk: services.bulk, imports: services.imports, importMaxBytes: config.importMaxBytes });
+      await v3.register(accountSummaryRoutes, { accounts: services.accounts });
     },
     { prefix: '/v3' },
   );

@@ -56,10 +56,6 @@ export class AppError extends Error {
   }
 }
 
-export function isAppError(error: unknown): error is AppError {
-  return error instanceof AppError;
-}
-
 /** A 400 naming each invalid field; pages show the messages next to the fields, the API as error items. */
 export function invalidFields(fields: Record<string, string>): AppError {
   return new AppError('VALIDATION', Object.values(fields)[0], { fields });

@@ -3,6 +3,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
+import { createBearerAuth } from './api-auth/bearer-auth.ts';
 import { pino } from 'pino';
 import { type Config, deriveKey } from './config.ts';
 import { createDatabase, type DatabaseHandle } from './db/database.ts';
@@ -26,10 +27,10 @@ import { createListsService } from './modules/lists/lists.service.ts';
 import { createTagDeleteJob } from './modules/tags/tag-delete.job.ts';
 import { createTagsService } from './modules/tags/tags.service.ts';
 import { createRateLimiter } from './http/rate-limit.ts';
-import { createBearerAuth } from './oauth/bearer-auth.ts';
 import { createGrantsService } from './oauth/grants.service.ts';
 import { createRevocationBroadcast } from './oauth/revocation-broadcast.ts';
-import { apiResource, createProvider } from './oauth/provider.ts';
+import { createAdapterClass } from './oauth/adapter.ts';
+import { apiResource, createProvider, type StorageHooks } from './oauth/provider.ts';
 import { type Clock, systemClock } from './shared/clock.ts';
 import { createKnownDevices } from './web/known-devices.ts';
 import { createMemoryCounterStore, createRedisCounterStore, type CounterStore } from './shared/counter-store.ts';
@@ -83,7 +84,9 @@ export async function createServices(config: Config, options: { clock?: Clock; d
   const developers = createDevelopersService(credentialDeps);
 
   const explorerCredentials = createExchangeCredentials();
-  const provider = createProvider({ db, clock, apps, accounts, publicUrl: config.publicUrl, secretKeys, explorerCredentials, counters, refreshGraceSeconds: config.refreshGraceSeconds, trustProxy: config.trustProxy });
+  const userCodeKey = deriveKey(secretKeys[0]!, 'device-user-code');
+  const storage = (hooks: StorageHooks) => createAdapterClass(db, clock, { ...hooks, userCodeKey });
+  const provider = createProvider({ db, clock, apps, accounts, publicUrl: config.publicUrl, secretKeys, explorerCredentials, counters, refreshGraceSeconds: config.refreshGraceSeconds, trustProxy: config.trustProxy, storage });
   const bearer = createBearerAuth({
     db,
     clock,

@@ -1,7 +1,7 @@
 // Crash-safe file replacement: write a temporary file beside the target, fsync it, rename it over the
 // target and fsync the directory, so a reader (or a run killed at any instant) sees the old or the new file.
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -24,27 +24,6 @@ export function fsyncDirectory(dir: string): void {
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
-}
-
-/** Atomically replaces `target` with `data`, created with `mode` (0600 for secrets). */
-export function writeFileAtomicSync(target: string, data: string | Buffer, mode = 0o600): void {
-  const temp = tempPathFor(target);
-  let fd: number | undefined;
-  try {
-    fd = openSync(temp, 'wx', mode);
-    const buffer = typeof data === 'string' ? Buffer.from(data) : data;
-    let written = 0;
-    while (written < buffer.length) written += writeSync(fd, buffer, written);
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = undefined;
-    renameSync(temp, target);
-  } catch (error) {
-    if (fd !== undefined) closeSync(fd);
-    rmSync(temp, { force: true });
-    throw error;
-  }
-  fsyncDirectory(path.dirname(target));
 }
 
 /** Async variant of writeFileAtomicSync, creating the parent directory (mode 0700) when missing. */

@@ -2,19 +2,21 @@
 // GET /v3/contact_exports/{id} and /v3/activities/{id}/errors stream the files they produce as CSV.
 import multipart from '@fastify/multipart';
 import type { Static } from '@sinclair/typebox';
-import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { Activity, ActivityParams } from './activities.schemas.ts';
 import type { BulkService, LinkActivity } from './bulk.service.ts';
 import * as schemas from './bulk.schemas.ts';
 import type { ImportsService, UploadPart } from './imports.service.ts';
 
-type Opts = { bulk: BulkService; imports: ImportsService; auth: preHandlerAsyncHookHandler; importMaxBytes: number };
+type Opts = { bulk: BulkService; imports: ImportsService; importMaxBytes: number };
 
 const created = { 201: Activity };
 const csv = { 200: { type: 'string', description: 'CSV (text/csv)' } };
 
 export default async function bulkRoutes(app: FastifyInstance, opts: Opts): Promise<void> {
-  const { bulk, imports, auth } = opts;
+  const { bulk, imports } = opts;
+  // every route of this module needs the contact_data scope (src/api-auth/README.md)
+  const config = { scope: 'contact_data' } as const;
   const doc = (operationId: string, summary: string) => ({ operationId, summary, tags: ['Bulk Activities'] });
 
   // Multipart only here: the file is streamed to disk, never parsed in memory.
@@ -22,7 +24,7 @@ export default async function bulkRoutes(app: FastifyInstance, opts: Opts): Prom
     await upload.register(multipart, { limits: { fileSize: opts.importMaxBytes, files: 1, fields: 10, fieldSize: 64 * 1024 } });
     upload.post(
       '/activities/contacts_file_import',
-      { preHandler: auth, schema: { ...doc('createCSVImportActivity', 'Import contacts from a CSV file'), response: created } },
+      { config, schema: { ...doc('createCSVImportActivity', 'Import contacts from a CSV file'), response: created } },
       async (request, reply) =>
         reply.status(201).send(await imports.importFile(request.auth.accountId, request.parts() as AsyncIterable<UploadPart>)),
     );
@@ -30,7 +32,7 @@ export default async function bulkRoutes(app: FastifyInstance, opts: Opts): Prom
 
   app.post<{ Body: Static<typeof schemas.JsonImportBody> }>(
     '/activities/contacts_json_import',
-    { preHandler: auth, bodyLimit: 16 * 1024 * 1024, schema: { ...doc('createImportJSONActivity', 'Import contacts from JSON'), body: schemas.JsonImportBody, response: created } },
+    { config, bodyLimit: 16 * 1024 * 1024, schema: { ...doc('createImportJSONActivity', 'Import contacts from JSON'), body: schemas.JsonImportBody, response: created } },
     async (request, reply) => reply.status(201).send(await imports.importJson(request.auth.accountId, request.body)),
   );
 
@@ -43,7 +45,7 @@ export default async function bulkRoutes(app: FastifyInstance, opts: Opts): Prom
   for (const [name, operationId, body] of links) {
     app.post<{ Body: Record<string, unknown> }>(
       `/activities/${name}`,
-      { preHandler: auth, schema: { ...doc(operationId, name.replaceAll('_', ' ')), body, response: created } },
+      { config, schema: { ...doc(operationId, name.replaceAll('_', ' ')), body, response: created } },
       async (request, reply) => reply.status(201).send(await bulk.linkActivity(request.auth.accountId, name, request.body)),
     );
   }
@@ -58,21 +60,21 @@ export default async function bulkRoutes(app: FastifyInstance, opts: Opts): Prom
     const run = bulk[method] as (accountId: string, body: Record<string, unknown>) => Promise<unknown>;
     app.post<{ Body: Record<string, unknown> }>(
       `/activities/${name}`,
-      { preHandler: auth, schema: { ...doc(operationId, name.replaceAll('_', ' ')), body, response: created } },
+      { config, schema: { ...doc(operationId, name.replaceAll('_', ' ')), body, response: created } },
       async (request, reply) => reply.status(201).send(await run(request.auth.accountId, request.body)),
     );
   }
 
   app.get<{ Params: Static<typeof schemas.ExportParams> }>(
     '/contact_exports/:file_export_id',
-    { preHandler: auth, schema: { ...doc('getCSVExportFile', 'Download an export (CSV)'), params: schemas.ExportParams, response: csv } },
+    { config, schema: { ...doc('getCSVExportFile', 'Download an export (CSV)'), params: schemas.ExportParams, response: csv } },
     async (request, reply) =>
       reply.type('text/csv; charset=utf-8').send(await bulk.openExport(request.auth.accountId, request.params.file_export_id)),
   );
 
   app.get<{ Params: Static<typeof ActivityParams> }>(
     '/activities/:activity_id/errors',
-    { preHandler: auth, schema: { ...doc('getActivityErrors', 'Every bad row of an import (CSV)'), params: ActivityParams, response: csv } },
+    { config, schema: { ...doc('getActivityErrors', 'Every bad row of an import (CSV)'), params: ActivityParams, response: csv } },
     async (request, reply) =>
       reply.type('text/csv; charset=utf-8').send(await bulk.rowErrorsCsv(request.auth.accountId, request.params.activity_id)),
   );

@@ -2,7 +2,7 @@
 // terms only), the API key shown at once, and a new secret shown once.
 import type { AppError } from '../../errors.ts';
 import { html, type SafeHtml } from '../../shared/html.ts';
-import { describeDuration } from '../../oauth/scopes.ts';
+import { describeDuration } from '../../shared/durations.ts';
 import { formatDate } from '../../web/format.ts';
 import { checkboxField, type Form, radioField } from '../../web/forms.ts';
 import { csrfInput, field, notice, type PageOptions } from '../../web/layout.ts';
