@@ -17,6 +17,7 @@ import securityHeaders from './http/security-headers.ts';
 import accountSummaryRoutes from './modules/accounts/account-summary.routes.ts';
 import accountRoutes from './modules/accounts/accounts.routes.ts';
 import activityRoutes from './modules/activities/activities.routes.ts';
+import bulkRoutes from './modules/activities/bulk.routes.ts';
 import customFieldRoutes from './modules/custom-fields/custom-fields.routes.ts';
 import developerAppsRoutes from './modules/developer-apps/developer-apps.routes.ts';
 import contactRoutes from './modules/contacts/contacts.routes.ts';
@@ -131,6 +132,9 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
       await v3.register(tagRoutes, { tags: services.tags });
       await v3.register(customFieldRoutes, { customFields: services.customFields });
       await v3.register(activityRoutes, { activities: services.activities });
+      // Bulk activities (imports, exports, membership, tagging and deletion jobs); multipart is scoped to
+      // the file import route inside this module.
+      await v3.register(bulkRoutes, { bulk: services.bulk, imports: services.imports, importMaxBytes: config.importMaxBytes });
       await v3.register(accountSummaryRoutes, { accounts: services.accounts });
     },
     { prefix: '/v3' },

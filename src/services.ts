@@ -11,6 +11,11 @@ import { createDatabase, type DatabaseHandle } from './db/database.ts';
 import { createAccountsService } from './modules/accounts/accounts.service.ts';
 import { createActivityRunner } from './modules/activities/activities.runner.ts';
 import { createActivitiesService } from './modules/activities/activities.service.ts';
+import { createBulkJobs } from './modules/activities/bulk.jobs.ts';
+import { createBulkService } from './modules/activities/bulk.service.ts';
+import { createExportJob } from './modules/activities/export.job.ts';
+import { CONTACTS_FILE_IMPORT, CONTACTS_JSON_IMPORT, createImportJob } from './modules/activities/import.job.ts';
+import { createImportsService } from './modules/activities/imports.service.ts';
 import { createAppsService } from './modules/apps/apps.service.ts';
 import { createContactsService } from './modules/contacts/contacts.service.ts';
 import { createCustomFieldsService } from './modules/custom-fields/custom-fields.service.ts';
@@ -112,13 +117,26 @@ export async function createServices(config: Config, options: { clock?: Clock; d
   const contacts = createContactsService({ db, clock, tokens: apiTokens });
 
   // Bulk jobs (activities), and the resources whose deletion runs as one.
+  // Import files and export results live under the data directory while their activity needs them.
+  const importDir = path.join(config.dataDir, 'imports');
+  const exportDir = path.join(config.dataDir, 'exports');
   const activityRunner = createActivityRunner({
     db,
     clock,
-    jobs: [createListDeleteJob({ clock }), createTagDeleteJob({ clock })],
+    jobs: [
+      createListDeleteJob({ clock }),
+      createTagDeleteJob({ clock }),
+      createImportJob({ clock, dir: importDir }, CONTACTS_FILE_IMPORT),
+      createImportJob({ clock, dir: importDir }, CONTACTS_JSON_IMPORT),
+      createExportJob({ clock, dir: exportDir }),
+      ...createBulkJobs({ clock }),
+    ],
+    staleAfterMs: config.jobStaleSeconds * 1000,
     onError: (err, activityId) => log.error({ err, activityId }, 'bulk job step failed'),
   });
-  const activities = createActivitiesService({ db, clock, cursors: apiTokens, runner: activityRunner });
+  const activities = createActivitiesService({ db, clock, cursors: apiTokens, runner: activityRunner, runInProcess: config.jobsInProcess });
+  const imports = createImportsService({ db, activities, dir: importDir });
+  const bulk = createBulkService({ db, clock, activities, exportDir, exportTtlMs: config.exportTtlHours * 3_600_000 });
   const lists = createListsService({ db, clock, cursors: apiTokens, activities });
   const tags = createTagsService({ db, clock, cursors: apiTokens, activities });
   const customFields = createCustomFieldsService({ db, clock, cursors: apiTokens });
@@ -133,5 +151,5 @@ export async function createServices(config: Config, options: { clock?: Clock; d
     await database.destroy();
   }
 
-  return { log, config, clock, database, db, secretKeys, redis, counters, sessions, devices, accounts, apps, mailer, developers, provider, bearer, grants, developerApps, apiTokens, contacts, activities, lists, tags, customFields, legacyV2, explorerCredentials, connections, close };
+  return { log, config, clock, database, db, secretKeys, redis, counters, sessions, devices, accounts, apps, mailer, developers, provider, bearer, grants, developerApps, apiTokens, contacts, activities, imports, bulk, lists, tags, customFields, legacyV2, explorerCredentials, connections, close };
 }

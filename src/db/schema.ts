@@ -2,6 +2,7 @@
 // are re-exported here, so that code imports them from this one file.
 import type {
   ActivitiesTable,
+  ActivityRowErrorsTable,
   ContactChangeHorizonsTable,
   ContactChangesTable,
   ContactCustomFieldsTable,
@@ -51,6 +52,7 @@ export interface Database {
   contact_custom_fields: ContactCustomFieldsTable;
   contact_custom_values: ContactCustomValuesTable;
   activities: ActivitiesTable;
+  activity_row_errors: ActivityRowErrorsTable;
   contact_changes: ContactChangesTable;
   contact_change_horizons: ContactChangeHorizonsTable;
 }

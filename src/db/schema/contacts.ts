@@ -151,6 +151,17 @@ export interface ActivitiesTable {
   /** JSON, or null */
   result: string | null;
   result_file: string | null;
+  /** JSON position after the last committed step (migration 0006), or null */
+  checkpoint: string | null;
+}
+
+/** One bad row of an import (migration 0006): its row number in the file (the header is row 1). */
+export interface ActivityRowErrorsTable {
+  activity_id: string;
+  account_id: string;
+  row_number: number;
+  email: string | null;
+  reason: string;
 }
 
 export interface ContactChangesTable {
