@@ -22,6 +22,7 @@ import developerRoutes from './modules/developers/developers.routes.ts';
 import explorerRoutes from './modules/explorer/explorer.routes.ts';
 import listRoutes from './modules/lists/lists.routes.ts';
 import tagRoutes from './modules/tags/tags.routes.ts';
+import webhookRoutes from './modules/webhooks/webhooks.routes.ts';
 import deviceRoutes from './oauth/device.routes.ts';
 import interactionRoutes from './oauth/interactions.routes.ts';
 import oauthPlugin from './oauth/oauth.plugin.ts';
@@ -71,7 +72,7 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
 
   // Operations.
   await app.register(healthRoutes, { db: services.db, readiness });
-  await app.register(metrics);
+  await app.register(metrics, { sources: [services.webhookMetrics] });
 
   // The authorization server under /oauth2, the customer's sign-in/consent steps, and token info.
   await app.register(oauthPlugin, { provider: services.provider });
@@ -124,6 +125,8 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
       await v3.register(customFieldRoutes, { customFields: services.customFields, auth: contactData });
       await v3.register(activityRoutes, { activities: services.activities, auth: contactData });
       await v3.register(accountSummaryRoutes, { accounts: services.accounts, bearer: services.bearer });
+      // Webhooks: the calling app's subscriptions on the token's account.
+      await v3.register(webhookRoutes, { webhooks: services.webhooks, auth: contactData });
     },
     { prefix: '/v3' },
   );

@@ -1,5 +1,5 @@
 // Background work every node (or every `listgate worker`) runs: bulk jobs every few seconds, and the
-// change-log retention sweep every hour. Both are safe to run on several nodes at once.
+// change-log retention sweep every hour, webhook deliveries every WEBHOOK_POLL_MS. All are safe to run on several nodes at once.
 import { startJobLoop } from './modules/activities/activities.loop.ts';
 import { compactOldChanges } from './modules/contacts/change-log-retention.ts';
 import type { Services } from './services.ts';
@@ -20,9 +20,11 @@ export function startMaintenance(services: Services, options: { jobIntervalMs?: 
         })
       ).deleted,
   });
+  // Webhooks: every node delivers what it claims from the change log (see webhook-deliverer.ts).
+  const webhooks = services.webhookDeliverer.start();
   return {
     async stop() {
-      await Promise.all([jobs.stop(), retention.stop()]);
+      await Promise.all([jobs.stop(), retention.stop(), webhooks.stop()]);
     },
   };
 }

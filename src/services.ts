@@ -31,6 +31,12 @@ import { randomToken } from './shared/crypto.ts';
 import { createSignedTokenCodec } from './shared/signed-token.ts';
 import { createMailer } from './shared/mailer.ts';
 import { createWebSessions } from './web/sessions.ts';
+// Webhooks
+import { type Resolver, systemResolver } from './modules/webhooks/endpoint-guard.ts';
+import { createWebhookDeliverer } from './modules/webhooks/webhook-deliverer.ts';
+import { createDeliveryMetrics } from './modules/webhooks/webhook-metrics.ts';
+import { createSecretBox } from './modules/webhooks/webhook-signing.ts';
+import { createWebhooksService } from './modules/webhooks/webhooks.service.ts';
 
 export type Services = Awaited<ReturnType<typeof createServices>>;
 
@@ -49,7 +55,7 @@ export function resolveSecretKeys(config: Config): readonly string[] {
   return [readFileSync(file, 'utf8').trim()];
 }
 
-export async function createServices(config: Config, options: { clock?: Clock; database?: DatabaseHandle } = {}) {
+export async function createServices(config: Config, options: { clock?: Clock; database?: DatabaseHandle; resolve?: Resolver } = {}) {
   const clock = options.clock ?? systemClock;
   // One logger for the process: Fastify's request logs and the services' own lines share it.
   const log = pino({ level: config.logLevel });
@@ -109,6 +115,18 @@ export async function createServices(config: Config, options: { clock?: Clock; d
   const tags = createTagsService({ db, clock, cursors: apiTokens, activities });
   const customFields = createCustomFieldsService({ db, clock, cursors: apiTokens });
 
+  // Webhooks: subscriptions through the API, delivered from the change log by `serve` or `listgate worker`.
+  const webhookDeps = {
+    db,
+    clock,
+    config: config.webhooks,
+    resolve: options.resolve ?? systemResolver,
+    secrets: createSecretBox(secretKeys.map((key) => deriveKey(key, 'webhook-secrets'))),
+  };
+  const webhooks = createWebhooksService(webhookDeps);
+  const webhookMetrics = createDeliveryMetrics(db);
+  const webhookDeliverer = createWebhookDeliverer({ ...webhookDeps, dialect: database.dialect, mailer, log, metrics: webhookMetrics });
+
   async function close(): Promise<void> {
     await counters.close();
     await revocations.close();
@@ -117,5 +135,5 @@ export async function createServices(config: Config, options: { clock?: Clock; d
     await database.destroy();
   }
 
-  return { log, config, clock, database, db, secretKeys, redis, counters, sessions, accounts, apps, mailer, developers, provider, bearer, grants, developerApps, apiTokens, contacts, activities, lists, tags, customFields, explorerCredentials, connections, close };
+  return { log, config, clock, database, db, secretKeys, redis, counters, sessions, accounts, apps, mailer, developers, provider, bearer, grants, developerApps, apiTokens, contacts, activities, lists, tags, customFields, explorerCredentials, connections, webhooks, webhookMetrics, webhookDeliverer, close };
 }

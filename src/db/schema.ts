@@ -26,9 +26,11 @@ import type {
   UsersTable,
   WebSessionsTable,
 } from './schema/identity.ts';
+import type { WebhookAttemptsTable, WebhookResendsTable, WebhookSubscriptionsTable } from './schema/webhooks.ts';
 
 export type * from './schema/contacts.ts';
 export type * from './schema/identity.ts';
+export type * from './schema/webhooks.ts';
 
 export interface Database {
   accounts: AccountsTable;
@@ -53,4 +55,7 @@ export interface Database {
   activities: ActivitiesTable;
   contact_changes: ContactChangesTable;
   contact_change_horizons: ContactChangeHorizonsTable;
+  webhook_subscriptions: WebhookSubscriptionsTable;
+  webhook_resends: WebhookResendsTable;
+  webhook_attempts: WebhookAttemptsTable;
 }
