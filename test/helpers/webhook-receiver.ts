@@ -7,7 +7,16 @@ import { Webhook } from 'standardwebhooks';
 export type ReceivedEvent = { id: string; type: string; seq: number; timestamp: string; account_id: string; data: { contact: { contact_id: string } & Record<string, unknown>; list_id?: string } };
 export type ReceivedRequest = { headers: IncomingMessage['headers']; events: ReceivedEvent[]; verified: boolean; at: number };
 
-export type Answer = number | 'hang' | { status: number; headers?: Record<string, string>; body?: string | Buffer };
+/** Server settings for delivery tests: http to 127.0.0.1, quick polls and retries (from the configuration). */
+export const FAST_WEBHOOKS = {
+  WEBHOOK_ALLOW_HTTP_LOOPBACK: 'true',
+  WEBHOOK_POLL_MS: '30',
+  WEBHOOK_TIMEOUT_MS: '800',
+  WEBHOOK_RETRY_SCHEDULE: '0.05,0.05,0.1,0.1,0.2',
+  WEBHOOK_BATCH_SIZE: '20',
+};
+
+export type Answer = number | 'hang' | { status: number; headers?: Record<string, string>; body?: string | Buffer; delayMs?: number };
 
 export type WebhookReceiver = {
   url: string;
@@ -66,10 +75,12 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
       const events = (JSON.parse(body) as { events: ReceivedEvent[] }).events;
       const answer = receiver.respond(events);
       if (answer === 'hang') return;
-      const { status, headers: extra, body: reply } = typeof answer === 'number' ? { status: answer, headers: {}, body: undefined } : answer;
-      // Only requests answered 2xx count as received.
-      if (status >= 200 && status < 300) receiver.requests.push({ headers: req.headers, events, verified, at: Date.now() });
-      res.writeHead(status, extra).end(reply);
+      const { status, headers: extra, body: reply, delayMs = 0 } = typeof answer === 'number' ? { status: answer } : answer;
+      setTimeout(() => {
+        // Only requests answered 2xx count as received.
+        if (status >= 200 && status < 300) receiver.requests.push({ headers: req.headers, events, verified, at: Date.now() });
+        res.writeHead(status, extra).end(reply);
+      }, delayMs);
     });
   });
   server.keepAliveTimeout = 1000;

@@ -37,7 +37,8 @@ export function createWebhookDeliverer(deps: {
 }) {
   const { db, clock, config } = deps;
   const owner = newId();
-  const leaseMs = config.timeoutMs + 5_000;
+  // Renewed after every batch; a batch is one request (at most timeoutMs) and a few queries.
+  const leaseMs = config.timeoutMs * 2 + 1_000;
   const perHost = new Map<string, number>();
   const running = new Set<Promise<void>>();
   const iso = (offsetMs = 0) => new Date(clock.now().getTime() + offsetMs).toISOString();

@@ -6,15 +6,8 @@ import { type ApiCall, apiClient, errorMessages } from '../../../test/helpers/ap
 import { TEST_DIALECTS } from '../../../test/helpers/databases.ts';
 import { startTestServer, type TestServer } from '../../../test/helpers/server.ts';
 import { createAccountWithToken } from '../../../test/helpers/tokens.ts';
-import { type ReceivedEvent, startWebhookReceiver, type WebhookReceiver } from '../../../test/helpers/webhook-receiver.ts';
+import { FAST_WEBHOOKS, type ReceivedEvent, startWebhookReceiver, type WebhookReceiver } from '../../../test/helpers/webhook-receiver.ts';
 
-export const FAST_WEBHOOKS = {
-  WEBHOOK_ALLOW_HTTP_LOOPBACK: 'true',
-  WEBHOOK_POLL_MS: '30',
-  WEBHOOK_TIMEOUT_MS: '800',
-  WEBHOOK_RETRY_SCHEDULE: '0.05,0.05,0.1,0.1,0.2',
-  WEBHOOK_BATCH_SIZE: '20',
-};
 const ALL = ['contact.created', 'contact.updated', 'contact.unsubscribed', 'contact.deleted', 'contact.list_membership.added', 'contact.list_membership.removed'];
 type Hook = { webhook_id: string; secret: string; status: string; disabled_reason?: string; failed_attempts: number; backlog: number };
 type Attempt = { outcome: string; status_code?: number; error?: string; event_count: number; latency_ms: number; response_excerpt?: string };
