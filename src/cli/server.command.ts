@@ -39,7 +39,7 @@ export function registerServerCommands(program: Command): void {
 
   program
     .command('worker')
-    .description('run bulk jobs and the change-log retention sweep only, for installs that set JOBS_IN_PROCESS=false')
+    .description('run bulk jobs, webhook deliveries and the change-log retention sweep only, for installs that set JOBS_IN_PROCESS=false')
     .option('--interval <ms>', 'how often to look for pending jobs', '2000')
     .action(async (opts: { interval: string }) => {
       const { loadConfig } = await import('../config.ts');

@@ -16,6 +16,19 @@ export const FAST_WEBHOOKS = {
   WEBHOOK_BATCH_SIZE: '20',
 };
 
+/** Retries `check` until it stops throwing (the deliverer records its side just after the receiver answers). */
+export async function eventually(check: () => Promise<void>, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 30));
+    }
+  }
+}
+
 export type Answer = number | 'hang' | { status: number; headers?: Record<string, string>; body?: string | Buffer; delayMs?: number };
 
 export type WebhookReceiver = {
