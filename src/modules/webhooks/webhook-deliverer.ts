@@ -80,12 +80,16 @@ export function createWebhookDeliverer(deps: {
     return result;
   }
 
-  async function disable(sub: repo.SubscriptionRow, reason: 'receiver_gone' | 'failing'): Promise<void> {
+  async function disable(sub: repo.SubscriptionRow, reason: 'receiver_gone' | 'failing' | 'access_revoked'): Promise<void> {
     await repo.updateSubscription(db, sub.subscription_id, { status: 'disabled', disabled_reason: reason, next_attempt_at: null, updated_at: iso() });
     deps.log.warn({ subscription: sub.subscription_id, reason }, 'webhook subscription disabled');
     const developer = await repo.findAppDeveloperEmail(db, sub.client_id);
     if (!developer) return;
-    const why = reason === 'receiver_gone' ? 'the endpoint answered 410 Gone' : 'every delivery attempt failed for about three days';
+    const why = {
+      receiver_gone: 'the endpoint answered 410 Gone',
+      failing: 'every delivery attempt failed for about three days',
+      access_revoked: 'the app is no longer connected to the customer account',
+    }[reason];
     await deps.mailer
       .send({
         to: developer.email,
@@ -141,6 +145,9 @@ export function createWebhookDeliverer(deps: {
     if (busy >= config.hostConcurrency) return repo.releaseLease(db, sub.subscription_id, owner);
     perHost.set(host, busy + 1);
     try {
+      // Nothing more leaves once the customer removed the app, or the app was disabled or deleted.
+      if (!(await repo.appStillConnected(db, sub.client_id, sub.account_id, Math.floor(clock.now().getTime() / 1000))))
+        return await disable(sub, 'access_revoked');
       for (let round = 0; round < ROUNDS_PER_CLAIM && !stopped; round++) if (!(await step(sub))) break;
     } catch (err) {
       deps.log.error({ err, subscription: sub.subscription_id }, 'webhook delivery step failed');

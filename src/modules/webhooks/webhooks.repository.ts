@@ -257,3 +257,33 @@ export async function releaseLease(db: Db, id: string, owner: string): Promise<v
     .where('lease_owner', '=', owner)
     .execute();
 }
+
+/**
+ * Whether the app may still receive the account's data: the app is active and is either the account's own
+ * private integration or holds an unexpired grant from one of the account's users (the customer has not
+ * removed it under Connected apps).
+ */
+export async function appStillConnected(db: Db, clientId: string, accountId: string, nowSeconds: number): Promise<boolean> {
+  const row = await db
+    .selectFrom('apps as a')
+    .select('a.client_id')
+    .where('a.client_id', '=', clientId)
+    .where('a.status', '=', 'active')
+    .where((eb) =>
+      eb.or([
+        eb('a.owner_account_id', '=', accountId),
+        eb.exists(
+          eb
+            .selectFrom('oauth_payloads as p')
+            .innerJoin('users as u', 'u.id', 'p.subject')
+            .select('p.id')
+            .where('p.model', '=', 'Grant')
+            .whereRef('p.client_id', '=', 'a.client_id')
+            .where('u.account_id', '=', accountId)
+            .where((e) => e.or([e('p.expires_at', 'is', null), e('p.expires_at', '>', nowSeconds)])),
+        ),
+      ]),
+    )
+    .executeTakeFirst();
+  return row !== undefined;
+}

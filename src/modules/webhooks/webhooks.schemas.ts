@@ -23,7 +23,9 @@ export const Webhook = Type.Object(
     list_ids: Type.Array(Type.String(), { description: 'List filter; empty: every contact' }),
     status: StringEnum(['active', 'disabled'] as const, { description: 'Disabled subscriptions keep their position and resume from it' }),
     disabled_reason: Type.Optional(
-      StringEnum(['user', 'receiver_gone', 'failing'] as const, { description: 'Why it is disabled: by request, the receiver answered 410, or every retry failed' }),
+      StringEnum(['user', 'receiver_gone', 'failing', 'access_revoked'] as const, {
+        description: 'Why it is disabled: by request, the receiver answered 410, every retry failed, or the app lost its access to the account',
+      }),
     ),
     backlog: Type.Integer({ description: 'Changes recorded after the last one delivered (an upper bound when filtered)' }),
     failed_attempts: Type.Integer({ description: 'Failed attempts in a row' }),

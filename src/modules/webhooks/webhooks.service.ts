@@ -31,7 +31,7 @@ export function createWebhooksService(deps: { db: Db; clock: Clock; config: Webh
       events: JSON.parse(row.events) as string[],
       list_ids: JSON.parse(row.list_ids) as string[],
       status: row.status,
-      ...(row.disabled_reason ? { disabled_reason: row.disabled_reason as 'user' | 'receiver_gone' | 'failing' } : {}),
+      ...(row.disabled_reason ? { disabled_reason: row.disabled_reason as 'user' | 'receiver_gone' | 'failing' | 'access_revoked' } : {}),
       backlog: Math.max(0, accountHead - row.cursor_seq),
       failed_attempts: row.failed_attempts,
       ...(row.next_attempt_at && row.status === 'active' ? { next_attempt_at: row.next_attempt_at } : {}),
