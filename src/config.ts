@@ -100,7 +100,7 @@ function readWebhookConfig(env: Env): WebhookConfig {
     allowPrivateAddresses: readBool(env, 'WEBHOOK_ALLOW_PRIVATE_ADDRESSES', false),
     timeoutMs: readInt(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
     retryScheduleMs: Object.freeze(readSchedule(env, 'WEBHOOK_RETRY_SCHEDULE')),
-    pollMs: readInt(env, 'WEBHOOK_POLL_MS', 250, 10, 60_000),
+    pollMs: readInt(env, 'WEBHOOK_POLL_MS', 100, 10, 60_000),
     batchSize: readInt(env, 'WEBHOOK_BATCH_SIZE', 100, 1, 1000),
     hostConcurrency: readInt(env, 'WEBHOOK_HOST_CONCURRENCY', 2, 1, 100),
     secretOverlapHours: readInt(env, 'WEBHOOK_SECRET_OVERLAP_HOURS', 24, 0, 720),

@@ -50,8 +50,8 @@ export function createWebhookDeliverer(deps: {
     return keys.map((key) => signPayload(key, id, timestamp, body)).join(' ');
   }
 
-  /** One signed request with `events`; the attempt is logged whatever its outcome. */
-  async function post(sub: repo.SubscriptionRow, events: WebhookEvent[]): Promise<SendResult> {
+  /** One signed request with `events`; returns its outcome and the attempt to log (with what follows, in one transaction). */
+  async function post(sub: repo.SubscriptionRow, events: WebhookEvent[]): Promise<{ result: SendResult; attempt: repo.AttemptRow }> {
     const first = events[0]!.seq;
     const last = events[events.length - 1]!.seq;
     const messageId = `msg_${sub.subscription_id}_${first}_${last}_${events.length}`;
@@ -62,7 +62,7 @@ export function createWebhookDeliverer(deps: {
     const result: SendResult = check.ok
       ? await sendWebhook(check.url, check.addresses, headers, body, config.timeoutMs)
       : { status: null, ok: false, error: `refused: url ${check.reason}`, latencyMs: 0, excerpt: null, retryAfterMs: null };
-    await repo.insertAttempt(db, {
+    const attempt: repo.AttemptRow = {
       attempt_id: newId(),
       subscription_id: sub.subscription_id,
       message_id: messageId,
@@ -75,9 +75,9 @@ export function createWebhookDeliverer(deps: {
       latency_ms: result.latencyMs,
       response_excerpt: result.excerpt,
       attempted_at: iso(),
-    });
+    };
     deps.metrics.recordAttempt(sub.subscription_id, result, result.ok ? events.length : 0);
-    return result;
+    return { result, attempt };
   }
 
   async function disable(sub: repo.SubscriptionRow, reason: 'receiver_gone' | 'failing' | 'access_revoked'): Promise<void> {
@@ -100,7 +100,13 @@ export function createWebhookDeliverer(deps: {
   }
 
   /** After a failed request: 410 ends the subscription; otherwise the next retry, or disabling at the end. */
-  async function failed(sub: repo.SubscriptionRow, result: SendResult): Promise<void> {
+  async function failed(sub: repo.SubscriptionRow, { result, attempt }: { result: SendResult; attempt: repo.AttemptRow }): Promise<false> {
+    await repo.insertAttempt(db, attempt);
+    await retryOrDisable(sub, result);
+    return false;
+  }
+
+  async function retryOrDisable(sub: repo.SubscriptionRow, result: SendResult): Promise<void> {
     if (result.status === 410) return disable(sub, 'receiver_gone');
     const attempts = sub.failed_attempts + 1;
     if (attempts > config.retryScheduleMs.length) return disable(sub, 'failing');
@@ -114,11 +120,12 @@ export function createWebhookDeliverer(deps: {
     const resends = await repo.findResendSeqs(db, sub.subscription_id, config.batchSize);
     if (resends.length) {
       const rows = await repo.findChangesBySeq(db, sub.account_id, resends);
-      if (rows.length) {
-        const result = await post(sub, await toEvents(db, sub.account_id, rows));
-        if (!result.ok) return failed(sub, result).then(() => false);
-      }
-      await repo.deleteResends(db, sub.subscription_id, resends);
+      const sent = rows.length ? await post(sub, await toEvents(db, sub.account_id, rows)) : null;
+      if (sent && !sent.result.ok) return failed(sub, sent);
+      await db.transaction().execute(async (trx) => {
+        if (sent) await repo.insertAttempt(trx, sent.attempt);
+        await repo.deleteResends(trx, sub.subscription_id, resends);
+      });
       return true;
     }
     const head = await repo.accountHead(db, sub.account_id);
@@ -128,12 +135,15 @@ export function createWebhookDeliverer(deps: {
     if (end <= sub.cursor_seq) return false;
     const wanted = new Set(JSON.parse(sub.events) as string[]);
     const events = (await toEvents(db, sub.account_id, page.rows)).filter((e) => wanted.has(e.type));
-    if (events.length) {
-      const result = await post(sub, events);
-      if (!result.ok) return failed(sub, result).then(() => false);
-    }
+    const sent = events.length ? await post(sub, events) : null;
+    if (sent && !sent.result.ok) return failed(sub, sent);
     const move = { owner, from: sub.cursor_seq, to: end, delivered: events.length, leaseUntil: iso(leaseMs), now: iso() };
-    if (!(await repo.advanceCursor(db, sub.subscription_id, move))) return false;
+    // The attempt and the cursor in one transaction: one write-lock acquisition per batch on SQLite.
+    const moved = await db.transaction().execute(async (trx) => {
+      if (sent) await repo.insertAttempt(trx, sent.attempt);
+      return repo.advanceCursor(trx, sub.subscription_id, move);
+    });
+    if (!moved) return false;
     Object.assign(sub, { cursor_seq: end, failed_attempts: 0, failing_since: null });
     return true;
   }
@@ -153,7 +163,13 @@ export function createWebhookDeliverer(deps: {
       deps.log.error({ err, subscription: sub.subscription_id }, 'webhook delivery step failed');
     } finally {
       perHost.set(host, (perHost.get(host) ?? 1) - 1);
-      await repo.releaseLease(db, sub.subscription_id, owner).catch(() => undefined);
+      await db
+        .transaction()
+        .execute(async (trx) => {
+          await repo.pruneAttempts(trx, sub.subscription_id);
+          await repo.releaseLease(trx, sub.subscription_id, owner);
+        })
+        .catch((err: unknown) => deps.log.error({ err, subscription: sub.subscription_id }, 'webhook lease release failed'));
     }
   }
 

@@ -1,13 +1,16 @@
 // Queries on webhook subscriptions, their queued resends and delivery attempts, plus the few reads of the
 // contacts domain a subscription needs (its account's log head, list ids, log rows by seq or time).
 import { sql } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { Db, Dialect } from '../../db/database.ts';
-import type { WebhookAttemptsTable, WebhookSubscriptionsTable } from '../../db/schema.ts';
+import type { Database, WebhookAttemptsTable, WebhookSubscriptionsTable } from '../../db/schema.ts';
 import type { ChangeRow } from '../contacts/contact-changes.repository.ts';
 
 export type SubscriptionRow = WebhookSubscriptionsTable;
 export type AttemptRow = WebhookAttemptsTable;
 type Scope = { accountId: string; clientId: string };
+/** The database or a transaction: the caller picks the transaction boundary. */
+export type Executor = Db | Transaction<Database>;
 
 const numeric = (row: SubscriptionRow): SubscriptionRow => ({
   ...row,
@@ -47,7 +50,7 @@ export async function listSubscriptions(db: Db, scope: Scope): Promise<Subscript
   return rows.map(numeric);
 }
 
-export async function updateSubscription(db: Db, id: string, fields: Partial<SubscriptionRow>, leaseOwner?: string): Promise<boolean> {
+export async function updateSubscription(db: Executor, id: string, fields: Partial<SubscriptionRow>, leaseOwner?: string): Promise<boolean> {
   let query = db.updateTable('webhook_subscriptions').set(fields).where('subscription_id', '=', id);
   if (leaseOwner) query = query.where('lease_owner', '=', leaseOwner);
   return Number((await query.executeTakeFirst()).numUpdatedRows) === 1;
@@ -123,25 +126,27 @@ export async function insertResend(db: Db, id: string, seq: number, now: string)
     .execute();
 }
 
-export async function deleteResends(db: Db, id: string, seqs: readonly number[]): Promise<void> {
+export async function deleteResends(db: Executor, id: string, seqs: readonly number[]): Promise<void> {
   if (seqs.length) await db.deleteFrom('webhook_resends').where('subscription_id', '=', id).where('seq', 'in', seqs).execute();
 }
 
 const KEEP_ATTEMPTS = 100;
 
-/** Records an attempt and keeps only the subscription's most recent KEEP_ATTEMPTS. */
-export async function insertAttempt(db: Db, row: AttemptRow): Promise<void> {
+export async function insertAttempt(db: Executor, row: AttemptRow): Promise<void> {
   await db.insertInto('webhook_attempts').values(row).execute();
+}
+
+/** Keeps only the subscription's most recent KEEP_ATTEMPTS attempts (once per claim, not per request). */
+export async function pruneAttempts(db: Executor, id: string): Promise<void> {
   const cutoff = await db
     .selectFrom('webhook_attempts')
     .select('attempted_at')
-    .where('subscription_id', '=', row.subscription_id)
+    .where('subscription_id', '=', id)
     .orderBy('attempted_at', 'desc')
     .offset(KEEP_ATTEMPTS)
     .limit(1)
     .executeTakeFirst();
-  if (cutoff)
-    await db.deleteFrom('webhook_attempts').where('subscription_id', '=', row.subscription_id).where('attempted_at', '<=', cutoff.attempted_at).execute();
+  if (cutoff) await db.deleteFrom('webhook_attempts').where('subscription_id', '=', id).where('attempted_at', '<=', cutoff.attempted_at).execute();
 }
 
 export async function listAttempts(db: Db, id: string, limit: number): Promise<AttemptRow[]> {
@@ -228,7 +233,7 @@ export async function subscriptionGauges(db: Db) {
  * nobody moved the cursor meanwhile (a replay): false means stop and let the next claim start over.
  */
 export async function advanceCursor(
-  db: Db,
+  db: Executor,
   id: string,
   move: { owner: string; from: number; to: number; delivered: number; leaseUntil: string; now: string },
 ): Promise<boolean> {
@@ -249,7 +254,7 @@ export async function advanceCursor(
   return Number(result.numUpdatedRows) === 1;
 }
 
-export async function releaseLease(db: Db, id: string, owner: string): Promise<void> {
+export async function releaseLease(db: Executor, id: string, owner: string): Promise<void> {
   await db
     .updateTable('webhook_subscriptions')
     .set({ lease_owner: null, lease_until: null })
