@@ -1,6 +1,6 @@
 // Webhook delivery: the delay from a contact write to its delivery (p50/p99) while contacts are written
 // at a steady rate through the API, and the delivery throughput when a receiver takes a backlog at once.
-// The server is a separate process with the shipped webhook settings (WEBHOOK_POLL_MS=100, batches of 100);
+// The server has the shipped webhook settings (WEBHOOK_POLL_MS=100, batches of 100);
 // the receiver runs here on 127.0.0.1 and verifies every signature with standardwebhooks.
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { Webhook } from 'standardwebhooks';
 import { percentile } from './http-load.ts';
 import { loadConfig } from '../src/config.ts';
+import { startServer } from '../src/main.ts';
 import { createServices } from '../src/services.ts';
 import { writeSection } from './report.ts';
 import { benchEnv, clientToken, createBenchAccount, freshDatabase, startServerProcess, stopServer } from './server-process.ts';
@@ -20,8 +21,9 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     backlog: { type: 'string', default: '20000' },
     dialects: { type: 'string', default: 'sqlite' },
-    // api: POST /v3/contacts per contact; service: the contacts service of a second process on the same database
-    via: { type: 'string', default: 'service' },
+    // in-process: the server runs in this process and contacts are written through its contacts service;
+    // service: the same from a second process on the same database; api: POST /v3/contacts per contact
+    via: { type: 'string', default: 'in-process' },
     write: { type: 'boolean', default: false },
   },
 });
@@ -110,7 +112,8 @@ for (const dialect of values.dialects.split(',')) {
   const database = await freshDatabase(dialect, dataDir);
   const env = { ...benchEnv(database.url, dataDir), WEBHOOK_ALLOW_HTTP_LOOPBACK: 'true' };
   const account = await createBenchAccount(env);
-  const server = await startServerProcess(env);
+  const inProcess = values.via === 'in-process' ? await startServer(loadConfig({ ...env, NODE_ENV: 'development', HOST: '127.0.0.1', PORT: '0' })) : null;
+  const server = inProcess ? { url: inProcess.url, child: undefined } : await startServerProcess(env);
   const receiver = await startReceiver();
   try {
     const token = await clientToken(server.url, account.clientId, account.clientSecret);
@@ -123,7 +126,8 @@ for (const dialect of values.dialects.split(',')) {
     receiver.secret = hook.secret;
 
     const total = rate * seconds;
-    const services = values.via === 'service' ? await createServices(loadConfig({ ...env, NODE_ENV: 'development' })) : null;
+    const own = values.via === 'service' ? await createServices(loadConfig({ ...env, NODE_ENV: 'development' })) : null;
+    const services = inProcess?.services ?? own;
     const writer = (prefix: string) =>
       services
         ? { write: async (i: number) => Boolean(await services.contacts.createContact(account.accountId, { create_source: 'Account', email_address: { address: `${prefix}${i}@example.com` } })), close() {} }
@@ -141,7 +145,7 @@ for (const dialect of values.dialects.split(',')) {
     const backlogWriter = writer('backlog');
     const queued = await writeContacts(backlogWriter.write, backlog, 100_000);
     backlogWriter.close();
-    await services?.close();
+    await own?.close();
     const before = receiver.count;
     const enabledAt = Date.now();
     await post(agent, hookUrl, token, 'PATCH', { status: 'active' });
@@ -159,6 +163,7 @@ for (const dialect of values.dialects.split(',')) {
   } finally {
     receiver.close();
     await stopServer(server.child);
+    await inProcess?.close();
     await database.drop();
     rmSync(dataDir, { recursive: true, force: true });
   }
@@ -176,5 +181,5 @@ if (values.write)
     loadBefore,
     body,
     notes:
-      'One subscription (`contact.created`) to a receiver on 127.0.0.1 that verifies each signature; the server runs as a separate process with the default webhook settings (`WEBHOOK_POLL_MS=100`, `WEBHOOK_BATCH_SIZE=100`). Writes are paced, 16 at a time: with `--via service` each is one call of the contacts service (the code behind `POST /v3/contacts`) in the benchmark\'s own process on the same database, since this machine\'s API alone does not take 1,000 creates/s; with `--via api` each is one `POST /v3/contacts`. The delay is the receiver\'s arrival time minus the event\'s `timestamp` (the write\'s commit time). For the backlog, contacts are written while the subscription is disabled; the figure is events delivered per second from re-enabling to the last arrival. Goal (issue 15): p99 under 1 s at 1,000 writes/s on SQLite.',
+      'One subscription (`contact.created`) to a receiver on 127.0.0.1 that verifies each signature; the server has the default webhook settings (`WEBHOOK_POLL_MS=100`, `WEBHOOK_BATCH_SIZE=100`). Writes are paced, 16 at a time. With `--via in-process` (the default) the server runs inside the benchmark\'s process and each write is one call of its contacts service (the code behind `POST /v3/contacts`), since this machine\'s HTTP API alone does not take 1,000 creates/s; `--via service` makes the same calls from a second process on the same database (on SQLite the two processes then wait for each other\'s write lock), and `--via api` sends one `POST /v3/contacts` per contact. The delay is the receiver\'s arrival time minus the event\'s `timestamp` (the write\'s commit time). For the backlog, contacts are written while the subscription is disabled; the figure is events delivered per second from re-enabling to the last arrival. Goal (issue 15): p99 under 1 s at 1,000 writes/s on SQLite.',
   });
