@@ -3,11 +3,15 @@ import type { Migration } from 'kysely/migration';
 import * as identity from './0001-identity.ts';
 import * as contacts from './0002-contacts.ts';
 import * as oauthPartialIndexes from './0003-oauth-partial-indexes.ts';
-import * as webhooks from './0004-webhooks.ts';
+import * as legacyIds from './0004-legacy-ids.ts';
+import * as verifiedCustomers from './0005-verified-customers.ts';
+import * as webhooks from './0006-webhooks.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-identity': identity,
   '0002-contacts': contacts,
   '0003-oauth-partial-indexes': oauthPartialIndexes,
-  '0004-webhooks': webhooks,
+  '0004-legacy-ids': legacyIds,
+  '0005-verified-customers': verifiedCustomers,
+  '0006-webhooks': webhooks,
 };

@@ -1,4 +1,4 @@
-// Table types of the webhooks domain (migration 0004): subscriptions, queued resends, delivery attempts.
+// Table types of the webhooks domain (migration 0006): subscriptions, queued resends, delivery attempts.
 import type { Timestamp } from './identity.ts';
 
 export type WebhookStatus = 'active' | 'disabled';

@@ -22,8 +22,6 @@ const PARALLEL = 16;
 const ROUNDS_PER_CLAIM = 50;
 const MAX_RETRY_AFTER_MS = 86_400_000;
 
-export type WebhookDeliverer = ReturnType<typeof createWebhookDeliverer>;
-
 export function createWebhookDeliverer(deps: {
   db: Db;
   dialect: Dialect;

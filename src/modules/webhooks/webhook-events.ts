@@ -43,8 +43,6 @@ export function seqOfEventId(accountId: string, id: string): number | null {
   return match && match[2] === accountId ? Number(match[1]) : null;
 }
 
-export const typeOf = (kind: ContactChangeKind) => TYPES[kind];
-
 export async function toEvents(db: Db, accountId: string, rows: readonly changes.ChangeRow[]): Promise<WebhookEvent[]> {
   const ids = [...new Set(rows.map((r) => r.contact_id))];
   const found = await findContactsByIds(db, accountId, ids);

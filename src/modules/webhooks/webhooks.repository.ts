@@ -33,11 +33,6 @@ export async function findSubscription(db: Db, scope: Scope, id: string): Promis
   return row && numeric(row);
 }
 
-export async function findSubscriptionById(db: Db, id: string): Promise<SubscriptionRow | undefined> {
-  const row = await db.selectFrom('webhook_subscriptions').selectAll().where('subscription_id', '=', id).executeTakeFirst();
-  return row && numeric(row);
-}
-
 export async function listSubscriptions(db: Db, scope: Scope): Promise<SubscriptionRow[]> {
   const rows = await db
     .selectFrom('webhook_subscriptions')
