@@ -18,7 +18,7 @@ import type { WebhooksService } from './webhooks.service.ts';
 
 type Params = { Params: Static<typeof WebhookParams> };
 const scopeOf = (request: FastifyRequest) => ({ accountId: request.auth.accountId, clientId: request.auth.clientId });
-const doc = (operationId: string, summary: string) => ({ operationId, summary, tags: ['Webhooks'] });
+const doc = (operationId: string, summary: string) => ({ operationId, summary });
 
 export default async function webhookRoutes(app: FastifyInstance, opts: { webhooks: WebhooksService }): Promise<void> {
   const { webhooks } = opts;
