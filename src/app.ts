@@ -29,6 +29,7 @@ import v2ListRoutes from './modules/legacy-v2/v2-lists.routes.ts';
 import v2Scope from './modules/legacy-v2/v2-scope.ts';
 import listRoutes from './modules/lists/lists.routes.ts';
 import tagRoutes from './modules/tags/tags.routes.ts';
+import webhookRoutes from './modules/webhooks/webhooks.routes.ts';
 import deviceRoutes from './oauth/device.routes.ts';
 import interactionRoutes from './oauth/interactions.routes.ts';
 import oauthPlugin from './oauth/oauth.plugin.ts';
@@ -80,7 +81,7 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
 
   // Operations.
   await app.register(healthRoutes, { database: services.database, readiness });
-  await app.register(metrics);
+  await app.register(metrics, { sources: [services.webhookMetrics] });
 
   // The authorization server under /oauth2, the customer's sign-in/consent steps, and token info.
   await app.register(oauthPlugin, { provider: services.provider });
@@ -136,6 +137,8 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
       // the file import route inside this module.
       await v3.register(bulkRoutes, { bulk: services.bulk, imports: services.imports, importMaxBytes: config.importMaxBytes });
       await v3.register(accountSummaryRoutes, { accounts: services.accounts });
+      // Webhooks: the calling app's subscriptions on the token's account.
+      await v3.register(webhookRoutes, { webhooks: services.webhooks });
     },
     { prefix: '/v3' },
   );

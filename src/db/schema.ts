@@ -27,9 +27,11 @@ import type {
   UsersTable,
   WebSessionsTable,
 } from './schema/identity.ts';
+import type { WebhookAttemptsTable, WebhookResendsTable, WebhookSubscriptionsTable } from './schema/webhooks.ts';
 
 export type * from './schema/contacts.ts';
 export type * from './schema/identity.ts';
+export type * from './schema/webhooks.ts';
 
 export interface Database {
   accounts: AccountsTable;
@@ -55,4 +57,7 @@ export interface Database {
   activity_row_errors: ActivityRowErrorsTable;
   contact_changes: ContactChangesTable;
   contact_change_horizons: ContactChangeHorizonsTable;
+  webhook_subscriptions: WebhookSubscriptionsTable;
+  webhook_resends: WebhookResendsTable;
+  webhook_attempts: WebhookAttemptsTable;
 }
