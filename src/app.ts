@@ -10,6 +10,7 @@ import healthRoutes, { type Readiness } from './http/health.routes.ts';
 import finiteNumbers from './http/finite-numbers.ts';
 import metrics from './http/metrics.ts';
 import openapi from './http/openapi.ts';
+import queryParams from './http/query-params.ts';
 import securityHeaders from './http/security-headers.ts';
 import accountSummaryRoutes from './modules/accounts/account-summary.routes.ts';
 import accountRoutes from './modules/accounts/accounts.routes.ts';
@@ -47,6 +48,8 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
     // Request ids from a trusted proxy are kept so that log lines can be followed across hops.
     requestIdHeader: config.trustProxy ? 'x-request-id' : false,
     routerOptions: { ignoreTrailingSlash: true },
+    // Every validation problem of a request is reported at once, not only the first one.
+    ajv: { customOptions: { allErrors: true } },
     ...(options.server
       ? {
           serverFactory: (handler: (req: IncomingMessage, res: ServerResponse) => void) => {
@@ -115,6 +118,7 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
   await app.register(
     async (v3) => {
       await v3.register(apiScope);
+      await v3.register(queryParams);
       // Every /v3 call is authenticated (and rate-limited) first; each route then requires its scope.
       v3.addHook('onRequest', services.bearer.authenticateRequest);
       const contactData = services.bearer.requireScope('contact_data');

@@ -2,22 +2,24 @@
 // API's error array `[{"error_key", "error_message"}]` with the catalogue's status.
 
 export const ERRORS = {
-  VALIDATION: [400, 'http.status.bad_request', 'The request is not valid'],
-  INVALID_CURSOR: [400, 'http.status.bad_request.cursor', 'The cursor is not valid for this request'],
-  UNAUTHORIZED: [401, 'http.status.authentication.invalid_token', 'Not authorized: a valid access token is required'],
-  INVALID_API_KEY: [401, 'http.status.authentication.invalid_api_key', 'The API key does not match the access token'],
-  FORBIDDEN: [403, 'http.status.forbidden', 'The access token lacks the scope this request needs'],
-  NOT_FOUND: [404, 'http.status.not_found', 'Resource not found'],
-  METHOD_NOT_ALLOWED: [405, 'http.status.method_not_allowed', 'Method not allowed'],
-  NOT_ACCEPTABLE: [406, 'http.status.not_acceptable', 'Only application/json responses are available'],
-  CONFLICT: [409, 'http.status.conflict', 'The resource conflicts with an existing one'],
-  GONE: [410, 'http.status.gone', 'The resource is gone'],
-  PAYLOAD_TOO_LARGE: [413, 'http.status.payload_too_large', 'The request body is too large'],
-  UNSUPPORTED_MEDIA_TYPE: [415, 'http.status.unsupported_media_type', 'The request body must be application/json'],
+  VALIDATION: [400, 'contacts.api.validation.error', 'The request is not valid'],
+  INVALID_CURSOR: [400, 'contacts.api.validation.error', 'The cursor is not valid for this request'],
+  UNSUPPORTED_PARAMETER: [400, 'contacts.api.validation.error', 'The request carries a parameter Listgate does not serve'],
+  // The dialect answers 401 with one object, not an array (the SDK's AuthorizationErrorSchema).
+  UNAUTHORIZED: [401, 'unauthorized', 'The access token used is invalid'],
+  INVALID_API_KEY: [401, 'unauthorized', 'The API key does not match the access token'],
+  FORBIDDEN: [403, 'forbidden', 'The access token lacks the scope this request needs'],
+  NOT_FOUND: [404, 'contacts.api.not_found', 'Resource not found'],
+  METHOD_NOT_ALLOWED: [405, 'contacts.api.method_not_allowed', 'Method not allowed'],
+  NOT_ACCEPTABLE: [406, 'contacts.api.not_acceptable', 'Only application/json responses are available'],
+  CONFLICT: [409, 'contacts.api.conflict', 'The resource conflicts with an existing one'],
+  GONE: [410, 'contacts.api.gone', 'The resource is gone'],
+  PAYLOAD_TOO_LARGE: [413, 'contacts.api.payload_too_large', 'The request body is too large'],
+  UNSUPPORTED_MEDIA_TYPE: [415, 'contacts.api.unsupported_media_type', 'The request body must be application/json'],
   THROTTLED: [429, 'throttled', 'Too many requests per second; retry after the time in Retry-After'],
   QUOTA_EXCEEDED: [429, 'quota_exceeded', 'The daily request quota is used up; retry after the time in Retry-After'],
-  INTERNAL: [500, 'http.status.internal_server_error', 'Internal server error'],
-  UNAVAILABLE: [503, 'http.status.service_unavailable', 'Service temporarily unavailable'],
+  INTERNAL: [500, 'server_error', 'Internal server error'],
+  UNAVAILABLE: [503, 'service_unavailable', 'Service temporarily unavailable'],
 } as const satisfies Record<string, readonly [number, string, string]>;
 
 export type ErrorCode = keyof typeof ERRORS;

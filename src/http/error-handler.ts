@@ -3,7 +3,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { html } from '../shared/html.ts';
 import { notice, sendPage } from '../web/layout.ts';
-import { AppError, type ErrorCode, type ErrorItem } from '../errors.ts';
+import { AppError, ERRORS, type ErrorCode, type ErrorItem } from '../errors.ts';
 
 function fromFastifyError(error: FastifyError): AppError | null {
   if (error.validation) {
@@ -16,7 +16,7 @@ function fromFastifyError(error: FastifyError): AppError | null {
       // Name the allowed values, so the message alone tells the client how to fix the request.
       const allowed = (v.params as { allowedValues?: unknown[] }).allowedValues;
       const detail = allowed ? `: ${allowed.join(', ')}` : '';
-      return { error_key: 'http.status.bad_request', error_message: `${name || 'request'} ${v.message ?? 'is invalid'}${detail}` };
+      return { error_key: ERRORS.VALIDATION[1], error_message: `${name || 'request'} ${v.message ?? 'is invalid'}${detail}` };
     });
     return new AppError('VALIDATION', items[0]?.error_message, { items });
   }
@@ -63,6 +63,11 @@ function sendErrorPage(reply: FastifyReply, status: number, message: string): Fa
   });
 }
 
+/** The v3 dialect answers 401 with one error object (the SDK's AuthorizationErrorSchema); else an array. */
+function errorBody(request: FastifyRequest, error: AppError): ErrorItem | ErrorItem[] {
+  return error.status === 401 && request.url.startsWith('/v3') ? error.items[0]! : error.items;
+}
+
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const appError = toAppError(error);
@@ -75,7 +80,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
     if (appError.status >= 500) request.log.error({ err: error }, appError.message);
     reply.headers(appError.headers);
     if (wantsPage(request)) return sendErrorPage(reply, appError.status, appError.message);
-    return reply.status(appError.status).type('application/json').send(appError.items);
+    return reply.status(appError.status).type('application/json').send(errorBody(request, appError));
   });
 
   app.setNotFoundHandler((request, reply) => {

@@ -126,18 +126,15 @@ export async function assertEmailFree(
   self?: string,
 ): Promise<void> {
   const found = await repo.findContactByEmail(trx, accountId, email);
-  if (found && found.contact_id !== self) {
-    throw new AppError(
-      'CONFLICT',
-      'A contact with this email address already exists (deleted contacts included)',
-      {
-        fields: {
-          'email_address.address':
-            'A contact with this email address already exists (deleted contacts included)',
-        },
-      },
-    );
-  }
+  if (found && found.contact_id !== self) throw emailConflict(found.contact_id);
+}
+
+/** The dialect's 409 names the contact that holds the address (deleted ones too), so a client can PUT to it. */
+export function emailConflict(contactId: string | undefined): AppError {
+  const message = contactId
+    ? `Email already exists for contact ${contactId}`
+    : 'Email already exists for another contact';
+  return new AppError('CONFLICT', message, { fields: { 'email_address.address': message } });
 }
 
 /** 400 naming each list, tag or custom field id that is not one of the account's own. */
@@ -236,17 +233,18 @@ export async function writeParts(
   if (input.lists) await writeMemberships(trx, ctx, input.lists, 'replace');
 }
 
-/** Turns a lost race on the email index into the same 409 the pre-check gives. */
-export async function conflictOnDuplicate<T>(work: () => Promise<T>): Promise<T> {
+/** Turns a lost race on the email index into the same 409 the pre-check gives, naming the winner. */
+export async function conflictOnDuplicate<T>(
+  lookup: { db: repo.Executor; accountId: string; email: string | undefined },
+  work: () => Promise<T>,
+): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (isUniqueViolation(error)) {
-      throw new AppError(
-        'CONFLICT',
-        'A contact with this email address already exists (deleted contacts included)',
-      );
-    }
-    throw error;
+    if (!isUniqueViolation(error)) throw error;
+    const winner = lookup.email
+      ? await repo.findContactByEmail(lookup.db, lookup.accountId, lookup.email)
+      : undefined;
+    throw emailConflict(winner?.contact_id);
   }
 }

@@ -114,7 +114,7 @@ export function createSignUpService(deps: { db: Db; clock: Clock }) {
   async function signUp(accountId: string, body: Record<string, unknown>): Promise<SignUpResult> {
     const input = parseSignUpBody(body);
     const now = clock.now().toISOString();
-    return conflictOnDuplicate(() =>
+    return conflictOnDuplicate({ db, accountId, email: input.address }, () =>
       db.transaction().execute(async (trx) => {
         const log = await openChangeLog(trx, accountId, now);
         await assertReferences(trx, accountId, input);

@@ -55,7 +55,7 @@ export function createContactsService(deps: { db: Db; clock: Clock; tokens: Sign
     const input = parseCreateBody(body);
     const now = clock.now().toISOString();
     const contactId = newId();
-    const row = await conflictOnDuplicate(() =>
+    const row = await conflictOnDuplicate({ db, accountId, email: input.email?.address }, () =>
       db.transaction().execute(async (trx) => {
         const log = await openChangeLog(trx, accountId, now);
         if (input.email) await assertEmailFree(trx, accountId, input.email.address);
@@ -95,7 +95,7 @@ export function createContactsService(deps: { db: Db; clock: Clock; tokens: Sign
     const id = contactId.toLowerCase();
     const input = parseUpdateBody(body);
     const now = clock.now().toISOString();
-    const row = await conflictOnDuplicate(() =>
+    const row = await conflictOnDuplicate({ db, accountId, email: input.email?.address }, () =>
       db.transaction().execute(async (trx) => {
         const log = await openChangeLog(trx, accountId, now);
         const current = await repo.findContact(trx, accountId, id);
