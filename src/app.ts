@@ -9,6 +9,7 @@ import apiScope from './http/api-scope.ts';
 import healthRoutes, { type Readiness } from './http/health.routes.ts';
 import finiteNumbers from './http/finite-numbers.ts';
 import metrics from './http/metrics.ts';
+import requestLog from './http/request-log.ts';
 import openapi from './http/openapi.ts';
 import queryParams from './http/query-params.ts';
 import securityHeaders from './http/security-headers.ts';
@@ -50,6 +51,8 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
     routerOptions: { ignoreTrailingSlash: true },
     // Every validation problem of a request is reported at once, not only the first one.
     ajv: { customOptions: { allErrors: true } },
+    // src/http/request-log.ts writes one line per request instead of Fastify's two
+    disableRequestLogging: true,
     ...(options.server
       ? {
           serverFactory: (handler: (req: IncomingMessage, res: ServerResponse) => void) => {
@@ -68,6 +71,7 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: 64 * 1024 });
   registerErrorHandler(app);
+  await app.register(requestLog);
   await app.register(finiteNumbers);
   // Before any route, so that every route schema lands in /openapi.json.
   await app.register(openapi, { publicUrl: config.publicUrl });

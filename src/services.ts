@@ -62,7 +62,7 @@ export async function createServices(config: Config, options: { clock?: Clock; d
   const secureCookies = config.publicUrl.startsWith('https://');
 
   const sessions = createWebSessions({ db, clock, csrfKey: deriveKey(primaryKey, 'csrf'), secureCookies });
-  const accounts = createAccountsService({ db, clock, counters });
+  const accounts = createAccountsService({ db, clock, counters, summaryCacheSeconds: config.tokenCacheSeconds });
   const apps = createAppsService({ db, clock, defaultAccessTokenTtl: config.defaultAccessTokenTtl });
   const mailer = createMailer({
     smtpUrl: config.smtpUrl,

@@ -1,5 +1,5 @@
 // Operator commands that act on the local installation: serve and migrate.
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { printResult } from './output.ts';
 
 export function registerServerCommands(program: Command): void {
@@ -40,7 +40,7 @@ export function registerServerCommands(program: Command): void {
   program
     .command('worker')
     .description('run bulk jobs and the change-log retention sweep only, for installs that set JOBS_IN_PROCESS=false')
-    .option('--interval <ms>', 'how often to look for pending jobs', '2000')
+    .addOption(new Option('--interval <ms>', 'how often to look for pending jobs').default('2000', '2000'))
     .action(async (opts: { interval: string }) => {
       const { loadConfig } = await import('../config.ts');
       const { createServices } = await import('../services.ts');

@@ -11,7 +11,7 @@ import type { Clock } from '../shared/clock.ts';
 import { sha256 } from '../shared/crypto.ts';
 import type { ApiScope, AuthContext } from './auth-context.ts';
 import { findBearerToken, touchToken } from './tokens.repository.ts';
-import { createTtlCache } from './ttl-cache.ts';
+import { createTtlCache } from '../shared/ttl-cache.ts';
 
 const REALM = 'listgate';
 const TOUCH_INTERVAL_S = 60;

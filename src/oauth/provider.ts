@@ -11,8 +11,8 @@ import type { AppView, AppsService } from '../modules/apps/apps.service.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { CounterStore } from '../shared/counter-store.ts';
 import { type ClientLoader, createAdapterClass } from './adapter.ts';
-import { createTtlCache } from './ttl-cache.ts';
-import { installDeviceFlowSteps, recordWrongCode } from './device-flow.ts';
+import { createTtlCache } from '../shared/ttl-cache.ts';
+import { installDeviceFlowSteps, recordWrongCode } from './provider-internals/device-flow.ts';
 import { deviceFlowPages } from './device-pages.ts';
 import { createDevicePolling, DEVICE_CODE_GRANT } from './device-polling.ts';
 import { renderOauthError } from './error-page.ts';
@@ -30,7 +30,7 @@ export type ProviderDeps = {
   accounts: AccountsService;
   publicUrl: string;
   secretKeys: readonly string[];
-  /** Wrong user codes on the device verification page are counted here (per IP). */
+  /** Wrong user codes on the device verification page are counted here (per session, per IP, overall). */
   counters: CounterStore;
   /** How long a just-rotated refresh token still returns the same new pair (0 turns the window off). */
   refreshGraceSeconds: number;
@@ -130,6 +130,7 @@ export function createProvider(deps: ProviderDeps): Provider {
   const resource = apiResource(publicUrl);
   const explorerRedirectUri = `${publicUrl}/explorer/callback`;
   const secure = publicUrl.startsWith('https://');
+  const sessionCookie = secure ? '__Secure-lg_session' : '_session';
   // Client lookups happen several times per token request; a short cache keeps them off the database.
   const appCache = createTtlCache<AppView | null>(2_000, () => clock.now().getTime());
   const loadApp = (clientId: string) => appCache.getOrLoad(clientId, () => apps.getApp(clientId));
@@ -230,7 +231,7 @@ export function createProvider(deps: ProviderDeps): Provider {
         enabled: true,
         charset: 'base-20',
         mask: '****-****',
-        ...deviceFlowPages({ onWrongCode: (ctx) => recordWrongCode(deps.counters, ctx) }),
+        ...deviceFlowPages({ onWrongCode: (ctx) => recordWrongCode(deps.counters, ctx, sessionCookie) }),
       },
     },
     renderError: async (ctx, out) => renderOauthError(ctx, out),
@@ -256,7 +257,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     if (!deps.trustProxy) describeDirectConnection(ctx.req, secure);
     return next();
   });
-  installDeviceFlowSteps(provider, { polling: createDevicePolling({ db, clock }), counters: deps.counters, clock, publicUrl });
+  installDeviceFlowSteps(provider, { polling: createDevicePolling({ db, clock }), counters: deps.counters, clock, publicUrl, sessionCookie });
 
   // Secrets are stored as sha256 hashes: compare the presented one against every active secret.
   provider.Client.prototype.compareClientSecret = async function compareClientSecret(actual: string) {

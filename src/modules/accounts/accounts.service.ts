@@ -7,6 +7,7 @@ import type { CounterStore } from '../../shared/counter-store.ts';
 import { newId } from '../../shared/crypto.ts';
 import { checkPasswordStrength, hashPassword, verifyPassword } from '../../shared/passwords.ts';
 import { createSignInThrottle } from '../../shared/sign-in-throttle.ts';
+import { createTtlCache } from '../../shared/ttl-cache.ts';
 import { cleanText, normalizeEmail } from '../../shared/validate.ts';
 import * as repo from './accounts.repository.ts';
 
@@ -33,9 +34,17 @@ export { SIGN_IN_FAILED, SIGN_IN_THROTTLED } from '../../shared/sign-in-throttle
 
 export type AccountsService = ReturnType<typeof createAccountsService>;
 
-export function createAccountsService(deps: { db: Db; clock: Clock; counters: CounterStore }) {
+export function createAccountsService(deps: {
+  db: Db;
+  clock: Clock;
+  counters: CounterStore;
+  /** How long a node may serve an account's summary from memory (the token cache's bound). */
+  summaryCacheSeconds?: number;
+}) {
   const { db, clock, counters } = deps;
   const throttle = createSignInThrottle(counters, 'account');
+  // Read on every /v3/account/summary call; a change made on another node shows within the TTL.
+  const summaries = createTtlCache<AccountSummary>((deps.summaryCacheSeconds ?? 0) * 1000, () => clock.now().getTime());
 
   async function signUp(input: SignUpInput): Promise<{ account_id: string; user_id: string; email: string }> {
     const errors: Record<string, string> = {};
@@ -70,6 +79,7 @@ export function createAccountsService(deps: { db: Db; clock: Clock; counters: Co
         country_code: null,
         state_code: null,
         change_seq: 0,
+        list_seq: 0,
         created_at: now,
         updated_at: now,
       });
@@ -105,6 +115,10 @@ export function createAccountsService(deps: { db: Db; clock: Clock; counters: Co
   }
 
   async function getSummary(accountId: string): Promise<AccountSummary> {
+    return summaries.get(accountId) ?? summaries.getOrLoad(accountId, () => loadSummary(accountId));
+  }
+
+  async function loadSummary(accountId: string): Promise<AccountSummary> {
     const account = await repo.findAccountById(db, accountId);
     if (!account) throw new AppError('NOT_FOUND', 'Account not found');
     return toSummary(account);
@@ -142,7 +156,8 @@ export function createAccountsService(deps: { db: Db; clock: Clock; counters: Co
     }
     if (Object.keys(errors).length) throw invalidFields(errors);
     await repo.updateAccount(db, accountId, { ...changes, updated_at: clock.now().toISOString() });
-    return getSummary(accountId);
+    summaries.delete(accountId);
+    return loadSummary(accountId);
   }
 
   async function findUserByEmail(email: string): Promise<repo.UserRow | undefined> {

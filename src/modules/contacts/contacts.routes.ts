@@ -12,9 +12,11 @@ import {
   ContactQuery,
   ContactsQuery,
   ContactUpdateBody,
+  ContactXrefs,
   CountsQuery,
   SignUpBody,
   SignUpResult,
+  XrefsQuery,
 } from './contacts.schemas.ts';
 import type { ContactsService } from './contacts.service.ts';
 
@@ -69,6 +71,19 @@ export default async function contactRoutes(
       },
     },
     (request) => contacts.countContacts(request.auth.accountId, request.query.include),
+  );
+
+  app.get<{ Querystring: Static<typeof XrefsQuery> }>(
+    '/contacts/contact_id_xrefs',
+    {
+      preHandler,
+      schema: {
+        ...doc('getContactIdXrefs', 'Map legacy v2 contact ids to contact ids'),
+        querystring: XrefsQuery,
+        response: { 200: ContactXrefs },
+      },
+    },
+    (request) => contacts.contactIdXrefs(request.auth.accountId, request.query.sequence_ids),
   );
 
   app.get<{ Querystring: Static<typeof ChangesQuery> }>(

@@ -2,7 +2,7 @@
 import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
 import { Activity } from '../activities/activities.schemas.ts';
-import { ContactList, ListBody, ListPage, ListParams, ListQuery, ListsQuery } from './lists.schemas.ts';
+import { ContactList, ListBody, ListPage, ListParams, ListQuery, ListsQuery, ListXrefs, ListXrefsQuery } from './lists.schemas.ts';
 import type { ListsService } from './lists.service.ts';
 
 type Params = { Params: Static<typeof ListParams> };
@@ -24,6 +24,12 @@ export default async function listRoutes(
     '/contact_lists',
     { preHandler, schema: { ...doc('createList', 'Create a contact list'), body: ListBody, response: { 201: ContactList } } },
     async (request, reply) => reply.status(201).send(await lists.createList(request.auth.accountId, request.body)),
+  );
+
+  app.get<{ Querystring: Static<typeof ListXrefsQuery> }>(
+    '/contact_lists/list_id_xrefs',
+    { preHandler, schema: { ...doc('getListIdXrefs', 'Map legacy v2 list ids to list ids'), querystring: ListXrefsQuery, response: { 200: ListXrefs } } },
+    (request) => lists.listIdXrefs(request.auth.accountId, request.query.sequence_ids),
   );
 
   app.get<Params & { Querystring: Static<typeof ListQuery> }>(
