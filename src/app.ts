@@ -19,6 +19,8 @@ import activityRoutes from './modules/activities/activities.routes.ts';
 import customFieldRoutes from './modules/custom-fields/custom-fields.routes.ts';
 import developerAppsRoutes from './modules/developer-apps/developer-apps.routes.ts';
 import contactRoutes from './modules/contacts/contacts.routes.ts';
+import resubscribePageRoutes from './modules/contacts/resubscribe-page.routes.ts';
+import resubscribeRoutes from './modules/contacts/resubscribe.routes.ts';
 import connectionRoutes from './modules/connections/connections.routes.ts';
 import developerRoutes from './modules/developers/developers.routes.ts';
 import explorerRoutes from './modules/explorer/explorer.routes.ts';
@@ -117,6 +119,7 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
     publicUrl: config.publicUrl,
   });
   await app.register(docsRoutes);
+  await app.register(resubscribePageRoutes, { resubscribe: services.resubscribe, sessions: services.sessions });
 
   // The /v3 API (Constant Contact v3 dialect): JSON bodies only; every API route module registers here.
   await app.register(
@@ -127,6 +130,7 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
       v3.addHook('onRequest', services.bearer.authenticateRequest);
       const contactData = services.bearer.requireScope('contact_data');
       await v3.register(contactRoutes, { contacts: services.contacts, auth: contactData });
+      await v3.register(resubscribeRoutes, { resubscribe: services.resubscribe, auth: contactData });
       await v3.register(listRoutes, { lists: services.lists, auth: contactData });
       await v3.register(tagRoutes, { tags: services.tags, auth: contactData });
       await v3.register(customFieldRoutes, { customFields: services.customFields, auth: contactData });

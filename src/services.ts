@@ -11,6 +11,7 @@ import { createActivityRunner } from './modules/activities/activities.runner.ts'
 import { createActivitiesService } from './modules/activities/activities.service.ts';
 import { createAppsService } from './modules/apps/apps.service.ts';
 import { createContactsService } from './modules/contacts/contacts.service.ts';
+import { createResubscribeService } from './modules/contacts/resubscribe.service.ts';
 import { createCustomFieldsService } from './modules/custom-fields/custom-fields.service.ts';
 import { createDeveloperAppsService } from './modules/developer-apps/developer-apps.service.ts';
 import { createConnectionsService } from './modules/connections/connections.service.ts';
@@ -96,6 +97,7 @@ export async function createServices(config: Config, options: { clock?: Clock; d
   // Pagination cursors and sync tokens of the /v3 API: signed with the first secret, verified with any.
   const apiTokens = createSignedTokenCodec(secretKeys.map((key) => deriveKey(key, 'api-cursor')));
   const contacts = createContactsService({ db, clock, tokens: apiTokens });
+  const resubscribe = createResubscribeService({ db, clock, tokens: apiTokens, mailer, publicUrl: config.publicUrl });
 
   // Bulk jobs (activities), and the resources whose deletion runs as one.
   const activityRunner = createActivityRunner({
@@ -117,5 +119,5 @@ export async function createServices(config: Config, options: { clock?: Clock; d
     await database.destroy();
   }
 
-  return { log, config, clock, database, db, secretKeys, redis, counters, sessions, accounts, apps, mailer, developers, provider, bearer, grants, developerApps, apiTokens, contacts, activities, lists, tags, customFields, explorerCredentials, connections, close };
+  return { log, config, clock, database, db, secretKeys, redis, counters, sessions, accounts, apps, mailer, developers, provider, bearer, grants, developerApps, apiTokens, contacts, resubscribe, activities, lists, tags, customFields, explorerCredentials, connections, close };
 }
