@@ -13,6 +13,7 @@ import requestLog from './http/request-log.ts';
 import openapi from './http/openapi.ts';
 import queryParams from './http/query-params.ts';
 import securityHeaders from './http/security-headers.ts';
+import accountServicesRoutes from './modules/accounts/account-services.routes.ts';
 import accountSummaryRoutes from './modules/accounts/account-summary.routes.ts';
 import accountRoutes from './modules/accounts/accounts.routes.ts';
 import activityRoutes from './modules/activities/activities.routes.ts';
@@ -136,6 +137,11 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
       await v3.register(customFieldRoutes, { customFields: services.customFields, auth: contactData });
       await v3.register(activityRoutes, { activities: services.activities, auth: contactData });
       await v3.register(accountSummaryRoutes, { accounts: services.accounts, bearer: services.bearer });
+      await v3.register(accountServicesRoutes, {
+        accounts: services.accounts,
+        accountServices: services.accountServices,
+        bearer: services.bearer,
+      });
     },
     { prefix: '/v3' },
   );

@@ -11,6 +11,7 @@ import { createActivityRunner } from './modules/activities/activities.runner.ts'
 import { createActivitiesService } from './modules/activities/activities.service.ts';
 import { createAppsService } from './modules/apps/apps.service.ts';
 import { createContactsService } from './modules/contacts/contacts.service.ts';
+import { createAccountServicesService } from './modules/accounts/account-services.service.ts';
 import { createResubscribeService } from './modules/contacts/resubscribe.service.ts';
 import { createCustomFieldsService } from './modules/custom-fields/custom-fields.service.ts';
 import { createDeveloperAppsService } from './modules/developer-apps/developer-apps.service.ts';
@@ -97,6 +98,7 @@ export async function createServices(config: Config, options: { clock?: Clock; d
   // Pagination cursors and sync tokens of the /v3 API: signed with the first secret, verified with any.
   const apiTokens = createSignedTokenCodec(secretKeys.map((key) => deriveKey(key, 'api-cursor')));
   const contacts = createContactsService({ db, clock, tokens: apiTokens });
+  const accountServices = createAccountServicesService({ db, clock });
   const resubscribe = createResubscribeService({ db, clock, tokens: apiTokens, mailer, publicUrl: config.publicUrl });
 
   // Bulk jobs (activities), and the resources whose deletion runs as one.
@@ -119,5 +121,5 @@ export async function createServices(config: Config, options: { clock?: Clock; d
     await database.destroy();
   }
 
-  return { log, config, clock, database, db, secretKeys, redis, counters, sessions, accounts, apps, mailer, developers, provider, bearer, grants, developerApps, apiTokens, contacts, resubscribe, activities, lists, tags, customFields, explorerCredentials, connections, close };
+  return { log, config, clock, database, db, secretKeys, redis, counters, sessions, accounts, apps, mailer, developers, provider, bearer, grants, developerApps, apiTokens, contacts, resubscribe, accountServices, activities, lists, tags, customFields, explorerCredentials, connections, close };
 }

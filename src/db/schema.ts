@@ -17,6 +17,7 @@ import type {
 } from './schema/contacts.ts';
 import type {
   AccountsTable,
+  AccountEmailsTable,
   AppSecretsTable,
   AppsTable,
   AuditEventsTable,
@@ -32,6 +33,7 @@ export type * from './schema/identity.ts';
 
 export interface Database {
   accounts: AccountsTable;
+  account_emails: AccountEmailsTable;
   users: UsersTable;
   developers: DevelopersTable;
   email_tokens: EmailTokensTable;

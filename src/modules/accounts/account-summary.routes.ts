@@ -1,7 +1,8 @@
 // GET/PUT /v3/account/summary: the account the token acts on (scopes account_read / account_update).
 import type { FastifyInstance } from 'fastify';
 import type { BearerAuth } from '../../oauth/bearer-auth.ts';
-import { AccountSummary, AccountSummaryUpdate } from './accounts.schemas.ts';
+import type { Static } from '@sinclair/typebox';
+import { AccountSummary, AccountSummaryUpdate, SummaryQuery } from './accounts.schemas.ts';
 import type { AccountsService } from './accounts.service.ts';
 
 export default async function accountSummaryRoutes(
@@ -11,13 +12,13 @@ export default async function accountSummaryRoutes(
   const { accounts, bearer } = opts;
   const security = [{ oauth2: ['account_read'] }];
 
-  app.get(
+  app.get<{ Querystring: Static<typeof SummaryQuery> }>(
     '/account/summary',
     {
       preHandler: bearer.requireScope('account_read'),
-      schema: { tags: ['Account'], summary: 'Get the account summary', security, response: { 200: AccountSummary } },
+      schema: { tags: ['Account'], summary: 'Get the account summary', security, querystring: SummaryQuery, response: { 200: AccountSummary } },
     },
-    (request) => accounts.getSummary(request.auth.accountId),
+    (request) => accounts.getSummary(request.auth.accountId, request.query.extra_fields),
   );
 
   app.put<{ Body: AccountSummaryUpdate }>(
