@@ -3,6 +3,8 @@
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import apiAuth from './api-auth/api-auth.plugin.ts';
+import tokenInfoRoutes from './api-auth/token-info.routes.ts';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { registerErrorHandler } from './http/error-handler.ts';
 import apiScope from './http/api-scope.ts';
@@ -30,7 +32,6 @@ import tagRoutes from './modules/tags/tags.routes.ts';
 import deviceRoutes from './oauth/device.routes.ts';
 import interactionRoutes from './oauth/interactions.routes.ts';
 import oauthPlugin from './oauth/oauth.plugin.ts';
-import tokenInfoRoutes from './oauth/token-info.routes.ts';
 import type { Services } from './services.ts';
 import docsRoutes from './web/docs.routes.ts';
 import homeRoutes from './web/home.routes.ts';
@@ -73,14 +74,14 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
   await app.register(securityHeaders, { secure: config.publicUrl.startsWith('https://') });
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: 64 * 1024 });
-  registerErrorHandler(app);
+  registerErrorHandler(app, services.database.health);
   await app.register(requestLog);
   await app.register(finiteNumbers);
   // Before any route, so that every route schema lands in /openapi.json.
   await app.register(openapi, { publicUrl: config.publicUrl });
 
   // Operations.
-  await app.register(healthRoutes, { db: services.db, readiness });
+  await app.register(healthRoutes, { database: services.database, readiness });
   await app.register(metrics);
 
   // The authorization server under /oauth2, the customer's sign-in/consent steps, and token info.
@@ -97,8 +98,8 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
   // Pages.
   await app.register(staticRoutes);
   await app.register(homeRoutes);
-  await app.register(accountRoutes, { accounts: services.accounts, sessions: services.sessions });
-  await app.register(developerRoutes, { developers: services.developers, sessions: services.sessions });
+  await app.register(accountRoutes, { accounts: services.accounts, sessions: services.sessions, devices: services.devices });
+  await app.register(developerRoutes, { developers: services.developers, sessions: services.sessions, devices: services.devices });
   await app.register(developerAppsRoutes, {
     developers: services.developers,
     sessions: services.sessions,
@@ -126,22 +127,18 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
   await app.register(
     async (v3) => {
       await v3.register(apiScope);
+      // Every /v3 call is authenticated (and rate-limited) first; each route then requires the one scope it
+      // declares in config.scope (src/api-auth/README.md).
+      await v3.register(apiAuth, { bearer: services.bearer });
       await v3.register(queryParams);
-      // Every /v3 call is authenticated (and rate-limited) first; each route then requires its scope.
-      v3.addHook('onRequest', services.bearer.authenticateRequest);
-      const contactData = services.bearer.requireScope('contact_data');
-      await v3.register(contactRoutes, { contacts: services.contacts, auth: contactData });
-      await v3.register(resubscribeRoutes, { resubscribe: services.resubscribe, auth: contactData });
-      await v3.register(listRoutes, { lists: services.lists, auth: contactData });
-      await v3.register(tagRoutes, { tags: services.tags, auth: contactData });
-      await v3.register(customFieldRoutes, { customFields: services.customFields, auth: contactData });
-      await v3.register(activityRoutes, { activities: services.activities, auth: contactData });
-      await v3.register(accountSummaryRoutes, { accounts: services.accounts, bearer: services.bearer });
-      await v3.register(accountServicesRoutes, {
-        accounts: services.accounts,
-        accountServices: services.accountServices,
-        bearer: services.bearer,
-      });
+      await v3.register(contactRoutes, { contacts: services.contacts });
+      await v3.register(resubscribeRoutes, { resubscribe: services.resubscribe });
+      await v3.register(listRoutes, { lists: services.lists });
+      await v3.register(tagRoutes, { tags: services.tags });
+      await v3.register(customFieldRoutes, { customFields: services.customFields });
+      await v3.register(activityRoutes, { activities: services.activities });
+      await v3.register(accountSummaryRoutes, { accounts: services.accounts });
+      await v3.register(accountServicesRoutes, { accounts: services.accounts, accountServices: services.accountServices });
     },
     { prefix: '/v3' },
   );

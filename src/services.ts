@@ -3,7 +3,9 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
+import { createBearerAuth } from './api-auth/bearer-auth.ts';
 import { pino } from 'pino';
+import { createCompactLogStream } from './shared/log-format.ts';
 import { type Config, deriveKey } from './config.ts';
 import { createDatabase, type DatabaseHandle } from './db/database.ts';
 import { createAccountsService } from './modules/accounts/accounts.service.ts';
@@ -23,14 +25,16 @@ import { createListsService } from './modules/lists/lists.service.ts';
 import { createTagDeleteJob } from './modules/tags/tag-delete.job.ts';
 import { createTagsService } from './modules/tags/tags.service.ts';
 import { createRateLimiter } from './http/rate-limit.ts';
-import { createBearerAuth } from './oauth/bearer-auth.ts';
 import { createGrantsService } from './oauth/grants.service.ts';
 import { createRevocationBroadcast } from './oauth/revocation-broadcast.ts';
-import { apiResource, createProvider } from './oauth/provider.ts';
+import { createAdapterClass } from './oauth/adapter.ts';
+import { apiResource, createProvider, type StorageHooks } from './oauth/provider.ts';
 import { type Clock, systemClock } from './shared/clock.ts';
+import { createKnownDevices } from './web/known-devices.ts';
 import { createMemoryCounterStore, createRedisCounterStore, type CounterStore } from './shared/counter-store.ts';
 import { randomToken } from './shared/crypto.ts';
 import { createSignedTokenCodec } from './shared/signed-token.ts';
+import { serializeRequest } from './shared/log-redaction.ts';
 import { createMailer } from './shared/mailer.ts';
 import { createWebSessions } from './web/sessions.ts';
 
@@ -44,7 +48,7 @@ export function resolveSecretKeys(config: Config): readonly string[] {
   if (config.secretKeys.length) return config.secretKeys;
   const file = path.join(config.dataDir, 'secret.key');
   if (!existsSync(file)) {
-    mkdirSync(config.dataDir, { recursive: true });
+    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     writeFileSync(file, `${randomToken(48)}\n`, { mode: 0o600, flag: 'wx' });
   }
   chmodSync(file, 0o600);
@@ -54,8 +58,13 @@ export function resolveSecretKeys(config: Config): readonly string[] {
 export async function createServices(config: Config, options: { clock?: Clock; database?: DatabaseHandle } = {}) {
   const clock = options.clock ?? systemClock;
   // One logger for the process: Fastify's request logs and the services' own lines share it.
-  const log = pino({ level: config.logLevel });
-  const database = options.database ?? createDatabase(config.databaseUrl);
+  // Request URLs are logged without the credentials some clients put in the query string. On a terminal,
+  // one short line per event and per request; JSON lines for files, journald and collectors.
+  const log = pino(
+    { level: config.logLevel, serializers: { req: serializeRequest } },
+    process.stdout.isTTY ? createCompactLogStream(process.stdout) : undefined,
+  );
+  const database = options.database ?? createDatabase(config.databaseUrl, { log });
   const { db } = database;
   const secretKeys = resolveSecretKeys(config);
   const primaryKey = secretKeys[0]!;
@@ -64,7 +73,7 @@ export async function createServices(config: Config, options: { clock?: Clock; d
   const secureCookies = config.publicUrl.startsWith('https://');
 
   const sessions = createWebSessions({ db, clock, csrfKey: deriveKey(primaryKey, 'csrf'), secureCookies });
-  const accounts = createAccountsService({ db, clock, counters, summaryCacheSeconds: config.tokenCacheSeconds });
+  const devices = createKnownDevices({ codec: createSignedTokenCodec(secretKeys.map((key) => deriveKey(key, 'known-device'))), secureCookies });
   const apps = createAppsService({ db, clock, defaultAccessTokenTtl: config.defaultAccessTokenTtl });
   const mailer = createMailer({
     smtpUrl: config.smtpUrl,
@@ -72,10 +81,14 @@ export async function createServices(config: Config, options: { clock?: Clock; d
     dataDir: config.dataDir,
     log: (line) => config.logLevel !== 'silent' && process.stderr.write(`${line}\n`),
   });
-  const developers = createDevelopersService({ db, clock, counters, mailer, publicUrl: config.publicUrl });
+  const credentialDeps = { db, clock, counters, mailer, publicUrl: config.publicUrl, limits: { ...config.credentialLimits } };
+  const accounts = createAccountsService({ ...credentialDeps, summaryCacheSeconds: config.tokenCacheSeconds });
+  const developers = createDevelopersService(credentialDeps);
 
   const explorerCredentials = createExchangeCredentials();
-  const provider = createProvider({ db, clock, apps, accounts, publicUrl: config.publicUrl, secretKeys, explorerCredentials, counters, refreshGraceSeconds: config.refreshGraceSeconds, trustProxy: config.trustProxy });
+  const userCodeKey = deriveKey(secretKeys[0]!, 'device-user-code');
+  const storage = (hooks: StorageHooks) => createAdapterClass(db, clock, { ...hooks, userCodeKey });
+  const provider = createProvider({ db, clock, apps, accounts, publicUrl: config.publicUrl, secretKeys, explorerCredentials, counters, refreshGraceSeconds: config.refreshGraceSeconds, trustProxy: config.trustProxy, storage });
   const bearer = createBearerAuth({
     db,
     clock,
@@ -121,5 +134,5 @@ export async function createServices(config: Config, options: { clock?: Clock; d
     await database.destroy();
   }
 
-  return { log, config, clock, database, db, secretKeys, redis, counters, sessions, accounts, apps, mailer, developers, provider, bearer, grants, developerApps, apiTokens, contacts, resubscribe, accountServices, activities, lists, tags, customFields, explorerCredentials, connections, close };
+  return { log, config, clock, database, db, secretKeys, redis, counters, sessions, devices, accounts, apps, mailer, developers, provider, bearer, grants, developerApps, apiTokens, contacts, resubscribe, accountServices, activities, lists, tags, customFields, explorerCredentials, connections, close };
 }

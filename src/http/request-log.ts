@@ -1,19 +1,14 @@
-// One log line per request, written when the response is done: method, path, status and time. Fastify's
+// One log line per request, written when the response is done: method, URL, status and time. Fastify's
 // default writes two (on arrival and on completion), which doubled the cost of logging on every call.
-// Query strings are left out of the line: they can carry credentials (verification links, token info).
+// Credentials carried in a query string are redacted (src/shared/log-redaction.ts).
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { redactUrl } from '../shared/log-redaction.ts';
 
 async function requestLog(app: FastifyInstance): Promise<void> {
   app.addHook('onResponse', async (request, reply) => {
-    const query = request.url.indexOf('?');
     request.log.info(
-      {
-        method: request.method,
-        path: query < 0 ? request.url : request.url.slice(0, query),
-        status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime * 10) / 10,
-      },
+      { method: request.method, url: redactUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
       'request',
     );
   });

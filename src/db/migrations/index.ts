@@ -4,12 +4,14 @@ import * as identity from './0001-identity.ts';
 import * as contacts from './0002-contacts.ts';
 import * as oauthPartialIndexes from './0003-oauth-partial-indexes.ts';
 import * as legacyIds from './0004-legacy-ids.ts';
-import * as v3Fidelity from './0005-v3-fidelity.ts';
+import * as verifiedCustomers from './0005-verified-customers.ts';
+import * as v3Fidelity from './0006-v3-fidelity.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-identity': identity,
   '0002-contacts': contacts,
   '0003-oauth-partial-indexes': oauthPartialIndexes,
   '0004-legacy-ids': legacyIds,
-  '0005-v3-fidelity': v3Fidelity,
+  '0005-verified-customers': verifiedCustomers,
+  '0006-v3-fidelity': v3Fidelity,
 };

@@ -41,6 +41,8 @@ for (const dialect of TEST_DIALECTS) {
         db: server.services.db,
         clock,
         counters: createMemoryCounterStore(() => now),
+        mailer: server.services.mailer,
+        publicUrl: server.url,
         summaryCacheSeconds: 5,
       });
       const before = (await otherNode.getSummary(owner.accountId)).organization_name;

@@ -1,6 +1,6 @@
 // PUT /v3/contacts/resubscribe/{contact_id}: sends the contact a confirmation email (see resubscribe.service.ts).
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { Body, Uuid } from '../../http/api-schemas.ts';
 import type { ResubscribeService } from './resubscribe.service.ts';
 
@@ -12,12 +12,12 @@ const ResubscribeBody = Body(
 
 export default async function resubscribeRoutes(
   app: FastifyInstance,
-  opts: { resubscribe: ResubscribeService; auth: preHandlerAsyncHookHandler },
+  opts: { resubscribe: ResubscribeService },
 ): Promise<void> {
   app.put<{ Params: { contact_id: string }; Body: { list_ids: string[] } }>(
     '/contacts/resubscribe/:contact_id',
     {
-      preHandler: opts.auth,
+      config: { scope: 'contact_data' },
       schema: {
         operationId: 'resubscribeContact',
         summary: 'Send an unsubscribed contact a confirmation email to subscribe again',
