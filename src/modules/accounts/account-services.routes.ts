@@ -15,29 +15,29 @@ export default async function accountServicesRoutes(
   const { accounts, accountServices } = opts;
   const read = { config: { scope: 'account_read' } } as const;
   const update = { config: { scope: 'account_update' } } as const;
-  const doc = (summary: string, _scope: string) => ({ summary });
+  const doc = (operationId: string, summary: string) => ({ operationId, summary });
 
   app.get<{ Querystring: Static<typeof EmailsQuery> }>(
     '/account/emails',
-    { ...read, schema: { ...doc('List the account email addresses', 'account_read'), querystring: EmailsQuery, response: { 200: Type.Array(AccountEmail) } } },
+    { ...read, schema: { ...doc('getAllAccountEmailAddresses', 'List the account email addresses'), querystring: EmailsQuery, response: { 200: Type.Array(AccountEmail) } } },
     (request) => accountServices.listEmails(request.auth.accountId, request.query),
   );
 
   app.post<{ Body: Static<typeof AddEmailBody> }>(
     '/account/emails',
-    { ...update, schema: { ...doc('Add an account email address', 'account_update'), body: AddEmailBody, response: { 201: AddedEmail } } },
+    { ...update, schema: { ...doc('addAccountEmailAddress', 'Add an account email address'), body: AddEmailBody, response: { 201: AddedEmail } } },
     async (request, reply) => reply.status(201).send(await accountServices.addEmail(request.auth.accountId, request.body)),
   );
 
   app.get(
     '/account/user/privileges',
-    { ...read, schema: { ...doc("The privileges of the token's user", 'account_read'), response: { 200: Type.Array(Privilege) } } },
+    { ...read, schema: { ...doc('getUserPrivileges', "The privileges of the token's user"), response: { 200: Type.Array(Privilege) } } },
     async (request) => accountServices.userPrivileges(request.auth.scopes),
   );
 
   app.get(
     '/account/summary/physical_address',
-    { ...read, schema: { ...doc('Get the physical address', 'account_read'), response: { 200: PhysicalAddress } } },
+    { ...read, schema: { ...doc('getAccountPhysicalAddress', 'Get the physical address'), response: { 200: PhysicalAddress } } },
     (request) => accounts.getPhysicalAddress(request.auth.accountId),
   );
 
@@ -46,7 +46,7 @@ export default async function accountServicesRoutes(
       method,
       url: '/account/summary/physical_address',
       ...update,
-      schema: { ...doc(mode === 'add' ? 'Add the physical address' : 'Replace the physical address', 'account_update'), body: PhysicalAddress, response: { [status]: PhysicalAddress } },
+      schema: { ...(mode === 'add' ? doc('addPhysicalAddress', 'Add the physical address') : doc('updateAccountPhysicalAddress', 'Replace the physical address')), body: PhysicalAddress, response: { [status]: PhysicalAddress } },
       handler: async (request, reply) =>
         reply.status(status).send(await accounts.setPhysicalAddress(request.auth.accountId, request.body, mode)),
     });
