@@ -5,7 +5,7 @@ import formbody from '@fastify/formbody';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import apiAuth from './api-auth/api-auth.plugin.ts';
 import tokenInfoRoutes from './api-auth/token-info.routes.ts';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { registerErrorHandler } from './http/error-handler.ts';
 import apiScope from './http/api-scope.ts';
 import healthRoutes, { type Readiness } from './http/health.routes.ts';
@@ -27,6 +27,9 @@ import resubscribeRoutes from './modules/contacts/resubscribe.routes.ts';
 import connectionRoutes from './modules/connections/connections.routes.ts';
 import developerRoutes from './modules/developers/developers.routes.ts';
 import explorerRoutes from './modules/explorer/explorer.routes.ts';
+import v2ContactRoutes from './modules/legacy-v2/v2-contacts.routes.ts';
+import v2ListRoutes from './modules/legacy-v2/v2-lists.routes.ts';
+import v2Scope from './modules/legacy-v2/v2-scope.ts';
 import listRoutes from './modules/lists/lists.routes.ts';
 import tagRoutes from './modules/tags/tags.routes.ts';
 import deviceRoutes from './oauth/device.routes.ts';
@@ -56,7 +59,7 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
     // Every validation problem of a request is reported at once, not only the first one.
     ajv: { customOptions: { allErrors: true } },
     // src/http/request-log.ts writes one line per request instead of Fastify's two
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     ...(options.server
       ? {
           serverFactory: (handler: (req: IncomingMessage, res: ServerResponse) => void) => {
@@ -141,6 +144,19 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
       await v3.register(accountServicesRoutes, { accounts: services.accounts, accountServices: services.accountServices });
     },
     { prefix: '/v3' },
+  );
+
+  // The legacy v2 API (Constant Contact v2 contacts dialect) over the same services: JSON only, the API key
+  // required on every call, rate limits answered as v2 did; routes require their scope as in /v3.
+  await app.register(
+    async (v2) => {
+      await v2.register(apiScope);
+      await v2.register(v2Scope);
+      await v2.register(apiAuth, { bearer: services.bearer });
+      await v2.register(v2ContactRoutes, { v2: services.legacyV2 });
+      await v2.register(v2ListRoutes, { v2: services.legacyV2 });
+    },
+    { prefix: '/v2' },
   );
 
   return app;

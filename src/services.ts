@@ -21,6 +21,7 @@ import { createConnectionsService } from './modules/connections/connections.serv
 import { createDevelopersService } from './modules/developers/developers.service.ts';
 import { createExchangeCredentials } from './modules/explorer/exchange-credentials.ts';
 import { createListDeleteJob } from './modules/lists/list-delete.job.ts';
+import { createLegacyV2Service } from './modules/legacy-v2/v2.service.ts';
 import { createListsService } from './modules/lists/lists.service.ts';
 import { createTagDeleteJob } from './modules/tags/tag-delete.job.ts';
 import { createTagsService } from './modules/tags/tags.service.ts';
@@ -125,6 +126,8 @@ export async function createServices(config: Config, options: { clock?: Clock; d
   const lists = createListsService({ db, clock, cursors: apiTokens, activities });
   const tags = createTagsService({ db, clock, cursors: apiTokens, activities });
   const customFields = createCustomFieldsService({ db, clock, cursors: apiTokens });
+  // The legacy v2 dialect: views over the same services and tables.
+  const legacyV2 = createLegacyV2Service({ db, clock, tokens: apiTokens, contacts, customFields, lists });
 
   async function close(): Promise<void> {
     await counters.close();
@@ -134,5 +137,5 @@ export async function createServices(config: Config, options: { clock?: Clock; d
     await database.destroy();
   }
 
-  return { log, config, clock, database, db, secretKeys, redis, counters, sessions, devices, accounts, apps, mailer, developers, provider, bearer, grants, developerApps, apiTokens, contacts, resubscribe, accountServices, activities, lists, tags, customFields, explorerCredentials, connections, close };
+  return { log, config, clock, database, db, secretKeys, redis, counters, sessions, devices, accounts, apps, mailer, developers, provider, bearer, grants, developerApps, apiTokens, contacts, resubscribe, accountServices, activities, lists, tags, customFields, legacyV2, explorerCredentials, connections, close };
 }
