@@ -18,6 +18,8 @@ import { CONTACTS_FILE_IMPORT, CONTACTS_JSON_IMPORT, createImportJob } from './m
 import { createImportsService } from './modules/activities/imports.service.ts';
 import { createAppsService } from './modules/apps/apps.service.ts';
 import { createContactsService } from './modules/contacts/contacts.service.ts';
+import { createAccountServicesService } from './modules/accounts/account-services.service.ts';
+import { createResubscribeService } from './modules/contacts/resubscribe.service.ts';
 import { createCustomFieldsService } from './modules/custom-fields/custom-fields.service.ts';
 import { createDeveloperAppsService } from './modules/developer-apps/developer-apps.service.ts';
 import { createConnectionsService } from './modules/connections/connections.service.ts';
@@ -121,6 +123,8 @@ export async function createServices(config: Config, options: { clock?: Clock; d
   // Pagination cursors and sync tokens of the /v3 API: signed with the first secret, verified with any.
   const apiTokens = createSignedTokenCodec(secretKeys.map((key) => deriveKey(key, 'api-cursor')));
   const contacts = createContactsService({ db, clock, tokens: apiTokens });
+  const accountServices = createAccountServicesService({ db, clock });
+  const resubscribe = createResubscribeService({ db, clock, tokens: apiTokens, mailer, publicUrl: config.publicUrl });
 
   // Bulk jobs (activities), and the resources whose deletion runs as one.
   // Import files and export results live under the data directory while their activity needs them.
@@ -169,5 +173,5 @@ export async function createServices(config: Config, options: { clock?: Clock; d
     await database.destroy();
   }
 
-  return { log, config, clock, database, db, secretKeys, redis, counters, sessions, devices, accounts, apps, mailer, developers, provider, bearer, grants, developerApps, apiTokens, contacts, activities, imports, bulk, lists, tags, customFields, legacyV2, explorerCredentials, connections, webhooks, webhookMetrics, webhookDeliverer, close };
+  return { log, config, clock, database, db, secretKeys, redis, counters, sessions, devices, accounts, apps, mailer, developers, provider, bearer, grants, developerApps, apiTokens, contacts, resubscribe, accountServices, activities, imports, bulk, lists, tags, customFields, legacyV2, explorerCredentials, connections, webhooks, webhookMetrics, webhookDeliverer, close };
 }

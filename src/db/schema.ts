@@ -18,6 +18,7 @@ import type {
 } from './schema/contacts.ts';
 import type {
   AccountsTable,
+  AccountEmailsTable,
   AppSecretsTable,
   AppsTable,
   AuditEventsTable,
@@ -35,6 +36,7 @@ export type * from './schema/webhooks.ts';
 
 export interface Database {
   accounts: AccountsTable;
+  account_emails: AccountEmailsTable;
   users: UsersTable;
   developers: DevelopersTable;
   email_tokens: EmailTokensTable;
