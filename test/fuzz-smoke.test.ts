@@ -1,5 +1,6 @@
 // Fuzz smoke over the whole API: every /v3 operation of the OpenAPI document, plus the OAuth and token-
-// info endpoints, receives random junk (path segments, query values, JSON bodies of any shape, unicode and
+// info endpoints, the device verification pages and the sign-in/consent steps, with and without a session
+// cookie, receive random junk (path segments, query values, JSON bodies of any shape, unicode and
 // SQL-ish strings). The server answers every request, never with a 5xx. fast-check prints the seed of a
 // failing run so it can be replayed.
 import assert from 'node:assert/strict';
@@ -23,6 +24,7 @@ describe('fuzz smoke: junk never gets a 5xx', () => {
   let server: TestServer;
   let token: TestToken;
   let routes: Route[];
+  let deviceCookie: string;
   before(async () => {
     server = await startTestServer('sqlite');
     token = await createAccountWithToken(server);
@@ -34,7 +36,19 @@ describe('fuzz smoke: junk never gets a 5xx', () => {
       { method: 'POST', path: '/oauth2/token/revocation' },
       { method: 'POST', path: '/oauth2/device/auth' },
       { method: 'GET', path: '/oauth2/auth' },
+      // the device verification pages and the sign-in/consent steps, with and without their cookies
+      { method: 'GET', path: '/device' },
+      { method: 'GET', path: '/oauth2/device' },
+      { method: 'POST', path: '/oauth2/device' },
+      { method: 'GET', path: '/oauth2/device/auth' },
+      { method: 'GET', path: '/oauth2/device/{uid}' },
+      { method: 'GET', path: '/interaction/{uid}' },
+      { method: 'POST', path: '/interaction/{uid}/confirm' },
+      { method: 'POST', path: '/interaction/{uid}/deny' },
     );
+    // a device page's session cookie, so that requests also reach the steps behind it
+    const page = await fetch(`${server.url}/oauth2/device`);
+    deviceCookie = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
   });
   after(() => server.close());
 
@@ -43,7 +57,7 @@ describe('fuzz smoke: junk never gets a 5xx', () => {
       fc.asyncProperty(
         fc.integer({ min: 0, max: 10_000 }),
         fc.array(nasty, { minLength: 1, maxLength: 3 }),
-        fc.dictionary(fc.constantFrom('limit', 'cursor', 'status', 'include', 'lists', 'sync_token', 'email', 'updated_after', 'client_id', 'grant_type', 'scope', 'redirect_uri', 'response_type', 'code_challenge'), nasty),
+        fc.dictionary(fc.constantFrom('limit', 'cursor', 'status', 'include', 'lists', 'sync_token', 'email', 'updated_after', 'client_id', 'grant_type', 'scope', 'redirect_uri', 'response_type', 'code_challenge', 'user_code', 'xsrf', 'confirm', 'abort', 'csrf'), nasty),
         jsonish,
         fc.constantFrom('json', 'form', 'text'),
         async (pick, segments, query, body, kind) => {
@@ -53,6 +67,7 @@ describe('fuzz smoke: junk never gets a 5xx', () => {
           const url = new URL(path, server.url);
           for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
           const headers: Record<string, string> = { ...token.headers };
+          if (pick % 2 === 0) headers.cookie = deviceCookie;
           let payload: string | undefined;
           if (route.method !== 'GET' && route.method !== 'DELETE') {
             if (kind === 'json') {

@@ -1,5 +1,5 @@
 // Operator commands for customer accounts and apps (OAuth clients). Each prints JSON with --json.
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { AppError } from '../errors.ts';
 import { CliError, EXIT } from './exit-codes.ts';
 import { printResult } from './output.ts';
@@ -101,7 +101,7 @@ export function registerAdminCommands(program: Command): void {
         const list = await services.apps.listApps();
         printResult(list, Boolean(opts.json), () =>
           list.length
-            ? list.map((a) => `${a.client_id}  ${a.kind.padEnd(7)} ${a.status.padEnd(8)} ${a.name}`).join('\n')
+            ? appsTable(list)
             : 'No apps yet. Create one with: listgate apps create --name NAME',
         );
       });
@@ -111,7 +111,7 @@ export function registerAdminCommands(program: Command): void {
     .command('rotate-secret')
     .description('issue a new client secret; the old ones stop working (now, or after --grace seconds)')
     .argument('<client_id>', 'the app\'s client id (API key)')
-    .option('--grace <seconds>', 'keep the previous secrets valid this long', '0')
+    .addOption(new Option('--grace <seconds>', 'keep the previous secrets valid this long').default('0', '0'))
     .option('--json', 'print the result as JSON')
     .action(async (clientId: string, opts: { grace: string; json?: boolean }) => {
       await withServices(async (services) => {
@@ -122,4 +122,12 @@ export function registerAdminCommands(program: Command): void {
         );
       });
     });
+}
+
+/** `apps list` as a table with a header row, like `listgate lists`. */
+function appsTable(list: { client_id: string; kind: string; status: string; name: string }[]): string {
+  const width = Math.max('API KEY'.length, ...list.map((a) => a.client_id.length));
+  const row = (key: string, kind: string, status: string, name: string) =>
+    `${key.padEnd(width)}  ${kind.padEnd(8)} ${status.padEnd(8)} ${name}`;
+  return [row('API KEY', 'KIND', 'STATUS', 'NAME'), ...list.map((a) => row(a.client_id, a.kind, a.status, a.name))].join('\n');
 }

@@ -1,9 +1,12 @@
 // Client commands of `listgate` (login, logout, whoami, token info, lists, sync): they talk to any
 // Listgate server over HTTP. Each action imports its implementation lazily, so none loads server code.
 import { type Command, Option } from 'commander';
+import { SCOPE_REGISTRY } from '../api-auth/scopes.ts';
+import { USER_SCOPE } from './client/default-scopes.ts';
 import { EXIT_CODES_HELP } from './exit-codes.ts';
 
-const collect = (value: string, previous: string[]) => [...previous, value];
+// No default value: commander would print `(default: [])` in --help; the sync treats "none" as [].
+const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
 function profileOption(): Option {
   return new Option('--profile <name>', 'saved credentials to use')
@@ -11,11 +14,18 @@ function profileOption(): Option {
     .default('default');
 }
 
-function retriesOption(): Option {
+// The second argument of default() is what --help shows: `(default: 5)`, not `(default: "5")`.
+function retriesOption(count = '5'): Option {
   return new Option(
     '--retries <n>',
     'retries of a failed request (network errors, 429, 5xx), with backoff',
-  ).default('5');
+  ).default(count, count);
+}
+
+/** The --scope help: every scope the server knows, from the one registry. */
+function scopeHelp(): string {
+  const width = Math.max(...SCOPE_REGISTRY.map((s) => s.name.length));
+  return `\nScopes:\n${SCOPE_REGISTRY.map((s) => `  ${s.name.padEnd(width)}  ${s.allows}`).join('\n')}`;
 }
 
 export function registerClientCommands(program: Command): void {
@@ -25,7 +35,8 @@ export function registerClientCommands(program: Command): void {
     .requiredOption('--server <url>', 'address of the Listgate server, e.g. https://lists.example.com')
     .option('--api-key <key>', "the app's API key (its OAuth client id)")
     .addOption(profileOption())
-    .option('--scope <scopes>', 'scopes to ask for (default: contact_data account_read offline_access)')
+    .option('--scope <scopes>', `space-separated scopes to ask for (default: ${USER_SCOPE}; listed below)`)
+    .addHelpText('after', scopeHelp())
     .option(
       '--browser',
       'sign in with a browser on this machine (authorization code + PKCE, loopback redirect)',
@@ -59,7 +70,7 @@ ${EXIT_CODES_HELP}`,
     .command('whoami')
     .description('show who the saved credentials act for')
     .addOption(profileOption())
-    .addOption(retriesOption())
+    .addOption(retriesOption('0'))
     .option('--json', 'print the result as JSON')
     .action(async (opts) => (await import('./client/session.command.ts')).whoami(opts));
 
@@ -69,7 +80,7 @@ ${EXIT_CODES_HELP}`,
     .command('info')
     .description('client id, user name and time left of the saved token (the token-info endpoint)')
     .addOption(profileOption())
-    .addOption(retriesOption())
+    .addOption(retriesOption('0'))
     .option('--json', 'print the result as JSON')
     .action(async (opts) => (await import('./client/session.command.ts')).tokenInfo(opts));
 
@@ -84,7 +95,7 @@ ${EXIT_CODES_HELP}`,
   program
     .command('sync')
     .description('write the contacts of lists to a file; later runs fetch only what changed')
-    .option('--list <id>', 'a list to sync (repeatable)', collect, [])
+    .option('--list <id>', 'a list to sync (repeatable)', collect)
     .option('--all', 'sync every contact of the account instead of chosen lists')
     .requiredOption('--out <file>', 'the output file, replaced atomically when a run succeeds')
     .addOption(
@@ -96,7 +107,7 @@ ${EXIT_CODES_HELP}`,
     .option('--state <file>', 'where the sync remembers its progress (default: <out>.state.json)')
     .addOption(profileOption())
     .addOption(retriesOption())
-    .option('--page-size <n>', 'changes fetched per request (1 to 1000)', '1000')
+    .addOption(new Option('--page-size <n>', 'changes fetched per request (1 to 1000)').default('1000', '1000'))
     .option('--json', 'print the summary as JSON even on a terminal')
     .addOption(
       new Option(

@@ -14,6 +14,10 @@ export function createProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', EXIT_CODES_HELP);
   program.exitOverride();
+  // commander's own messages (`error: required option …`) read like every other error: `listgate: …`.
+  program.configureOutput({
+    outputError: (message, write) => write(message.replace(/^error: /, 'listgate: ')),
+  });
   registerServerCommands(program);
   registerAdminCommands(program);
   registerClientCommands(program);

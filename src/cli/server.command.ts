@@ -1,5 +1,6 @@
 // Operator commands that act on the local installation: serve and migrate.
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
+import { EXIT } from './exit-codes.ts';
 import { printResult } from './output.ts';
 
 export function registerServerCommands(program: Command): void {
@@ -16,7 +17,13 @@ export function registerServerCommands(program: Command): void {
       if (opts.port !== undefined) env.PORT = opts.port;
       if (opts.host !== undefined) env.HOST = opts.host;
       const config = loadConfig(env);
-      const server = await startServer(config);
+      const { StartupError } = await import('../main.ts');
+      const server = await startServer(config).catch((error: unknown) => {
+        // Exit at once: a supervisor (systemd Restart=on-failure, Kubernetes) starts the node again.
+        if (!(error instanceof StartupError)) throw error;
+        process.stderr.write(`listgate: ${error.message}\n`);
+        process.exit(EXIT.FAILURE);
+      });
       const base = server.config.publicUrl;
       const db = config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl.slice(7) : 'PostgreSQL';
       process.stderr.write(
@@ -40,7 +47,7 @@ export function registerServerCommands(program: Command): void {
   program
     .command('worker')
     .description('run bulk jobs and the change-log retention sweep only, for installs that set JOBS_IN_PROCESS=false')
-    .option('--interval <ms>', 'how often to look for pending jobs', '2000')
+    .addOption(new Option('--interval <ms>', 'how often to look for pending jobs').default('2000', '2000'))
     .action(async (opts: { interval: string }) => {
       const { loadConfig } = await import('../config.ts');
       const { createServices } = await import('../services.ts');

@@ -9,6 +9,7 @@ import { type Customer, clientFor, createCustomer, introspect, postForm, registe
 import { startTestServer, type TestServer } from '../../test/helpers/server.ts';
 import { WebClient } from '../../test/helpers/web-client.ts';
 import { DEVICE_CODE_GRANT } from './device-polling.ts';
+import { WRONG_CODE_LIMITS } from './provider-internals/device-flow.ts';
 
 for (const dialect of TEST_DIALECTS) {
   describe(`device authorization grant, RFC 8628 (${dialect})`, () => {
@@ -137,30 +138,52 @@ for (const dialect of TEST_DIALECTS) {
       assert.ok(grants.length > 0, 'ten-year grants stay');
     });
 
-    it('refuses every code from an IP after 5 wrong ones in 15 minutes, even a right one', async () => {
+    const tryCode = async (browser: WebClient, userCode: string) => {
+      const form = await browser.follow('/device');
+      return browser.submit(form, '/oauth2/device', { user_code: userCode });
+    };
+    const wrongCode = (i: number) => `BCDF-${'GHJKLMNPQRSTVWXZ'[i % 16]}${'GHJKLMNPQRSTVWXZ'[Math.floor(i / 16) % 16]}BC`;
+
+    it('refuses every code in a session after 5 wrong ones in it, even a right one, with Retry-After', async () => {
       clock.advance(15 * 60_000);
       const started = await start();
       const browser = new WebClient(server.url);
-      for (let i = 0; i < 5; i++) {
-        const form = await browser.follow('/device');
-        const wrong = await browser.submit(form, '/oauth2/device', { user_code: `BCDF-GHJ${'KLMNP'[i]}` });
+      for (let i = 0; i < WRONG_CODE_LIMITS.session; i++) {
+        const wrong = await tryCode(browser, wrongCode(i));
         assert.equal(wrong.status, 200);
         assert.match(wrong.body, /not valid or has expired/);
       }
-      const form = await browser.follow('/device');
-      const right = await browser.submit(form, '/oauth2/device', { user_code: started.user_code });
+      const right = await tryCode(browser, started.user_code);
       assert.equal(right.status, 429);
       assert.match(right.body, /Too many attempts/);
       assert.ok(Number(right.headers.get('retry-after')) > 0);
       assert.match(right.headers.get('content-security-policy') ?? '', /frame-ancestors 'none'/);
-      const fresh = await new WebClient(server.url).follow(started.verification_uri_complete!);
-      assert.equal(fresh.status, 200, 'the form still shows');
-      assert.equal((await new WebClient(server.url).submit(fresh, '/oauth2/device')).status, 429);
 
       clock.advance(15 * 60_000);
       const again = await start();
-      const later = await walkPages(server, again.verification_uri_complete!, customer);
-      assert.match(later.pages.at(-1)!.body, /Device connected/, 'the limit lifts after the window');
+      assert.match((await tryCode(browser, again.user_code)).body, /Is this your device\?/, 'the limit lifts after the window');
+    });
+
+    it('accepts a right code from another session behind the same IP after one session used up its wrong codes', async () => {
+      clock.advance(15 * 60_000);
+      const started = await start();
+      const attacker = new WebClient(server.url);
+      for (let i = 0; i < WRONG_CODE_LIMITS.session + 2; i++) await tryCode(attacker, wrongCode(i));
+      assert.equal((await tryCode(attacker, wrongCode(1))).status, 429);
+      const walk = await walkPages(server, started.verification_uri_complete!, customer);
+      assert.match(walk.pages.at(-1)!.body, /Device connected/);
+    });
+
+    it('refuses every code from an IP once its larger budget of wrong codes is spent across sessions', async () => {
+      clock.advance(15 * 60_000);
+      const started = await start();
+      for (let i = 0; i < WRONG_CODE_LIMITS.ip; i++) {
+        const res = await tryCode(new WebClient(server.url), wrongCode(i));
+        assert.equal(res.status, 200, `wrong code ${i} in a fresh session`);
+      }
+      const right = await tryCode(new WebClient(server.url), started.user_code);
+      assert.equal(right.status, 429);
+      assert.ok(Number(right.headers.get('retry-after')) > 0);
     });
   });
 }

@@ -8,7 +8,8 @@ import type { AppsService } from '../modules/apps/apps.service.ts';
 import { html } from '../shared/html.ts';
 import { csrfInput, sendPage } from '../web/layout.ts';
 import type { WebSessions } from '../web/sessions.ts';
-import { describeDuration, describeScopes } from './scopes.ts';
+import { describeScopes } from '../api-auth/scopes.ts';
+import { describeDuration } from '../shared/durations.ts';
 
 /**
  * The app's logo when it is an https URL on the host of one of the app's own redirect URIs; null otherwise,

@@ -1,5 +1,6 @@
 // Server-side web sessions for the two realms that sign in through pages (customer accounts and
 // developers) and the CSRF token every form carries. The cookie holds a random id; the table holds its hash.
+import { createRevealOnce } from './reveal-once.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHmac } from 'node:crypto';
 import type { Db } from '../db/database.ts';
@@ -81,5 +82,7 @@ export function createWebSessions(deps: { db: Db; clock: Clock; csrfKey: Buffer;
     }
   }
 
-  return { start, current, end, endAll, csrfToken, verifyCsrf, cookieName };
+  const reveal = createRevealOnce({ key: csrfKey, secureCookies });
+
+  return { start, current, end, endAll, csrfToken, verifyCsrf, cookieName, reveal };
 }

@@ -2,6 +2,7 @@
 // contacts domain (no HTTP): accounts, lists, tags and custom fields are inserted directly.
 import { createDatabase, type Db, migrateToLatest } from '../../src/db/database.ts';
 import { createContactsService } from '../../src/modules/contacts/contacts.service.ts';
+import { nextListSequence } from '../../src/modules/lists/lists.repository.ts';
 import { createManualClock } from '../../src/shared/clock.ts';
 import { newId } from '../../src/shared/crypto.ts';
 import { createSignedTokenCodec } from '../../src/shared/signed-token.ts';
@@ -56,6 +57,7 @@ export async function openContactsTestDb(dialect: TestDialect) {
         country_code: null,
         state_code: null,
         change_seq: 0,
+        list_seq: 0,
         created_at: now(),
         updated_at: now(),
       })
@@ -65,9 +67,11 @@ export async function openContactsTestDb(dialect: TestDialect) {
 
   async function addList(accountId: string, name = `List ${newId()}`): Promise<string> {
     const list_id = newId();
+    const sequence_id = await nextListSequence(db, accountId);
     await db
       .insertInto('contact_lists')
       .values({
+        sequence_id,
         list_id,
         account_id: accountId,
         name,

@@ -87,6 +87,13 @@ export class WebClient {
     return res;
   }
 
+  /** A form that answers with post/redirect/get: submits it, checks the 303 and loads the result page. */
+  async submitThenGet(page: WebResponse, actionPart: string, values: Record<string, string> = {}): Promise<WebResponse> {
+    const posted = await this.submit(page, actionPart, values);
+    if (posted.status !== 303 || !posted.location) return posted;
+    return this.follow(posted.location);
+  }
+
   /**
    * Submits the form of `page` whose action contains `actionPart` with the given field values, keeping
    * its hidden fields. `button` names a submit button (`name=value`) to press.

@@ -10,6 +10,7 @@ import { deviceLogin } from './device-login.ts';
 import { discover, normalizeServer, oauthFailure, oidc, type TokenSet, toTokenSet } from './oauth-client.ts';
 import { checkProfileName, type GrantKind, type Profile, saveProfile } from './profile-store.ts';
 import { formatDuration, interactive, retryPolicy } from './run-options.ts';
+import { APP_SCOPE, USER_SCOPE } from './default-scopes.ts';
 
 export type LoginOptions = {
   server: string;
@@ -25,8 +26,6 @@ export type LoginOptions = {
   json?: boolean;
 };
 
-const USER_SCOPE = 'contact_data account_read offline_access';
-const APP_SCOPE = 'contact_data account_read';
 
 function chooseGrant(opts: LoginOptions): GrantKind {
   const chosen = [

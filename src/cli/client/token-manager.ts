@@ -48,16 +48,14 @@ async function renew(name: string, profile: Profile, policy: RetryPolicy): Promi
     const config = configFromProfile(profile, policy);
     return toTokenSet(await oidc.refreshTokenGrant(config, profile.refresh_token!), profile.scope);
   } catch (error) {
-    const failure = oauthFailure(error, { server: profile.server, step: 'token refresh', hint });
-    if (failure.exitCode === EXIT.AUTH && profile.grant !== 'client_credentials') {
-      return Promise.reject(
-        new CliError(
-          `the sign-in saved in profile "${name}" was revoked or has expired (${failure.message}); ${hint}`,
-          EXIT.AUTH,
-        ),
-      );
-    }
-    throw failure;
+    // The hint is added once, here: the failure's own message only says what went wrong.
+    const failure = oauthFailure(error, { server: profile.server, step: 'token refresh' });
+    if (failure.exitCode !== EXIT.AUTH) throw failure;
+    if (profile.grant === 'client_credentials') throw new CliError(`${failure.message}; ${hint}`, EXIT.AUTH);
+    throw new CliError(
+      `the sign-in saved in profile "${name}" was revoked or has expired (${failure.message}); ${hint}`,
+      EXIT.AUTH,
+    );
   }
 }
 

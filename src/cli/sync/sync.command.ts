@@ -12,7 +12,7 @@ import { createProgress } from './progress.ts';
 import { runSync } from './sync-runner.ts';
 
 export type SyncOptions = {
-  list: string[];
+  list?: string[];
   all?: boolean;
   out: string;
   format?: SyncFormat;
@@ -24,13 +24,18 @@ export type SyncOptions = {
   json?: boolean;
 };
 
+/** List ids are UUIDs, compared in lower case; anything else is echoed back as typed. */
+const normalizeListId = (id: string) =>
+  /^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/i.test(id.trim()) ? id.trim().toLowerCase() : id.trim();
+
 function chooseLists(opts: SyncOptions): string[] | 'all' {
-  if (opts.all && opts.list.length)
+  const chosen = opts.list ?? [];
+  if (opts.all && chosen.length)
     throw new CliError('give either --list ID (one or more) or --all, not both', EXIT.USAGE);
-  if (!opts.all && !opts.list.length)
+  if (!opts.all && !chosen.length)
     throw new CliError('say what to sync: --list ID (repeatable; see `listgate lists`) or --all', EXIT.USAGE);
   if (opts.all) return 'all';
-  const lists = [...new Set(opts.list.map((l) => l.trim().toLowerCase()))].sort();
+  const lists = [...new Set(chosen.map(normalizeListId))].sort();
   if (lists.length > 25) throw new CliError('sync at most 25 lists at once, or use --all', EXIT.USAGE);
   return lists;
 }

@@ -83,6 +83,8 @@ export interface ContactListsTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   deleted_at: Timestamp | null;
+  /** per-account number given at creation, never reused: the legacy v2 id (migration 0004) */
+  sequence_id: number;
 }
 
 export interface ListMembershipsTable {

@@ -17,6 +17,8 @@ export interface AccountsTable {
   state_code: string | null;
   /** Last value of the per-account contact change sequence (bumped in the writer's transaction). */
   change_seq: number;
+  /** Last per-account list number handed out (the legacy v2 list ids, migration 0004). */
+  list_seq: number;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

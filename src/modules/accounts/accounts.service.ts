@@ -7,6 +7,7 @@ import type { CounterStore } from '../../shared/counter-store.ts';
 import { newId } from '../../shared/crypto.ts';
 import type { Mailer } from '../../shared/mailer.ts';
 import { checkPasswordStrength, hashPassword } from '../../shared/passwords.ts';
+import { createTtlCache } from '../../shared/ttl-cache.ts';
 import { cleanText, normalizeEmail } from '../../shared/validate.ts';
 import { createCredentials, type CredentialLimits, type CredentialRealm } from '../credentials/credentials.service.ts';
 import * as repo from './accounts.repository.ts';
@@ -30,8 +31,6 @@ export type AccountSummary = {
   state_code: string | null;
 };
 
-export { SIGN_IN_FAILED } from '../../shared/sign-in-throttle.ts';
-
 export type AccountsService = ReturnType<typeof createAccountsService>;
 
 export function createAccountsService(deps: {
@@ -41,8 +40,12 @@ export function createAccountsService(deps: {
   mailer: Mailer;
   publicUrl: string;
   limits?: CredentialLimits;
+  /** How long a node may serve an account's summary from memory (the token cache's bound). */
+  summaryCacheSeconds?: number;
 }) {
   const { db, clock } = deps;
+  // Read on every /v3/account/summary call; a change made on another node shows within the TTL.
+  const summaries = createTtlCache<AccountSummary>((deps.summaryCacheSeconds ?? 0) * 1000, () => clock.now().getTime());
   const realm: CredentialRealm<repo.UserRow> = {
     name: 'account',
     basePath: '/account',
@@ -77,6 +80,7 @@ export function createAccountsService(deps: {
       country_code: null,
       state_code: null,
       change_seq: 0,
+      list_seq: 0,
       created_at: now,
       updated_at: now,
     };
@@ -142,6 +146,10 @@ export function createAccountsService(deps: {
   }
 
   async function getSummary(accountId: string): Promise<AccountSummary> {
+    return summaries.get(accountId) ?? summaries.getOrLoad(accountId, () => loadSummary(accountId));
+  }
+
+  async function loadSummary(accountId: string): Promise<AccountSummary> {
     const account = await repo.findAccountById(db, accountId);
     if (!account) throw new AppError('NOT_FOUND', 'Account not found');
     return toSummary(account);
@@ -179,7 +187,8 @@ export function createAccountsService(deps: {
     }
     if (Object.keys(errors).length) throw invalidFields(errors);
     await repo.updateAccount(db, accountId, { ...changes, updated_at: clock.now().toISOString() });
-    return getSummary(accountId);
+    summaries.delete(accountId);
+    return loadSummary(accountId);
   }
 
   async function findUserByEmail(email: string): Promise<repo.UserRow | undefined> {

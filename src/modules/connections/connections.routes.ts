@@ -32,6 +32,13 @@ export default async function connectionRoutes(app: FastifyInstance, deps: Deps)
     return reply.redirect(`/account/sign-in?return_to=${encodeURIComponent(request.url.split('?')[0]!)}`, 303);
   }
 
+  const resultPath = (clientId: string) => `/account/integrations/${clientId}/created`;
+  /** Seals the new secret for the result page and sends the browser there (303). */
+  function revealThen(reply: FastifyReply, clientId: string, secret: string, done: 'created' | 'rotated') {
+    sessions.reveal.stash(reply, resultPath(clientId), { secret });
+    return reply.redirect(`${resultPath(clientId)}${done === 'rotated' ? '?done=rotated' : ''}`, 303);
+  }
+
   async function showIntegrations(request: FastifyRequest, reply: FastifyReply, user: UserRow, extra: { error?: AppError; errorFor?: string } = {}) {
     const list = await connections.integrations(user.account_id);
     const flash = FLASHES[(request.query as Form).done ?? ''];
@@ -62,7 +69,7 @@ export default async function connectionRoutes(app: FastifyInstance, deps: Deps)
     withUser(request, reply, (user) =>
       attempt(
         () => connections.createIntegration(user.account_id, formOf(request.body).name),
-        (created) => sendPage(reply, views.integrationCreatedPage(created.app, created.client_secret!, tokenUrl)),
+        (created) => revealThen(reply, created.app.client_id, created.client_secret ?? '', 'created'),
         (error) => showIntegrations(request, reply, user, { error, errorFor: 'create' }),
       ),
     ),
@@ -72,7 +79,22 @@ export default async function connectionRoutes(app: FastifyInstance, deps: Deps)
     withUser(request, reply, (user) =>
       attempt(
         () => connections.rotateSecret(user.account_id, request.params.clientId),
-        (rotated) => sendPage(reply, views.integrationCreatedPage(rotated.app, rotated.client_secret, tokenUrl, true)),
+        (rotated) => revealThen(reply, rotated.app.client_id, rotated.client_secret, 'rotated'),
+        () => reply.callNotFound(),
+      ),
+    ),
+  );
+
+  // Post/redirect/get: reloading the result shows the client id again but creates nothing.
+  app.get('/account/integrations/:clientId/created', hide, (request: ClientRequest, reply) =>
+    withUser(request, reply, (user) =>
+      attempt(
+        () => connections.requireIntegration(user.account_id, request.params.clientId),
+        (integration) => {
+          const revealed = sessions.reveal.take(request, reply, resultPath(request.params.clientId));
+          const rotated = (request.query as Form).done === 'rotated';
+          return sendPage(reply, views.integrationCreatedPage(integration, revealed?.secret || null, tokenUrl, rotated));
+        },
         () => reply.callNotFound(),
       ),
     ),

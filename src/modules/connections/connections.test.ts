@@ -77,8 +77,10 @@ for (const dialect of TEST_DIALECTS) {
       assert.match(empty.body, /id="f-name-error"[^>]*>Enter an application name/);
       assert.deepEqual(await server.services.apps.listApps({ ownerAccountId: accountId }), []);
 
-      const created = await browser.submit(page, '/account/integrations', { name: 'Nightly list sync' });
-      assert.equal(created.status, 201);
+      const posted = await browser.submit(page, '/account/integrations', { name: 'Nightly list sync' });
+      assert.equal(posted.status, 303);
+      const created = await browser.follow(posted.location!);
+      assert.equal(created.status, 200);
       const clientId = codeAfter(created, 'Client id \\(API key\\)')!;
       const secret = codeAfter(created, 'Client secret')!;
       assert.ok(clientId && secret);
@@ -92,16 +94,29 @@ for (const dialect of TEST_DIALECTS) {
       assert.ok(list.body.includes(clientId));
       assert.ok(!list.body.includes(secret));
 
-      const rotated = await browser.submit(list, `/account/integrations/${clientId}/secret`);
+      // Reloading the result page creates no second integration and shows the secret no more.
+      const reload = await browser.get(posted.location!);
+      assert.equal(codeAfter(reload, 'Client id \\(API key\\)'), clientId);
+      assert.ok(!reload.body.includes(secret));
+      assert.match(reload.body, /The client secret was shown once/);
+      assert.equal((await server.services.apps.listApps({ ownerAccountId: accountId })).length, 1);
+
+      const rotatedPost = await browser.submit(list, `/account/integrations/${clientId}/secret`);
+      assert.equal(rotatedPost.status, 303);
+      const rotated = await browser.follow(rotatedPost.location!);
       const fresh = codeAfter(rotated, 'Client secret')!;
       assert.notEqual(fresh, secret);
       assert.equal(await server.services.apps.verifySecret(clientId, secret), false);
+      assert.equal(await server.services.apps.verifySecret(clientId, fresh), true);
+      // A reload of the new-secret page makes no third secret: the one just shown keeps working.
+      const again = await browser.get(rotatedPost.location!);
+      assert.ok(!again.body.includes(fresh));
       assert.equal(await server.services.apps.verifySecret(clientId, fresh), true);
     });
 
     it('deletes an integration only when confirmed, and only from its own account', async () => {
       const owner = await signedInCustomer();
-      const created = await owner.browser.submit(await owner.browser.get('/account/integrations'), '/account/integrations', { name: 'To delete' });
+      const created = await owner.browser.submitThenGet(await owner.browser.get('/account/integrations'), '/account/integrations', { name: 'To delete' });
       const clientId = codeAfter(created, 'Client id \\(API key\\)')!;
       const secret = codeAfter(created, 'Client secret')!;
       const token = await clientCredentialsToken(server, clientId, secret);

@@ -1,7 +1,7 @@
 // Pages of a customer's connections: Connected apps (what each app may do, since when, last use, Revoke)
 // and Private integrations (create one, see its client id and secret once, rotate, delete).
 import type { AppError } from '../../errors.ts';
-import { describeScopes } from '../../oauth/scopes.ts';
+import { describeScopes } from '../../api-auth/scopes.ts';
 import { html, type SafeHtml } from '../../shared/html.ts';
 import { formatDate } from '../../web/format.ts';
 import { checkboxField, type Form } from '../../web/forms.ts';
@@ -39,24 +39,29 @@ ${
   };
 }
 
-function credentials(app: AppView, secret: string, tokenUrl: string): SafeHtml {
+function credentials(app: AppView, secret: string | null, tokenUrl: string): SafeHtml {
   const publicUrl = tokenUrl.replace(/\/oauth2\/token$/, '');
+  const shownSecret = secret ?? 'CLIENT_SECRET';
   return html`<div class="card">
   <div class="field"><span class="label" id="cid-label">Client id (API key)</span><code class="secret" aria-labelledby="cid-label">${app.client_id}</code></div>
-  <div class="field"><span class="label" id="secret-label">Client secret</span><code class="secret" aria-labelledby="secret-label">${secret}</code>
-  <p class="hint">Copy it now: it is stored only as a hash and will not be shown again.</p></div>
+  ${
+    secret
+      ? html`<div class="field"><span class="label" id="secret-label">Client secret</span><code class="secret" aria-labelledby="secret-label">${secret}</code>
+  <p class="hint">Copy it now: it is stored only as a hash and will not be shown again.</p></div>`
+      : html`<p class="muted">The client secret was shown once, right after it was made. If you did not copy it, make a new one under <a href="/account/integrations">Private integrations</a>.</p>`
+  }
   <p>Your script gets a token with the client-credentials grant, with no person present:</p>
-  <pre class="response">curl -u '${app.client_id}:${secret}' -d grant_type=client_credentials ${tokenUrl}</pre>
+  <pre class="response">curl -u '${app.client_id}:${shownSecret}' -d grant_type=client_credentials ${tokenUrl}</pre>
   <p>Then it calls the API with <code>Authorization: Bearer &lt;access_token&gt;</code> and <code>x-api-key: ${app.client_id}</code>. For a cron job, the command line keeps the secret in a file only the job can read and gets tokens by itself:</p>
   <pre class="response">listgate login --server ${publicUrl} --client-id ${app.client_id} --client-secret-file ~/.config/listgate-secret</pre>
 </div>`;
 }
 
-export function integrationCreatedPage(app: AppView, secret: string, tokenUrl: string, rotated = false): PageOptions {
+/** `secret` is null when the page is shown again (reload): the secret was shown once already. */
+export function integrationCreatedPage(app: AppView, secret: string | null, tokenUrl: string, rotated = false): PageOptions {
   return {
     title: 'Private integration',
     nav: ACCOUNT_NAV,
-    status: rotated ? 200 : 201,
     body: html`<h1>${app.name}</h1>
 ${notice('success', rotated ? 'A new secret is ready; the previous one stopped working.' : 'Your private integration is ready.')}
 ${credentials(app, secret, tokenUrl)}

@@ -17,6 +17,7 @@
 //   row (nothing repeated), and contacts created during the walk have higher seqs, so they come at the end.
 import type { Db } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
+import { parseSequenceIds } from '../../shared/sequence-ids.ts';
 import type { SignedTokenCodec } from '../../shared/signed-token.ts';
 import {
   type ContactQuery,
@@ -105,5 +106,11 @@ export function createContactsQueryService(deps: { db: Db; tokens: SignedTokenCo
     return page;
   }
 
-  return { listContacts };
+  /** GET /contacts/contact_id_xrefs: legacy v2 ids → contact_id, ascending; unknown ids are left out. */
+  async function contactIdXrefs(accountId: string, sequenceIds: string | undefined) {
+    const rows = await repo.findContactsBySequence(db, accountId, parseSequenceIds(sequenceIds));
+    return { xrefs: rows.map((r) => ({ sequence_id: String(r.created_seq), contact_id: r.contact_id })) };
+  }
+
+  return { listContacts, contactIdXrefs };
 }

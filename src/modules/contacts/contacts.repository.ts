@@ -72,6 +72,22 @@ export async function findContactsByIds(
     .execute();
 }
 
+/** Contacts by their creation seq, the legacy v2 id (deleted ones included). */
+export async function findContactsBySequence(
+  db: Executor,
+  accountId: string,
+  sequenceIds: readonly number[],
+): Promise<Pick<ContactRow, 'contact_id' | 'created_seq'>[]> {
+  if (!sequenceIds.length) return [];
+  return db
+    .selectFrom('contacts')
+    .select(['contact_id', 'created_seq'])
+    .where('account_id', '=', accountId)
+    .where('created_seq', 'in', sequenceIds)
+    .orderBy('created_seq')
+    .execute();
+}
+
 export async function insertContact(db: Executor, row: ContactRow): Promise<void> {
   await db.insertInto('contacts').values(row).execute();
 }

@@ -249,3 +249,22 @@ export const ContactCounts = Type.Object({
   unsubscribed: Type.Integer(),
   new_subscriber: Type.Optional(Type.Integer()),
 });
+
+export const XrefsQuery = Type.Object({
+  sequence_ids: Type.String({
+    description: 'Comma-separated legacy v2 contact ids (at most 500)',
+    examples: ['1,2,3'],
+  }),
+});
+
+export const ContactXrefs = Type.Object(
+  {
+    xrefs: Type.Array(
+      Type.Object({
+        sequence_id: Type.String({ description: 'The legacy v2 contact id' }),
+        contact_id: Type.String({ format: 'uuid', description: 'The v3 contact id' }),
+      }),
+    ),
+  },
+  { description: 'v2 ids and their v3 contact ids, ascending by sequence_id; unknown ids are left out' },
+);

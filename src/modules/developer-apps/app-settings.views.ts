@@ -2,13 +2,13 @@
 // policy, the client secret (rotation with a grace period), token counts, disable and delete.
 import type { AppError } from '../../errors.ts';
 import { html, type SafeHtml } from '../../shared/html.ts';
-import { describeDuration } from '../../oauth/scopes.ts';
+import { describeDuration } from '../../shared/durations.ts';
 import { formatDate } from '../../web/format.ts';
 import { checkboxField, type Form, radioField, selectField, textareaField } from '../../web/forms.ts';
 import { csrfInput, field, notice, type PageOptions } from '../../web/layout.ts';
 import { GRACE_CHOICES, type AppStats, type SecretHint } from './developer-apps.service.ts';
 import type { AppView } from '../apps/apps.service.ts';
-import { page } from './developer-apps.views.ts';
+import { APP_KIND_CHOICES, page } from './developer-apps.views.ts';
 
 const LIFETIMES = [300, 3_600, 86_400, 7 * 86_400, 30 * 86_400, 90 * 86_400, 31_536_000, 315_359_999];
 
@@ -59,11 +59,7 @@ function settingsForm(v: SettingsView): SafeHtml {
     legend: 'Application kind',
     value: value('kind', app.kind),
     error: f.kind,
-    choices: [
-      { value: 'web', label: 'Web app', hint: 'runs on a server and keeps a client secret.' },
-      { value: 'native', label: 'Native or single-page app (PKCE)', hint: 'a phone, desktop or browser app that cannot keep a secret.' },
-      { value: 'device', label: 'Device', hint: 'a TV, printer or command line: the customer types a code on another screen.' },
-    ],
+    choices: APP_KIND_CHOICES,
   })}
   ${radioField({
     name: 'refreshPolicy',

@@ -40,6 +40,12 @@ export default async function developerAppsRoutes(app: FastifyInstance, deps: De
     return sendPage(reply, settingsPage({ csrf: csrf(request, reply), ...details, explorerRedirectUri, flash, ...extra }));
   }
 
+  /** Seals the one-time values for the result page at `path` and sends the browser there (303). */
+  const revealThen = (reply: FastifyReply, path: string, values: Record<string, string>) => {
+    sessions.reveal.stash(reply, path, values);
+    return reply.redirect(path, 303);
+  };
+
   /** The settings page again with `error` next to the fields of the form that failed. */
   const failed = (request: AppRequest, reply: FastifyReply, developer: DeveloperView, errorFor: SettingsView['errorFor']) => (error: AppError) =>
     error.status === 404 ? reply.callNotFound() : showSettings(request, reply, developer, { error, errorFor, form: formOf(request.body) });
@@ -60,10 +66,31 @@ export default async function developerAppsRoutes(app: FastifyInstance, deps: De
       const form = formOf(request.body);
       return attempt(
         () => portal.register(developer.id, form),
-        (created) => sendPage(reply, views.registeredPage(created.app, created.client_secret)),
+        (created) => revealThen(reply, `/developer/apps/${created.app.client_id}/registered`, { secret: created.client_secret ?? '' }),
         (error) => sendPage(reply, views.registerPage(csrf(request, reply), form, error)),
       );
     }),
+  );
+
+  // Post/redirect/get: a reload of this page shows the key again but registers nothing.
+  app.get<{ Params: { clientId: string } }>('/developer/apps/:clientId/registered', hide, (request, reply) =>
+    withDeveloper(request, reply, (developer) =>
+      attempt(
+        () => portal.requireOwned(developer.id, request.params.clientId),
+        (owned) => sendPage(reply, views.registeredPage(owned, sessions.reveal.take(request, reply, request.url.split('?')[0]!)?.secret || null)),
+        () => reply.callNotFound(),
+      ),
+    ),
+  );
+
+  app.get<{ Params: { clientId: string } }>('/developer/apps/:clientId/new-secret', hide, (request, reply) =>
+    withDeveloper(request, reply, (developer) =>
+      attempt(
+        () => portal.requireOwned(developer.id, request.params.clientId),
+        (owned) => sendPage(reply, views.newSecretPage(owned, sessions.reveal.take(request, reply, request.url.split('?')[0]!), deps.now())),
+        () => reply.callNotFound(),
+      ),
+    ),
   );
 
   app.get<{ Params: { clientId: string } }>('/developer/apps/:clientId', hide, (request, reply) =>
@@ -86,10 +113,11 @@ export default async function developerAppsRoutes(app: FastifyInstance, deps: De
     withDeveloper(request, reply, (developer) =>
       attempt(
         () => portal.rotateSecret(developer.id, request.params.clientId, formOf(request.body).grace),
-        async (rotated) => {
-          const owned = await portal.requireOwned(developer.id, request.params.clientId);
-          return sendPage(reply, views.newSecretPage(owned, rotated.client_secret, rotated.previous_expires_at, deps.now()));
-        },
+        (rotated) =>
+          revealThen(reply, `/developer/apps/${request.params.clientId}/new-secret`, {
+            secret: rotated.client_secret,
+            previous_expires_at: rotated.previous_expires_at,
+          }),
         failed(request, reply, developer, 'secret'),
       ),
     ),

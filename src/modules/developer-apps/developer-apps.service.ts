@@ -17,6 +17,9 @@ export type AppStats = { tokens: number; last_used_at: string | null };
 export type AppWithStats = { app: AppView; stats: AppStats };
 export type SecretHint = { hint: string; created_at: string; expires_at: string | null };
 
+/** Private integrations belong to a customer account (/account/integrations), not to a developer. */
+const PORTAL_KINDS = ['web', 'native', 'device'];
+const KIND_REQUIRED = 'Choose web, native or device; a private integration is made in your customer account';
 export const TERMS_REQUIRED = 'Tick the box to agree to the terms of service';
 /** Grace periods offered when a new secret replaces the old one (seconds). */
 export const GRACE_CHOICES = [0, 3_600, 86_400, 7 * 86_400, 30 * 86_400] as const;
@@ -39,13 +42,15 @@ export function createDeveloperAppsService(deps: { db: Db; clock: Clock; apps: A
   }
 
   /** The seed's form: only a name and the terms box; everything else takes the defaults. */
-  async function register(developerId: string, input: { name?: unknown; terms?: unknown }) {
+  async function register(developerId: string, input: { name?: unknown; terms?: unknown; kind?: unknown }) {
     if (input.terms !== 'yes') {
       const errors: Record<string, string> = { terms: TERMS_REQUIRED };
       if (!cleanText(input.name, 100)) errors.name = 'Enter an application name of 1 to 100 characters';
       throw invalidFields(errors);
     }
-    return apps.createApp({ name: input.name, ownerDeveloperId: developerId });
+    const kind = input.kind ?? 'web';
+    if (!PORTAL_KINDS.includes(kind as string)) throw invalidFields({ kind: KIND_REQUIRED });
+    return apps.createApp({ name: input.name, kind, ownerDeveloperId: developerId });
   }
 
   async function details(developerId: string, clientId: string): Promise<AppWithStats & { secrets: SecretHint[] }> {
@@ -69,7 +74,7 @@ export function createDeveloperAppsService(deps: { db: Db; clock: Clock; apps: A
       refreshPolicy: form.refreshPolicy,
       accessTokenTtl: form.accessTokenTtl,
     };
-    if (input.kind === 'private') throw invalidFields({ kind: 'The kind must be web, native or device' });
+    if (input.kind !== undefined && !PORTAL_KINDS.includes(input.kind as string)) throw invalidFields({ kind: KIND_REQUIRED });
     return apps.updateSettings(clientId, input);
   }
 

@@ -17,9 +17,11 @@ for (const dialect of TEST_DIALECTS) {
     });
     after(() => server.close());
 
-    async function register(browser: WebClient, name = 'Nightly sync') {
-      const page = await browser.submit(await browser.get('/developer/apps/register'), '/developer/apps/register', { name, terms: 'yes' });
-      assert.equal(page.status, 201);
+    async function register(browser: WebClient, name = 'Nightly sync', kind?: string) {
+      const posted = await browser.submit(await browser.get('/developer/apps/register'), '/developer/apps/register', { name, terms: 'yes', ...(kind ? { kind } : {}) });
+      assert.equal(posted.status, 303);
+      const page = await browser.follow(posted.location!);
+      assert.equal(page.status, 200);
       return { page, key: keyOf(page)!, secret: secretOf(page)! };
     }
 
@@ -128,19 +130,64 @@ for (const dialect of TEST_DIALECTS) {
       assert.ok(errorOf(bad, 'grace'));
       assert.equal(await server.services.apps.verifySecret(key, secret), true);
 
-      const graceful = await browser.submit(settings, `/developer/apps/${key}/secret`, { grace: '3600' });
+      const graceful = await browser.submitThenGet(settings, `/developer/apps/${key}/secret`, { grace: '3600' });
       const second = graceful.body.match(/New client secret<\/span>\s*<code class="secret"[^>]*>([^<]+)</)?.[1];
       assert.ok(second);
       assert.match(graceful.body, /keeps working until/);
       assert.equal(await server.services.apps.verifySecret(key, secret), true);
       assert.equal(await server.services.apps.verifySecret(key, second), true);
 
-      const now = await browser.submit(settings, `/developer/apps/${key}/secret`, { grace: '0' });
+      const now = await browser.submitThenGet(settings, `/developer/apps/${key}/secret`, { grace: '0' });
       const third = now.body.match(/New client secret<\/span>\s*<code class="secret"[^>]*>([^<]+)</)?.[1];
       assert.match(now.body, /stopped working now/);
       assert.equal(await server.services.apps.verifySecret(key, secret), false);
       assert.equal(await server.services.apps.verifySecret(key, second), false);
       assert.equal(await server.services.apps.verifySecret(key, third!), true);
+    });
+
+    it('asks the kind in plain words, and registers a native app that works with listgate login', async () => {
+      const { browser } = await signedInDeveloper(server);
+      const form = await browser.get('/developer/apps/register');
+      assert.match(form.body, /<legend>What kind of application is it\?<\/legend>/);
+      assert.match(form.body, /value="web" checked/);
+      assert.match(form.body, /Works with both the API Tester and listgate login/);
+      assert.match(form.body, /For a script or cron job: choose <strong>Native app or script<\/strong>/);
+      assert.match(form.body, /href="\/account\/integrations">private integration/);
+      const { key, secret } = await register(browser, 'Cron job', 'native');
+      assert.equal((await server.services.apps.getApp(key))?.kind, 'native');
+      assert.equal(secret, undefined, 'a native app has no secret');
+      const bad = await browser.submit(form, '/developer/apps/register', { name: 'Sneaky', terms: 'yes', kind: 'private' });
+      assert.equal(bad.status, 400);
+      assert.match(errorOf(bad, 'kind') ?? '', /private integration is made in your customer account/);
+    });
+
+    it('shows the API key again on reload but registers one app only (post/redirect/get)', async () => {
+      const { browser, developer } = await signedInDeveloper(server);
+      const posted = await browser.submit(await browser.get('/developer/apps/register'), '/developer/apps/register', { name: 'Reloaded', terms: 'yes' });
+      const first = await browser.get(posted.location!);
+      const key = keyOf(first)!;
+      assert.ok(secretOf(first));
+      const reload = await browser.get(posted.location!);
+      assert.equal(reload.status, 200);
+      assert.equal(keyOf(reload), key);
+      assert.equal(secretOf(reload), undefined, 'the secret is shown once');
+      assert.match(reload.body, /The client secret was shown once/);
+      assert.equal((await server.services.apps.listApps({ ownerDeveloperId: developer.id })).length, 1);
+    });
+
+    it('shows a new secret once and makes no other one on reload (post/redirect/get)', async () => {
+      const { browser } = await signedInDeveloper(server);
+      const { key, secret } = await register(browser, 'Rotated once');
+      const posted = await browser.submit(await browser.get(`/developer/apps/${key}`), `/developer/apps/${key}/secret`, { grace: '3600' });
+      assert.equal(posted.status, 303);
+      const shown = await browser.get(posted.location!);
+      const fresh = shown.body.match(/New client secret<\/span>\s*<code class="secret"[^>]*>([^<]+)</)?.[1];
+      assert.ok(fresh);
+      const reload = await browser.get(posted.location!);
+      assert.match(reload.body, /The new secret was shown once/);
+      // Still the two secrets of before the reload: the original (in its grace period) and the new one.
+      assert.equal(await server.services.apps.verifySecret(key, secret), true);
+      assert.equal(await server.services.apps.verifySecret(key, fresh), true);
     });
 
     it("keeps another developer's apps out of reach", async () => {

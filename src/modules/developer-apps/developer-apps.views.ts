@@ -2,9 +2,9 @@
 // terms only), the API key shown at once, and a new secret shown once.
 import type { AppError } from '../../errors.ts';
 import { html, type SafeHtml } from '../../shared/html.ts';
-import { describeDuration } from '../../oauth/scopes.ts';
+import { describeDuration } from '../../shared/durations.ts';
 import { formatDate } from '../../web/format.ts';
-import { checkboxField, type Form } from '../../web/forms.ts';
+import { checkboxField, type Form, radioField } from '../../web/forms.ts';
 import { csrfInput, field, notice, type PageOptions } from '../../web/layout.ts';
 import type { AppView } from '../apps/apps.service.ts';
 import { developerNav } from '../developers/developers.views.ts';
@@ -16,6 +16,17 @@ export const KIND_LABELS: Record<string, string> = {
   device: 'Device',
   private: 'Private integration',
 };
+
+/** The kinds a developer can pick, in plain words; the register form and the settings page share them. */
+export const APP_KIND_CHOICES = [
+  { value: 'web', label: 'Web app', hint: 'runs on your server and keeps a client secret. Works with the API Tester.' },
+  {
+    value: 'native',
+    label: 'Native app or script (PKCE)',
+    hint: 'a desktop, phone or browser app, or a script or cron job signed in once with listgate login. Works with both the API Tester and listgate login.',
+  },
+  { value: 'device', label: 'Device or command line', hint: 'a TV, printer or CLI: the customer types a code on another screen (listgate login only, not the API Tester).' },
+];
 
 export function page(title: string, body: SafeHtml, status = 200): PageOptions {
   return { title, body, status, nav: developerNav(true) };
@@ -65,6 +76,8 @@ ${error && !Object.keys(f).length ? notice('error', error.message) : ''}
 <form method="post" action="/developer/apps/register" class="card" novalidate>
   ${csrfInput(csrf)}
   ${field({ name: 'name', label: 'Application Name', value: form.name, hint: 'The app or integration you are connecting to Listgate. Customers see it when they allow access.', error: f.name })}
+  ${radioField({ name: 'kind', legend: 'What kind of application is it?', choices: APP_KIND_CHOICES, value: form.kind ?? 'web', error: f.kind })}
+  <p class="hint" id="kind-cron">For a script or cron job: choose <strong>Native app or script</strong> if it acts for a customer who approves it once with <code>listgate login</code>. A script that only works on your own customer account needs no developer app: create a <a href="/account/integrations">private integration</a> in your customer account instead.</p>
   ${checkboxField({ name: 'terms', label: html`I agree to the <a href="/developer/terms">terms of service</a>`, checked: form.terms === 'yes', error: f.terms })}
   <div class="actions"><button type="submit">Register Application</button></div>
 </form>`,
@@ -82,6 +95,11 @@ export function secretBlock(secret: string, label = 'Client secret'): SafeHtml {
 </div>`;
 }
 
+/** Where the secret went when the page is shown again (reload, back button): it is shown once only. */
+function secretShownBefore(app: AppView): SafeHtml {
+  return html`<p class="muted">The client secret was shown once, when the application was registered. If you did not copy it, make a new one on the <a href="/developer/apps/${app.client_id}">application settings</a> page.</p>`;
+}
+
 export function registeredPage(app: AppView, secret: string | null): PageOptions {
   return {
     ...page(
@@ -94,26 +112,31 @@ ${notice('success', html`<strong>${app.name}</strong> is registered.`)}
     <code class="secret" id="api-key" aria-labelledby="key-label">${app.client_id}</code>
     <p class="hint">Also the OAuth <code>client_id</code>. It stays visible under My Applications.</p>
   </div>
-  ${secret ? secretBlock(secret) : ''}
+  ${secret ? secretBlock(secret) : app.confidential ? secretShownBefore(app) : ''}
   <p class="muted">Access tokens for this app last ${describeDuration(app.access_token_ttl)} (${app.access_token_ttl} seconds) unless you change it in the settings.</p>
 </div>
 <h2>Next: get an access token</h2>
 <p>Open the API Tester, click <strong>Get Access Token</strong>, sign in with the Listgate customer account the app should use, and click <strong>Allow</strong>.</p>
 <p class="actions"><a class="button" href="/explorer?key=${app.client_id}">Open the API Tester</a> <a href="/developer/apps/${app.client_id}">Application settings</a> <a href="/developer/apps">My Applications</a></p>`,
-      201,
     ),
     narrow: true,
   };
 }
 
-export function newSecretPage(app: AppView, secret: string, previousExpiresAt: string, now: string): PageOptions {
+/** `revealed` is null when the page is shown again: the new secret was shown once already. */
+export function newSecretPage(app: AppView, revealed: Record<string, string> | null, now: string): PageOptions {
+  const previousExpiresAt = revealed?.previous_expires_at ?? now;
   const immediate = previousExpiresAt <= now;
   return {
     ...page(
       'New client secret',
       html`<h1>New client secret for ${app.name}</h1>
-${notice('success', immediate ? 'The previous secret stopped working now.' : html`The previous secret keeps working until ${formatDate(previousExpiresAt)}; switch your deployment before then.`)}
-<div class="card">${secretBlock(secret, 'New client secret')}</div>
+${
+  revealed?.secret
+    ? html`${notice('success', immediate ? 'The previous secret stopped working now.' : html`The previous secret keeps working until ${formatDate(previousExpiresAt)}; switch your deployment before then.`)}
+<div class="card">${secretBlock(revealed.secret, 'New client secret')}</div>`
+    : html`<div class="card"><p>The new secret was shown once, right after you made it. If you did not copy it, make another one on the settings page.</p></div>`
+}
 <p><a href="/developer/apps/${app.client_id}">Back to the application settings</a></p>`,
     ),
     narrow: true,

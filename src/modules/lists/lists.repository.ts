@@ -1,7 +1,10 @@
 // Queries on contact_lists and their memberships: rows, keyset pages with the dialect's filters, member
 // counts, and the batched membership removal a list deletion runs. Every query is scoped by account_id.
+import { sql, type Transaction } from 'kysely';
 import type { Db } from '../../db/database.ts';
-import type { ContactListsTable } from '../../db/schema.ts';
+import type { ContactListsTable, Database } from '../../db/schema.ts';
+
+type Executor = Db | Transaction<Database>;
 
 export type ListRow = ContactListsTable;
 export type ListStatus = 'active' | 'deleted';
@@ -15,16 +18,6 @@ export async function findList(db: Db, accountId: string, listId: string): Promi
     .selectAll()
     .where('account_id', '=', accountId)
     .where('list_id', '=', listId)
-    .executeTakeFirst();
-}
-
-export async function findLiveListByName(db: Db, accountId: string, name: string): Promise<ListRow | undefined> {
-  return db
-    .selectFrom('contact_lists')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .where('name', '=', name)
-    .where('deleted_at', 'is', null)
     .executeTakeFirst();
 }
 
@@ -71,8 +64,30 @@ export async function countMembers(db: Db, accountId: string, listIds: readonly 
   return new Map(rows.map((r) => [r.list_id, Number(r.n)]));
 }
 
-export async function insertList(db: Db, row: ListRow): Promise<void> {
+/** The account's next list number (the legacy v2 id): taken from accounts.list_seq, never handed out twice. */
+export async function nextListSequence(db: Executor, accountId: string): Promise<number> {
+  const row = await db
+    .updateTable('accounts')
+    .set({ list_seq: sql`list_seq + 1` })
+    .where('id', '=', accountId)
+    .returning('list_seq')
+    .executeTakeFirstOrThrow();
+  return Number(row.list_seq);
+}
+
+export async function insertList(db: Executor, row: ListRow): Promise<void> {
   await db.insertInto('contact_lists').values(row).execute();
+}
+
+/** Lists by their numbers (legacy v2 ids), deleted ones included. */
+export async function findListsBySequence(db: Executor, accountId: string, sequenceIds: readonly number[]): Promise<ListRow[]> {
+  if (!sequenceIds.length) return [];
+  return db
+    .selectFrom('contact_lists')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('sequence_id', 'in', sequenceIds)
+    .execute();
 }
 
 /** Changes a list that is not deleted; false when there is none (missing, deleted, or deleted concurrently). */

@@ -51,3 +51,19 @@ export const ListPage = Type.Object({
   lists_count: Type.Optional(Type.Integer({ description: 'With include_count' })),
   _links: PageLinks,
 });
+
+export const ListXrefsQuery = Type.Object({
+  sequence_ids: Type.String({ description: 'Comma-separated legacy v2 list ids (at most 500)', examples: ['1,2,3'] }),
+});
+
+export const ListXrefs = Type.Object(
+  {
+    xrefs: Type.Array(
+      Type.Object({
+        sequence_id: Type.String({ description: 'The legacy v2 list id' }),
+        list_id: Uuid('The v3 list id'),
+      }),
+    ),
+  },
+  { description: 'v2 ids and their v3 list ids, ascending by sequence_id; unknown ids are left out' },
+);

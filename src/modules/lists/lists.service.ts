@@ -6,6 +6,7 @@ import { AppError, invalidFields } from '../../errors.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { newId } from '../../shared/crypto.ts';
 import { nextCursor, openPage, pageLinks } from '../../shared/page-cursor.ts';
+import { parseSequenceIds } from '../../shared/sequence-ids.ts';
 import type { SignedTokenCodec } from '../../shared/signed-token.ts';
 import { cleanText, hasControlChars } from '../../shared/validate.ts';
 import type { ActivitiesService } from '../activities/activities.service.ts';
@@ -86,14 +87,18 @@ export function createListsService(deps: { db: Db; clock: Clock; cursors: Signed
   async function createList(accountId: string, input: ListInput): Promise<ApiList> {
     const fields = parseInput(input);
     const now = clock.now().toISOString();
-    const row = { list_id: newId(), account_id: accountId, ...fields, created_at: now, updated_at: now, deleted_at: null };
     try {
-      await repo.insertList(db, row);
+      const row = await db.transaction().execute(async (trx) => {
+        const sequence_id = await repo.nextListSequence(trx, accountId);
+        const created = { list_id: newId(), account_id: accountId, ...fields, created_at: now, updated_at: now, deleted_at: null, sequence_id };
+        await repo.insertList(trx, created);
+        return created;
+      });
+      return repo.toApiList(row);
     } catch (error) {
       if (isUniqueViolation(error)) throw duplicate(fields.name);
       throw error;
     }
-    return repo.toApiList(row);
   }
 
   /** PUT replaces the editable fields; a deleted list cannot be changed. */
@@ -122,5 +127,12 @@ export function createListsService(deps: { db: Db; clock: Clock; cursors: Signed
     return activities.runNow(accountId, activityId);
   }
 
-  return { listLists, getList, createList, updateList, deleteList };
+  /** GET /contact_lists/list_id_xrefs: legacy v2 list ids → list_id, ascending; unknown ids are left out. */
+  async function listIdXrefs(accountId: string, sequenceIds: string | undefined) {
+    const rows = await repo.findListsBySequence(db, accountId, parseSequenceIds(sequenceIds));
+    const sorted = rows.map((r) => ({ n: Number(r.sequence_id), list_id: r.list_id })).sort((a, b) => a.n - b.n);
+    return { xrefs: sorted.map((r) => ({ sequence_id: String(r.n), list_id: r.list_id })) };
+  }
+
+  return { listLists, getList, createList, updateList, deleteList, listIdXrefs };
 }

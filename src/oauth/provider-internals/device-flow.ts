@@ -1,0 +1,125 @@
+// Provider behaviour changed: the device authorization grant (RFC 8628), which oidc-provider leaves
+// incomplete. Adds `interval` and our /device address to the authorization response, slow_down/expired_token
+// on polls, limits on wrong user codes (per session, per IP, overall), and keeps a 4xx page a 4xx when the
+// provider then fails to save a session that was never stored (finding: 500s on device pages without a cookie).
+// Relies on: Koa middleware added with provider.use running before the provider's router; ctx.path being
+// the provider-relative path; the session cookie name; the error middleware of the device routes rendering
+// the page before the session is saved (see provider-internals.canary.test.ts).
+import type { KoaContextWithOIDC } from 'oidc-provider';
+import type Provider from 'oidc-provider';
+import type { Clock } from '../../shared/clock.ts';
+import type { CounterStore } from '../../shared/counter-store.ts';
+import { sha256 } from '../../shared/crypto.ts';
+import { html } from '../../shared/html.ts';
+import { notice, renderPage } from '../../web/layout.ts';
+import { DEVICE_CODE_GRANT, type DevicePolling, POLL_INTERVAL } from '../device-polling.ts';
+import { tokenParams } from '../token-request.ts';
+
+/**
+ * RFC 8628 §5.1: user codes are short, so wrong guesses are limited. A session (the device page's cookie)
+ * gets a few; an IP a larger budget, so that one person's typos or one attacker's session never lock out
+ * the others behind the same address; a global cap bounds a guesser spread over many addresses. Counters
+ * live in the counter store, so every node shares them when Redis is configured.
+ */
+export const WRONG_CODE_LIMITS = { session: 5, ip: 30, all: 1_000 } as const;
+export const WRONG_CODE_WINDOW_MS = 15 * 60_000;
+
+type Ctx = KoaContextWithOIDC;
+type Next = () => Promise<unknown>;
+
+export type DeviceFlowDeps = {
+  polling: DevicePolling;
+  counters: CounterStore;
+  clock: Clock;
+  publicUrl: string;
+  /** The name of the provider's session cookie, which identifies one browser on the verification page. */
+  sessionCookie: string;
+};
+
+type Scope = keyof typeof WRONG_CODE_LIMITS;
+
+function wrongCodeKeys(ctx: Ctx, sessionCookie: string): [Scope, string][] {
+  const session = ctx.cookies.get(sessionCookie) ?? '';
+  return [
+    ['session', `device-user-code:s:${sha256(session)}`],
+    ['ip', `device-user-code:ip:${ctx.ip}`],
+    ['all', 'device-user-code:all'],
+  ];
+}
+
+/** Counts a wrong, expired or used user code entered on the verification page. */
+export async function recordWrongCode(counters: CounterStore, ctx: Ctx, sessionCookie: string): Promise<void> {
+  await Promise.all(wrongCodeKeys(ctx, sessionCookie).map(([, key]) => counters.hit(key, WRONG_CODE_WINDOW_MS)));
+}
+
+function oauthError(ctx: Ctx, error: string, description: string, extra: Record<string, unknown> = {}): void {
+  ctx.status = 400;
+  ctx.set('Cache-Control', 'no-store');
+  ctx.body = { error, error_description: description, ...extra };
+}
+
+/** RFC 8628 §3.5: polls too close together get slow_down; an expired device code gets expired_token. */
+async function pollStep(ctx: Ctx, next: Next, polling: DevicePolling): Promise<unknown> {
+  const params = tokenParams(ctx.req);
+  const deviceCode = params?.get('device_code');
+  if (params?.get('grant_type') !== DEVICE_CODE_GRANT || !deviceCode) return next();
+  const verdict = await polling.check(deviceCode);
+  if (!verdict) return next();
+  if (verdict.error === 'expired_token') return oauthError(ctx, 'expired_token', 'the device code has expired; start again');
+  return oauthError(ctx, 'slow_down', `poll at most every ${verdict.interval} seconds`, { interval: verdict.interval });
+}
+
+/** After too many wrong user codes in this session, from this IP or overall, every submission is refused. */
+async function userCodeStep(ctx: Ctx, next: Next, deps: DeviceFlowDeps): Promise<unknown> {
+  let resetAt = 0;
+  for (const [scope, key] of wrongCodeKeys(ctx, deps.sessionCookie)) {
+    const hit = await deps.counters.peek(key, WRONG_CODE_WINDOW_MS);
+    if (hit.count >= WRONG_CODE_LIMITS[scope]) resetAt = Math.max(resetAt, hit.resetAt);
+  }
+  if (resetAt === 0) return next();
+  ctx.status = 429;
+  ctx.type = 'html';
+  ctx.set('Cache-Control', 'no-store');
+  ctx.set('Retry-After', String(Math.max(1, Math.ceil((resetAt - deps.clock.now().getTime()) / 1000))));
+  ctx.body = renderPage({
+    title: 'Too many attempts',
+    narrow: true,
+    body: html`<h1>Too many attempts</h1>
+${notice('error', 'Too many codes were entered that did not match a device. Wait 15 minutes, then try again.')}`,
+  });
+}
+
+/**
+ * oidc-provider renders the error page of a device page, then saves the session in a `finally`; a session
+ * that was never stored (no cookie, or an expired one) makes that save throw, turning the 400 page into a
+ * 500. The page already rendered is the right answer.
+ */
+async function keepRenderedClientError(ctx: Ctx, next: Next): Promise<void> {
+  try {
+    await next();
+  } catch (err) {
+    if (!(err instanceof TypeError) || ctx.status < 400 || ctx.status >= 500 || !ctx.body) throw err;
+  }
+}
+
+/** Adds `interval` and points people at our /device page, which leads to the provider's form. */
+function rewriteAuthorizationResponse(ctx: Ctx, publicUrl: string): void {
+  const body = ctx.body as { device_code?: string; user_code?: string } | undefined;
+  if (ctx.status !== 200 || !body?.device_code || !body.user_code) return;
+  Object.assign(body, {
+    verification_uri: `${publicUrl}/device`,
+    verification_uri_complete: `${publicUrl}/device?user_code=${encodeURIComponent(body.user_code)}`,
+    interval: POLL_INTERVAL,
+  });
+}
+
+export function installDeviceFlowSteps(provider: Provider, deps: DeviceFlowDeps): void {
+  provider.use(async (ctx, next) => {
+    // GET /device and GET /device/:uid (the resume step, which also answers GET /device/auth)
+    if (ctx.method !== 'POST') return ctx.path.startsWith('/device') ? keepRenderedClientError(ctx as Ctx, next) : next();
+    if (ctx.path === '/token') return pollStep(ctx as Ctx, next, deps.polling);
+    if (ctx.path === '/device') return keepRenderedClientError(ctx as Ctx, () => userCodeStep(ctx as Ctx, next, deps));
+    await next();
+    if (ctx.path === '/device/auth') rewriteAuthorizationResponse(ctx as Ctx, deps.publicUrl);
+  });
+}
