@@ -18,15 +18,12 @@ export function openSqlite(file: string): DatabaseSync {
   return db;
 }
 
-/** Statements that end a write: their success means the disk took the change. */
-const WRITE = /^\s*(insert|update|delete|replace|commit|end)\b/i;
-
 export function wrapSqlite(db: DatabaseSync, health?: DatabaseHealth): SqliteDatabase {
   // Statements and their wrappers are cached per SQL text: Kysely asks for one on every query, and
   // `columns()` allocates, so the reader flag is computed once.
   const cache = new Map<string, SqliteStatement>();
   const params = (p: ReadonlyArray<unknown>) => p as SQLInputValue[];
-  function watched<T>(sql: string, call: () => T): T {
+  function watched<T>(call: () => T): T {
     let result: T;
     try {
       result = call();
@@ -34,13 +31,13 @@ export function wrapSqlite(db: DatabaseSync, health?: DatabaseHealth): SqliteDat
       if (classifyDatabaseError(error) === 'storage_full') health?.failed('storage_full', error);
       throw error;
     }
-    if (health?.storageFull && !db.isTransaction && WRITE.test(sql)) health.recovered('storage_full');
+    // The episode ends when /ready sees free space again, not on one small write that happened to fit.
     return result;
   }
-  const wrap = (sql: string, statement: StatementSync): SqliteStatement => ({
+  const wrap = (statement: StatementSync): SqliteStatement => ({
     reader: statement.columns().length > 0,
-    all: (p) => watched(sql, () => statement.all(...params(p))),
-    run: (p) => watched(sql, () => statement.run(...params(p))),
+    all: (p) => watched(() => statement.all(...params(p))),
+    run: (p) => watched(() => statement.run(...params(p))),
     iterate: (p) => statement.iterate(...params(p)),
   });
   // After SQLITE_FULL (or an I/O error) SQLite may already have rolled the transaction back; Kysely's
@@ -57,7 +54,7 @@ export function wrapSqlite(db: DatabaseSync, health?: DatabaseHealth): SqliteDat
       let statement = cache.get(sql);
       if (!statement) {
         const prepared = db.prepare(sql);
-        statement = /^\s*rollback\s*;?\s*$/i.test(sql) ? rollback(prepared) : wrap(sql, prepared);
+        statement = /^\s*rollback\s*;?\s*$/i.test(sql) ? rollback(prepared) : wrap(prepared);
         if (cache.size > 500) cache.clear();
         cache.set(sql, statement);
       }
