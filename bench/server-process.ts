@@ -101,14 +101,19 @@ export async function startServerProcess(
   throw new Error('server did not become ready');
 }
 
-export async function clientToken(url: string, clientId: string, secret: string): Promise<string> {
+export async function clientToken(
+  url: string,
+  clientId: string,
+  secret: string,
+  scope = 'contact_data',
+): Promise<string> {
   const res = await fetch(`${url}/oauth2/token`, {
     method: 'POST',
     headers: {
       'content-type': 'application/x-www-form-urlencoded',
       authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`,
     },
-    body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'contact_data' }),
+    body: new URLSearchParams({ grant_type: 'client_credentials', scope }),
   });
   const body = (await res.json()) as { access_token?: string };
   if (!body.access_token) throw new Error(`token request failed: ${res.status} ${JSON.stringify(body)}`);

@@ -11,6 +11,7 @@ import apiScope from './http/api-scope.ts';
 import healthRoutes, { type Readiness } from './http/health.routes.ts';
 import finiteNumbers from './http/finite-numbers.ts';
 import metrics from './http/metrics.ts';
+import requestLog from './http/request-log.ts';
 import openapi from './http/openapi.ts';
 import securityHeaders from './http/security-headers.ts';
 import accountSummaryRoutes from './modules/accounts/account-summary.routes.ts';
@@ -48,6 +49,8 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
     // Request ids from a trusted proxy are kept so that log lines can be followed across hops.
     requestIdHeader: config.trustProxy ? 'x-request-id' : false,
     routerOptions: { ignoreTrailingSlash: true },
+    // src/http/request-log.ts writes one line per request instead of Fastify's two
+    disableRequestLogging: true,
     ...(options.server
       ? {
           serverFactory: (handler: (req: IncomingMessage, res: ServerResponse) => void) => {
@@ -65,13 +68,14 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
   await app.register(securityHeaders, { secure: config.publicUrl.startsWith('https://') });
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: 64 * 1024 });
-  registerErrorHandler(app);
+  registerErrorHandler(app, services.database.health);
+  await app.register(requestLog);
   await app.register(finiteNumbers);
   // Before any route, so that every route schema lands in /openapi.json.
   await app.register(openapi, { publicUrl: config.publicUrl });
 
   // Operations.
-  await app.register(healthRoutes, { db: services.db, readiness });
+  await app.register(healthRoutes, { database: services.database, readiness });
   await app.register(metrics);
 
   // The authorization server under /oauth2, the customer's sign-in/consent steps, and token info.
@@ -88,8 +92,8 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
   // Pages.
   await app.register(staticRoutes);
   await app.register(homeRoutes);
-  await app.register(accountRoutes, { accounts: services.accounts, sessions: services.sessions });
-  await app.register(developerRoutes, { developers: services.developers, sessions: services.sessions });
+  await app.register(accountRoutes, { accounts: services.accounts, sessions: services.sessions, devices: services.devices });
+  await app.register(developerRoutes, { developers: services.developers, sessions: services.sessions, devices: services.devices });
   await app.register(developerAppsRoutes, {
     developers: services.developers,
     sessions: services.sessions,

@@ -23,6 +23,14 @@ export type Config = Readonly<{
   /** Bound on how long a revoked token may still be accepted from a node's in-memory cache. */
   tokenCacheSeconds: number;
   rateLimit: Readonly<{ perSecond: number; perDay: number }>;
+  /** Sign-in throttling and sign-up limits of the customer and developer pages. */
+  credentialLimits: Readonly<{
+    failuresPerEmail: number;
+    failuresPerIp: number;
+    failuresPerDevice: number;
+    windowMs: number;
+    signUpsPerIpPerHour: number;
+  }>;
   /** Access-token lifetime given to apps that do not set one: the legacy 10 years. */
   defaultAccessTokenTtl: number;
   refreshGraceSeconds: number;
@@ -108,6 +116,13 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     rateLimit: {
       perSecond: readInt(env, 'RATE_LIMIT_PER_SECOND', 100, 1, 1_000_000),
       perDay: readInt(env, 'RATE_LIMIT_PER_DAY', 1_000_000, 1, 1_000_000_000),
+    },
+    credentialLimits: {
+      failuresPerEmail: readInt(env, 'SIGN_IN_FAILURES_PER_EMAIL', 10, 1, 1_000_000),
+      failuresPerIp: readInt(env, 'SIGN_IN_FAILURES_PER_IP', 100, 1, 1_000_000),
+      failuresPerDevice: readInt(env, 'SIGN_IN_FAILURES_PER_DEVICE', 10, 1, 1_000_000),
+      windowMs: readInt(env, 'SIGN_IN_WINDOW_MINUTES', 15, 1, 1440) * 60_000,
+      signUpsPerIpPerHour: readInt(env, 'SIGN_UPS_PER_IP_PER_HOUR', 20, 1, 1_000_000),
     },
     defaultAccessTokenTtl: readInt(env, 'DEFAULT_ACCESS_TOKEN_TTL', 315359999, 300, 315359999),
     refreshGraceSeconds: readInt(env, 'REFRESH_GRACE_SECONDS', 60, 0, 600),

@@ -18,6 +18,8 @@ export const ERRORS = {
   QUOTA_EXCEEDED: [429, 'quota_exceeded', 'The daily request quota is used up; retry after the time in Retry-After'],
   INTERNAL: [500, 'http.status.internal_server_error', 'Internal server error'],
   UNAVAILABLE: [503, 'http.status.service_unavailable', 'Service temporarily unavailable'],
+  DATABASE_UNAVAILABLE: [503, 'http.status.service_unavailable', 'The database is not answering; retry after the time in Retry-After'],
+  STORAGE_FULL: [507, 'http.status.insufficient_storage', 'The server cannot store this change: its disk is full; retry after the time in Retry-After'],
 } as const satisfies Record<string, readonly [number, string, string]>;
 
 export type ErrorCode = keyof typeof ERRORS;

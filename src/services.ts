@@ -28,9 +28,11 @@ import { createAdapterClass } from './oauth/adapter.ts';
 import { createDevicePolling } from './oauth/device-polling.ts';
 import { apiResource, createProvider, type StorageHooks } from './oauth/provider.ts';
 import { type Clock, systemClock } from './shared/clock.ts';
+import { createKnownDevices } from './web/known-devices.ts';
 import { createMemoryCounterStore, createRedisCounterStore, type CounterStore } from './shared/counter-store.ts';
 import { randomToken } from './shared/crypto.ts';
 import { createSignedTokenCodec } from './shared/signed-token.ts';
+import { serializeRequest } from './shared/log-redaction.ts';
 import { createMailer } from './shared/mailer.ts';
 import { createWebSessions } from './web/sessions.ts';
 
@@ -44,7 +46,7 @@ export function resolveSecretKeys(config: Config): readonly string[] {
   if (config.secretKeys.length) return config.secretKeys;
   const file = path.join(config.dataDir, 'secret.key');
   if (!existsSync(file)) {
-    mkdirSync(config.dataDir, { recursive: true });
+    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     writeFileSync(file, `${randomToken(48)}\n`, { mode: 0o600, flag: 'wx' });
   }
   chmodSync(file, 0o600);
@@ -54,8 +56,9 @@ export function resolveSecretKeys(config: Config): readonly string[] {
 export async function createServices(config: Config, options: { clock?: Clock; database?: DatabaseHandle } = {}) {
   const clock = options.clock ?? systemClock;
   // One logger for the process: Fastify's request logs and the services' own lines share it.
-  const log = pino({ level: config.logLevel });
-  const database = options.database ?? createDatabase(config.databaseUrl);
+  // Request URLs are logged without the credentials some clients put in the query string.
+  const log = pino({ level: config.logLevel, serializers: { req: serializeRequest } });
+  const database = options.database ?? createDatabase(config.databaseUrl, { log });
   const { db } = database;
   const secretKeys = resolveSecretKeys(config);
   const primaryKey = secretKeys[0]!;
@@ -64,7 +67,7 @@ export async function createServices(config: Config, options: { clock?: Clock; d
   const secureCookies = config.publicUrl.startsWith('https://');
 
   const sessions = createWebSessions({ db, clock, csrfKey: deriveKey(primaryKey, 'csrf'), secureCookies });
-  const accounts = createAccountsService({ db, clock, counters });
+  const devices = createKnownDevices({ codec: createSignedTokenCodec(secretKeys.map((key) => deriveKey(key, 'known-device'))), secureCookies });
   const apps = createAppsService({ db, clock, defaultAccessTokenTtl: config.defaultAccessTokenTtl });
   const mailer = createMailer({
     smtpUrl: config.smtpUrl,
@@ -72,7 +75,9 @@ export async function createServices(config: Config, options: { clock?: Clock; d
     dataDir: config.dataDir,
     log: (line) => config.logLevel !== 'silent' && process.stderr.write(`${line}\n`),
   });
-  const developers = createDevelopersService({ db, clock, counters, mailer, publicUrl: config.publicUrl });
+  const credentialDeps = { db, clock, counters, mailer, publicUrl: config.publicUrl, limits: { ...config.credentialLimits } };
+  const accounts = createAccountsService({ ...credentialDeps, summaryCacheSeconds: config.tokenCacheSeconds });
+  const developers = createDevelopersService(credentialDeps);
 
   const explorerCredentials = createExchangeCredentials();
   const devicePolling = createDevicePolling({ db, clock });
@@ -122,5 +127,5 @@ export async function createServices(config: Config, options: { clock?: Clock; d
     await database.destroy();
   }
 
-  return { log, config, clock, database, db, secretKeys, redis, counters, sessions, accounts, apps, mailer, developers, provider, devicePolling, bearer, grants, developerApps, apiTokens, contacts, activities, lists, tags, customFields, explorerCredentials, connections, close };
+  return { log, config, clock, database, db, secretKeys, redis, counters, sessions, devices, accounts, apps, mailer, developers, provider, devicePolling, bearer, grants, developerApps, apiTokens, contacts, activities, lists, tags, customFields, explorerCredentials, connections, close };
 }

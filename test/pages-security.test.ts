@@ -65,8 +65,8 @@ describe('page hardening over HTTPS', () => {
   }
 
   it('the API Tester keeps its sign-in state in a __Host- Secure HttpOnly cookie', async () => {
-    const developer = await services.developers.signUp({ email: 'https-dev@example.com', password: 'a developer passphrase' });
-    await services.db.updateTable('developers').set({ verified_at: new Date().toISOString() }).where('id', '=', developer.id).execute();
+    await services.developers.signUp({ email: 'https-dev@example.com', password: 'a developer passphrase' });
+    const developer = await services.db.updateTable('developers').set({ verified_at: new Date().toISOString() }).where('email', '=', 'https-dev@example.com').returning('id').executeTakeFirstOrThrow();
     const { app: created } = await services.apps.createApp({ name: 'HTTPS app', ownerDeveloperId: developer.id });
     const form = await app.inject({ url: '/developer/sign-in' });
     const csrfCookie = [form.headers['set-cookie'] ?? []].flat()[0]!.split(';')[0]!;

@@ -96,6 +96,12 @@ export function createAdapterClass(db: Db, clock: Clock, options: AdapterOptions
       const hashed = HASHED_MODELS.has(this.model);
       // The payload repeats the id as `jti`, and a device code its user code: neither is written in clear.
       const { jti: _jti, userCode, ...rest } = payload;
+      // An Interaction copies the provider's session cookie value (`session.cookie`), which the provider
+      // never reads back: it is a bearer secret for the session, so it is not stored at all.
+      if (rest.session && typeof rest.session === 'object' && 'cookie' in rest.session) {
+        const { cookie: _cookie, ...session } = rest.session as Record<string, unknown>;
+        rest.session = session as AdapterPayload['session'];
+      }
       const row = {
         payload: JSON.stringify(hashed ? rest : { ...rest, jti: payload.jti }),
         grant_id: payload.grantId ?? null,

@@ -11,6 +11,17 @@ import type { WebSessions } from '../web/sessions.ts';
 import { describeScopes } from '../api-auth/scopes.ts';
 import { describeDuration } from '../shared/durations.ts';
 
+/**
+ * The app's logo when it is an https URL on the host of one of the app's own redirect URIs; null otherwise,
+ * so a consent page never makes the customer's browser call a third party the app merely named.
+ */
+export function consentLogo(app: { logo_uri: string | null; redirect_uris: readonly string[] }): { src: string; origin: string } | null {
+  const logo = app.logo_uri ? URL.parse(app.logo_uri) : null;
+  if (logo?.protocol !== 'https:' || logo.username || logo.password) return null;
+  const own = app.redirect_uris.some((uri) => URL.parse(uri)?.origin === logo.origin);
+  return own ? { src: logo.href, origin: logo.origin } : null;
+}
+
 type Deps = { provider: Provider; sessions: WebSessions; accounts: AccountsService; apps: AppsService };
 type Params = { Params: { uid: string } };
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
@@ -75,14 +86,15 @@ export default async function interactionRoutes(app: FastifyInstance, deps: Deps
     const publisher = await apps.getPublisherName(client);
     const csrf = sessions.csrfToken(request, reply);
     const uid = request.params.uid;
-    // The consent page may show the app's logo from its own https host.
-    reply.header('Content-Security-Policy', CONTENT_SECURITY_POLICY.replace("img-src 'self' data:", "img-src 'self' data: https:"));
+    const logo = consentLogo(client);
+    // The logo loads from the app's own host only, and the CSP names exactly that origin (never `https:`).
+    if (logo) reply.header('Content-Security-Policy', CONTENT_SECURITY_POLICY.replace("img-src 'self' data:", `img-src 'self' data: ${logo.origin}`));
     return sendPage(reply, {
       title: `Allow ${client.name}?`,
       narrow: true,
       body: html`<h1>Allow ${client.name} to use your account?</h1>
 <div class="card">
-  ${client.logo_uri ? html`<img src="${client.logo_uri}" alt="" width="64" height="64">` : ''}
+  ${logo ? html`<img src="${logo.src}" alt="" width="64" height="64">` : ''}
   <p><strong>${client.name}</strong>${publisher ? html` by ${publisher}` : ''} is asking to:</p>
   <ul class="scopes">${describeScopes(scopes).map((d) => html`<li>${d}</li>`)}</ul>
   ${client.description ? html`<p class="muted">${client.description}</p>` : ''}

@@ -16,9 +16,11 @@ import { createTtlCache } from '../shared/ttl-cache.ts';
 import { installDeviceFlowSteps, recordWrongCode } from './provider-internals/device-flow.ts';
 import { deviceFlowPages } from './device-pages.ts';
 import { DEVICE_CODE_GRANT } from './device-polling.ts';
+import { answerDatabaseFaults } from './database-unavailable.ts';
 import { renderOauthError } from './error-page.ts';
 import { installClientSecretCheck } from './provider-internals/client-secret.ts';
 import { installConnectionInfo } from './provider-internals/connection.ts';
+import { refusePreflights } from './provider-internals/preflight-cors.ts';
 import { createRefreshGrace, providerWithRefreshGrace } from './provider-internals/refresh-grace.ts';
 import { isRevokingAnAccessToken } from './provider-internals/request-context.ts';
 
@@ -65,6 +67,13 @@ function signingKey(secret: string) {
   const pkcs8 = Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), seed]);
   const jwk = createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }).export({ format: 'jwk' });
   return { ...jwk, kid: deriveKey(secret, 'kid').toString('base64url').slice(0, 16), alg: 'EdDSA', use: 'sig' };
+}
+
+/** CORS on the token, introspection and revocation endpoints: only from the origin of one of the app's own
+ * redirect URIs, and only for apps that have them (web and native); none for device or private apps. */
+export function allowsCorsFrom(client: { responseTypes?: readonly string[]; redirectUris?: readonly string[] }, origin: string): boolean {
+  if (!client.responseTypes?.includes('code')) return false;
+  return (client.redirectUris ?? []).some((uri) => URL.parse(uri)?.origin === origin);
 }
 
 /** Maps an app to the client metadata oidc-provider validates and enforces. */
@@ -180,7 +189,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     pkce: { required: () => true },
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
     allowOmittingSingleRegisteredRedirectUri: false,
-    clientBasedCORS: () => false,
+    clientBasedCORS: (_ctx, origin, client) => allowsCorsFrom(client, origin),
     conformIdTokenClaims: true,
     enabledJWA: { idTokenSigningAlgValues: ['EdDSA'] },
     jwks: { keys: secretKeys.map(signingKey) },
@@ -252,6 +261,8 @@ export function createProvider(deps: ProviderDeps): Provider {
   const ListgateProvider = providerWithRefreshGrace(createRefreshGrace({ db, clock, graceSeconds: deps.refreshGraceSeconds }));
   const provider = new ListgateProvider(`${publicUrl}/oauth2`, configuration);
   installConnectionInfo(provider, { trustProxy: deps.trustProxy ?? false, secure });
+  refusePreflights(provider);
+  answerDatabaseFaults(provider);
   installDeviceFlowSteps(provider, { counters: deps.counters, clock, publicUrl, sessionCookie });
 
   installClientSecretCheck(provider, acceptsClientSecret);

@@ -8,7 +8,8 @@ export type CounterStore = {
   /** Adds `amount` to the counter of `key` in the current window of `windowMs`; returns the new count. */
   hit(key: string, windowMs: number, amount?: number): Promise<CounterHit>;
   peek(key: string, windowMs: number): Promise<CounterHit>;
-  reset(key: string): Promise<void>;
+  /** Clears the counter of `key` in the current window of `windowMs`: one exact key, never a pattern. */
+  reset(key: string, windowMs: number): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -62,9 +63,9 @@ export function createRedisCounterStore(redis: Redis, now: () => number = Date.n
       const { redisKey, resetAt } = windowKey(key, windowMs);
       return { count: Number((await redis.get(redisKey)) ?? 0), resetAt };
     },
-    async reset(key) {
-      const keys = await redis.keys(`lg:c:${key}:*`);
-      if (keys.length) await redis.del(...keys);
+    async reset(key, windowMs) {
+      // The exact key of the current window: a key may hold user input (an email), so it is never a pattern.
+      await redis.del(windowKey(key, windowMs).redisKey);
     },
     async close() {},
   };

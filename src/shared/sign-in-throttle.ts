@@ -1,47 +1,75 @@
 // Sign-in throttling shared by every realm that signs in with a password (customer accounts, developers):
-// failures are counted per email and per IP in a fixed window, so guessing slows down without a long lockout.
+// failures are counted per email, per IP and per known device in a fixed window. A device that signed in
+// to the address before is held to its own counter instead of the address's, so a stranger's failures
+// slow guessing down without locking the owner out (soft lockout, OWASP ASVS 2.2.1).
 import { AppError } from '../errors.ts';
 import type { CounterStore } from './counter-store.ts';
+import { sha256 } from './crypto.ts';
 
-// OWASP ASVS: slow down guessing on one account without letting an attacker lock the owner out for long.
-export const FAILURES_PER_EMAIL = 10;
-export const FAILURES_PER_IP = 100;
-export const FAILURE_WINDOW_MS = 15 * 60_000;
+export type SignInLimits = {
+  /** Failures per email address in one window before that address is throttled on unknown devices. */
+  failuresPerEmail: number;
+  /** Failures per client IP in one window, across addresses. */
+  failuresPerIp: number;
+  /** Failures per known device in one window. */
+  failuresPerDevice: number;
+  windowMs: number;
+};
+
+export const DEFAULT_SIGN_IN_LIMITS: SignInLimits = {
+  failuresPerEmail: 10,
+  failuresPerIp: 100,
+  failuresPerDevice: 10,
+  windowMs: 15 * 60_000,
+};
 
 export const SIGN_IN_FAILED = 'The email address or password is not correct';
-export const SIGN_IN_THROTTLED = 'Too many failed sign-in attempts. Wait 15 minutes and try again, or reset your password.';
+
+/** The 429 message: true in both realms, since both can reset a password. */
+export function throttledMessage(retryAfterSeconds: number): string {
+  const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
+  return `Too many failed sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}, or reset your password with "Forgot your password?".`;
+}
 
 
-export function createSignInThrottle(counters: CounterStore, realm: string) {
-  const keys = (email: string, ip: string) => ({
-    emailKey: `signin:${realm}:email:${email}`,
+/**
+ * `device` is the id of a known device for this email (read from a signed cookie by the page), or null.
+ * Keys hold sha256 of the email, so no user input ever reaches the store's key space as such.
+ */
+export function createSignInThrottle(counters: CounterStore, realm: string, limits: SignInLimits = DEFAULT_SIGN_IN_LIMITS, now: () => number = Date.now) {
+  const { windowMs } = limits;
+  const keys = (email: string, ip: string, device: string | null) => ({
+    emailKey: `signin:${realm}:email:${sha256(email)}`,
     ipKey: `signin:${realm}:ip:${ip}`,
+    deviceKey: device ? `signin:${realm}:device:${sha256(device)}` : null,
   });
 
-  /** Throws 429 when the email or the IP has failed too often in the current window. */
-  async function check(email: string, ip: string): Promise<void> {
-    const { emailKey, ipKey } = keys(email, ip);
-    const [byEmail, byIp] = await Promise.all([
-      counters.peek(emailKey, FAILURE_WINDOW_MS),
-      counters.peek(ipKey, FAILURE_WINDOW_MS),
+  /** Throws 429 with Retry-After when this email (or this known device) or this IP failed too often. */
+  async function check(email: string, ip: string, device: string | null): Promise<void> {
+    const { emailKey, ipKey, deviceKey } = keys(email, ip, device);
+    const [byOwner, byIp] = await Promise.all([
+      counters.peek(deviceKey ?? emailKey, windowMs),
+      counters.peek(ipKey, windowMs),
     ]);
-    if (byEmail.count >= FAILURES_PER_EMAIL || byIp.count >= FAILURES_PER_IP) {
-      const resetAt = Math.max(byEmail.resetAt, byIp.resetAt);
-      throw new AppError('THROTTLED', SIGN_IN_THROTTLED, {
-        headers: { 'Retry-After': String(Math.max(1, Math.ceil((resetAt - Date.now()) / 1000))) },
-      });
-    }
+    const ownerLimit = deviceKey ? limits.failuresPerDevice : limits.failuresPerEmail;
+    const blocked = [byOwner.count >= ownerLimit ? byOwner.resetAt : 0, byIp.count >= limits.failuresPerIp ? byIp.resetAt : 0];
+    const resetAt = Math.max(...blocked);
+    if (!resetAt) return;
+    const retryAfter = Math.max(1, Math.ceil((resetAt - now()) / 1000));
+    throw new AppError('THROTTLED', throttledMessage(retryAfter), { headers: { 'Retry-After': String(retryAfter) } });
   }
 
   /** Records a failure and throws the one message for an unknown email and a wrong password alike. */
-  async function fail(email: string, ip: string): Promise<never> {
-    const { emailKey, ipKey } = keys(email, ip);
-    await Promise.all([counters.hit(emailKey, FAILURE_WINDOW_MS), counters.hit(ipKey, FAILURE_WINDOW_MS)]);
+  async function fail(email: string, ip: string, device: string | null): Promise<never> {
+    const { emailKey, ipKey, deviceKey } = keys(email, ip, device);
+    await Promise.all([emailKey, ipKey, deviceKey].filter((k) => k !== null).map((k) => counters.hit(k, windowMs)));
     throw new AppError('UNAUTHORIZED', SIGN_IN_FAILED, { fields: { email: SIGN_IN_FAILED } });
   }
 
-  async function succeed(email: string, ip: string): Promise<void> {
-    await counters.reset(keys(email, ip).emailKey);
+  /** Clears the address's (and the device's) failures; call only once every check has passed. */
+  async function succeed(email: string, ip: string, device: string | null): Promise<void> {
+    const { emailKey, deviceKey } = keys(email, ip, device);
+    await Promise.all([emailKey, deviceKey].filter((k) => k !== null).map((k) => counters.reset(k, windowMs)));
   }
 
   return { check, fail, succeed };

@@ -8,9 +8,9 @@ export const DEVELOPER_PASSWORD = 'a developer passphrase';
 let counter = 0;
 
 export async function createVerifiedDeveloper(server: TestServer, email = `dev${++counter}-${Date.now()}@example.com`) {
-  const developer = await server.services.developers.signUp({ email, password: DEVELOPER_PASSWORD });
-  await server.services.db.updateTable('developers').set({ verified_at: new Date().toISOString() }).where('id', '=', developer.id).execute();
-  return developer;
+  await server.services.developers.signUp({ email, password: DEVELOPER_PASSWORD });
+  const verifiedAt = new Date().toISOString();
+  return server.services.db.updateTable('developers').set({ verified_at: verifiedAt }).where('email', '=', email).returning(['id', 'email']).executeTakeFirstOrThrow();
 }
 
 /** A browser signed in to the developer portal as a new verified developer. */

@@ -4,10 +4,12 @@ import * as identity from './0001-identity.ts';
 import * as contacts from './0002-contacts.ts';
 import * as oauthPartialIndexes from './0003-oauth-partial-indexes.ts';
 import * as legacyIds from './0004-legacy-ids.ts';
+import * as verifiedCustomers from './0005-verified-customers.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-identity': identity,
   '0002-contacts': contacts,
   '0003-oauth-partial-indexes': oauthPartialIndexes,
   '0004-legacy-ids': legacyIds,
+  '0005-verified-customers': verifiedCustomers,
 };

@@ -25,6 +25,14 @@ export async function findUserById(db: Executor, id: string): Promise<UserRow | 
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+export async function updateUser(
+  db: Executor,
+  id: string,
+  changes: Partial<Pick<UserRow, 'password_hash' | 'verified_at' | 'updated_at'>>,
+): Promise<void> {
+  await db.updateTable('users').set(changes).where('id', '=', id).execute();
+}
+
 // Read on every /v3/account/summary call: compiled once per executor (see src/db/precompiled.ts).
 const accountById = new WeakMap<Executor, (values: { id: string }) => Promise<AccountRow[]>>();
 

@@ -1,13 +1,15 @@
-// Customer accounts: sign-up (an account with its first user), sign-in with throttling and no user
-// enumeration, and the account summary the API serves.
+// Customer accounts: the customer realm of the credential core (sign-up with email verification, throttled
+// sign-in, password reset), the operator's direct account creation, and the account summary the API serves.
 import type { Db } from '../../db/database.ts';
 import { AppError, invalidFields } from '../../errors.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { CounterStore } from '../../shared/counter-store.ts';
 import { newId } from '../../shared/crypto.ts';
-import { checkPasswordStrength, hashPassword, verifyPassword } from '../../shared/passwords.ts';
-import { createSignInThrottle } from '../../shared/sign-in-throttle.ts';
+import type { Mailer } from '../../shared/mailer.ts';
+import { checkPasswordStrength, hashPassword } from '../../shared/passwords.ts';
+import { createTtlCache } from '../../shared/ttl-cache.ts';
 import { cleanText, normalizeEmail } from '../../shared/validate.ts';
+import { createCredentials, type CredentialLimits, type CredentialRealm } from '../credentials/credentials.service.ts';
 import * as repo from './accounts.repository.ts';
 
 export type SignUpInput = {
@@ -31,10 +33,79 @@ export type AccountSummary = {
 
 export type AccountsService = ReturnType<typeof createAccountsService>;
 
-export function createAccountsService(deps: { db: Db; clock: Clock; counters: CounterStore }) {
-  const { db, clock, counters } = deps;
-  const throttle = createSignInThrottle(counters, 'account');
+export function createAccountsService(deps: {
+  db: Db;
+  clock: Clock;
+  counters: CounterStore;
+  mailer: Mailer;
+  publicUrl: string;
+  limits?: CredentialLimits;
+  /** How long a node may serve an account's summary from memory (the token cache's bound). */
+  summaryCacheSeconds?: number;
+}) {
+  const { db, clock } = deps;
+  // Read on every /v3/account/summary call; a change made on another node shows within the TTL.
+  const summaries = createTtlCache<AccountSummary>((deps.summaryCacheSeconds ?? 0) * 1000, () => clock.now().getTime());
+  const realm: CredentialRealm<repo.UserRow> = {
+    name: 'account',
+    basePath: '/account',
+    wording: { product: 'Listgate', account: 'Listgate account', afterVerify: 'sign in' },
+    findByEmail: (email) => repo.findUserByEmail(db, email),
+    findById: (id) => repo.findUserById(db, id),
+    update: (id, changes) => repo.updateUser(db, id, changes),
+  };
+  const credentials = createCredentials({ ...deps, realm });
 
+  function readProfile(input: SignUpInput) {
+    const email = normalizeEmail(input.email);
+    const orgRaw = input.organizationName ?? '';
+    const organization = orgRaw === '' ? (email?.split('@')[1] ?? '') : cleanText(orgRaw, 255);
+    const fieldErrors: Record<string, string> = {};
+    if (organization === null) fieldErrors.organizationName = 'Use up to 255 characters for the organization name';
+    const firstName = input.firstName ? cleanText(input.firstName, 255) : null;
+    const lastName = input.lastName ? cleanText(input.lastName, 255) : null;
+    return { organization, firstName, lastName, fieldErrors };
+  }
+
+  /** Inserts an account and its first user in one transaction. */
+  async function insertAccountWithUser(email: string, passwordHash: string, profile: ReturnType<typeof readProfile>, verifiedAt: string | null) {
+    const now = clock.now().toISOString();
+    const account: repo.AccountRow = {
+      id: newId(),
+      organization_name: profile.organization || email,
+      contact_email: email,
+      first_name: profile.firstName,
+      last_name: profile.lastName,
+      time_zone_id: 'UTC',
+      country_code: null,
+      state_code: null,
+      change_seq: 0,
+      list_seq: 0,
+      created_at: now,
+      updated_at: now,
+    };
+    const user: repo.UserRow = {
+      id: newId(),
+      account_id: account.id,
+      email,
+      password_hash: passwordHash,
+      first_name: profile.firstName,
+      last_name: profile.lastName,
+      verified_at: verifiedAt,
+      created_at: now,
+      updated_at: now,
+    };
+    await db.transaction().execute(async (trx) => {
+      await repo.insertAccount(trx, account);
+      await repo.insertUser(trx, user);
+    });
+    return user;
+  }
+
+  /**
+   * Creates an account directly, as the operator does with `listgate admin create-account`: the operator
+   * vouches for the address, so it counts as verified. Customers sign up through `register`.
+   */
   async function signUp(input: SignUpInput): Promise<{ account_id: string; user_id: string; email: string }> {
     const errors: Record<string, string> = {};
     const email = normalizeEmail(input.email);
@@ -42,61 +113,32 @@ export function createAccountsService(deps: { db: Db; clock: Clock; counters: Co
     const password = typeof input.password === 'string' ? input.password : '';
     const weak = checkPasswordStrength(password, [email?.split('@')[0] ?? '']);
     if (weak) errors.password = weak;
-    const orgRaw = input.organizationName ?? '';
-    const organization = orgRaw === '' ? (email?.split('@')[1] ?? '') : cleanText(orgRaw, 255);
-    if (organization === null) errors.organizationName = 'Use up to 255 characters for the organization name';
-    const firstName = input.firstName ? cleanText(input.firstName, 255) : null;
-    const lastName = input.lastName ? cleanText(input.lastName, 255) : null;
+    const profile = readProfile(input);
+    Object.assign(errors, profile.fieldErrors);
     if (Object.keys(errors).length || !email) throw invalidFields(errors);
     if (await repo.findUserByEmail(db, email)) {
       throw new AppError('CONFLICT', 'An account with this email address already exists', {
-        fields: { email: 'An account with this email address already exists; sign in instead' },
+        fields: { email: 'An account with this email address already exists' },
       });
     }
-    const passwordHash = await hashPassword(password);
-    const now = clock.now().toISOString();
-    const accountId = newId();
-    const userId = newId();
-    await db.transaction().execute(async (trx) => {
-      await repo.insertAccount(trx, {
-        id: accountId,
-        organization_name: organization || email,
-        contact_email: email,
-        first_name: firstName,
-        last_name: lastName,
-        time_zone_id: 'UTC',
-        country_code: null,
-        state_code: null,
-        change_seq: 0,
-        list_seq: 0,
-        created_at: now,
-        updated_at: now,
-      });
-      await repo.insertUser(trx, {
-        id: userId,
-        account_id: accountId,
-        email,
-        password_hash: passwordHash,
-        first_name: firstName,
-        last_name: lastName,
-        verified_at: null,
-        created_at: now,
-        updated_at: now,
-      });
-    });
-    return { account_id: accountId, user_id: userId, email };
+    const user = await insertAccountWithUser(email, await hashPassword(password), profile, clock.now().toISOString());
+    return { account_id: user.account_id, user_id: user.id, email };
   }
 
-  /** Checks a customer's credentials; the same message for an unknown email and a wrong password. */
-  async function signIn(emailInput: unknown, passwordInput: unknown, ip: string): Promise<repo.UserRow> {
-    const email = normalizeEmail(emailInput) ?? String(emailInput ?? '').slice(0, 320).toLowerCase();
-    const password = typeof passwordInput === 'string' ? passwordInput.slice(0, 1024) : '';
-    await throttle.check(email, ip);
-    const user = email ? await repo.findUserByEmail(db, email) : undefined;
-    const ok = await verifyPassword(user?.password_hash ?? null, password);
-    if (!user || !ok) return throttle.fail(email, ip);
-    await throttle.succeed(email, ip);
-    return user;
+  /**
+   * The sign-up form: an unverified account and a verification mail, or, when the address is taken, a mail
+   * to its owner. The same answer either way (no enumeration); limited per IP.
+   */
+  async function register(input: SignUpInput, ip: string | null, returnTo?: string): Promise<{ email: string }> {
+    const profile = readProfile(input);
+    return credentials.signUp({
+      email: input.email,
+      password: input.password,
+      ip,
+      returnTo,
+      fieldErrors: profile.fieldErrors,
+      create: (email, passwordHash) => insertAccountWithUser(email, passwordHash, profile, null),
+    });
   }
 
   async function getUser(userId: string): Promise<repo.UserRow | undefined> {
@@ -104,6 +146,10 @@ export function createAccountsService(deps: { db: Db; clock: Clock; counters: Co
   }
 
   async function getSummary(accountId: string): Promise<AccountSummary> {
+    return summaries.get(accountId) ?? summaries.getOrLoad(accountId, () => loadSummary(accountId));
+  }
+
+  async function loadSummary(accountId: string): Promise<AccountSummary> {
     const account = await repo.findAccountById(db, accountId);
     if (!account) throw new AppError('NOT_FOUND', 'Account not found');
     return toSummary(account);
@@ -141,7 +187,8 @@ export function createAccountsService(deps: { db: Db; clock: Clock; counters: Co
     }
     if (Object.keys(errors).length) throw invalidFields(errors);
     await repo.updateAccount(db, accountId, { ...changes, updated_at: clock.now().toISOString() });
-    return getSummary(accountId);
+    summaries.delete(accountId);
+    return loadSummary(accountId);
   }
 
   async function findUserByEmail(email: string): Promise<repo.UserRow | undefined> {
@@ -149,7 +196,20 @@ export function createAccountsService(deps: { db: Db; clock: Clock; counters: Co
     return normalized ? repo.findUserByEmail(db, normalized) : undefined;
   }
 
-  return { signUp, signIn, getUser, findUserByEmail, getSummary, updateSummary };
+  return {
+    signUp,
+    register,
+    signIn: credentials.signIn,
+    verifyEmail: credentials.verifyEmail,
+    resendVerification: credentials.resendVerification,
+    requestPasswordReset: credentials.requestPasswordReset,
+    isResetTokenUsable: credentials.isResetTokenUsable,
+    resetPassword: credentials.resetPassword,
+    getUser,
+    findUserByEmail,
+    getSummary,
+    updateSummary,
+  };
 }
 
 function isTimeZone(value: string): boolean {

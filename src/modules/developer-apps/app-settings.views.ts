@@ -45,7 +45,7 @@ function settingsForm(v: SettingsView): SafeHtml {
   ${csrfInput(csrf)}
   ${field({ name: 'name', label: 'Application Name', value: value('name', app.name), error: f.name })}
   ${textareaField({ name: 'description', label: 'Description (optional)', value: value('description', app.description ?? ''), hint: 'Shown to customers on the consent screen.', error: f.description })}
-  ${field({ name: 'logoUri', label: 'Logo URL (optional)', type: 'url', value: value('logoUri', app.logo_uri ?? ''), required: false, hint: 'An https address of a square image, shown on the consent screen.', error: f.logoUri })}
+  ${field({ name: 'logoUri', label: 'Logo URL (optional)', type: 'url', value: value('logoUri', app.logo_uri ?? ''), required: false, hint: 'An https address of a square image on the host of one of your redirect URIs, shown on the consent screen.', error: f.logoUri })}
   ${textareaField({
     name: 'redirectUris',
     label: 'Redirect URIs (optional)',

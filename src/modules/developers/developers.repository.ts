@@ -1,9 +1,8 @@
-// Queries for developer accounts and the single-use email tokens (verification, password reset) sent to them.
+// Queries for developer accounts (their email tokens live in the credential core's repository).
 import type { Executor } from '../accounts/accounts.repository.ts';
-import type { DevelopersTable, EmailTokensTable } from '../../db/schema.ts';
+import type { DevelopersTable } from '../../db/schema.ts';
 
 export type DeveloperRow = DevelopersTable;
-export type EmailTokenRow = EmailTokensTable;
 
 export async function insertDeveloper(db: Executor, developer: DeveloperRow): Promise<void> {
   await db.insertInto('developers').values(developer).execute();
@@ -23,44 +22,4 @@ export async function updateDeveloper(
   changes: Partial<Pick<DeveloperRow, 'password_hash' | 'verified_at' | 'name' | 'updated_at'>>,
 ): Promise<void> {
   await db.updateTable('developers').set(changes).where('id', '=', id).execute();
-}
-
-export async function insertEmailToken(db: Executor, token: EmailTokenRow): Promise<void> {
-  await db.insertInto('email_tokens').values(token).execute();
-}
-
-export async function findEmailToken(db: Executor, id: string, purpose: string): Promise<EmailTokenRow | undefined> {
-  return db.selectFrom('email_tokens').selectAll().where('id', '=', id).where('purpose', '=', purpose).executeTakeFirst();
-}
-
-/**
- * Marks the token used if it is unused and unexpired; true when this call used it. A conditional update,
- * so two clicks racing on one link cannot both succeed.
- */
-export async function consumeEmailToken(db: Executor, id: string, purpose: string, nowIso: string): Promise<boolean> {
-  const result = await db
-    .updateTable('email_tokens')
-    .set({ used_at: nowIso })
-    .where('id', '=', id)
-    .where('purpose', '=', purpose)
-    .where('used_at', 'is', null)
-    .where('expires_at', '>', nowIso)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
-}
-
-/** Makes every unused token of a subject and purpose unusable (a newer link replaces older ones). */
-export async function retireEmailTokens(db: Executor, subjectId: string, purpose: string, nowIso: string): Promise<void> {
-  await db
-    .updateTable('email_tokens')
-    .set({ used_at: nowIso })
-    .where('subject_id', '=', subjectId)
-    .where('purpose', '=', purpose)
-    .where('used_at', 'is', null)
-    .execute();
-}
-
-/** Removes tokens that expired more than a day ago, so the table stays small. */
-export async function deleteExpiredEmailTokens(db: Executor, beforeIso: string): Promise<void> {
-  await db.deleteFrom('email_tokens').where('expires_at', '<', beforeIso).execute();
 }

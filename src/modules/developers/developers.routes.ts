@@ -1,11 +1,15 @@
-// Developer account pages under /developer: sign up, verify, sign in, resend, password reset, sign out.
+// Developer account pages under /developer: sign up, sign in, sign out, terms; the email-link pages
+// (verify, resend, password reset) come from the credential core's routes.
 // Handlers only read the form, call the service and pick the page; the rules live in the service.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { attempt, formOf } from '../../web/forms.ts';
 import { sendPage } from '../../web/layout.ts';
 import { safeReturnTo } from '../../web/redirects.ts';
+import type { KnownDevices } from '../../web/known-devices.ts';
 import type { WebSessions } from '../../web/sessions.ts';
-import { FORM_ROUTE, TOKEN_QUERY_ROUTE } from './developers.schemas.ts';
+import credentialRoutes from '../credentials/credentials.routes.ts';
+import { checkEmailPage } from '../credentials/credentials.views.ts';
+import { FORM_ROUTE } from './developers.schemas.ts';
 import type { DevelopersService, DeveloperView } from './developers.service.ts';
 import * as views from './developers.views.ts';
 
@@ -24,12 +28,14 @@ export async function requireDeveloper(request: FastifyRequest, reply: FastifyRe
   return developer;
 }
 
-export default async function developerRoutes(app: FastifyInstance, deps: DeveloperRouteDeps): Promise<void> {
-  const { developers, sessions } = deps;
+export default async function developerRoutes(app: FastifyInstance, deps: DeveloperRouteDeps & { devices: KnownDevices }): Promise<void> {
+  const { developers, sessions, devices } = deps;
   const post = { ...FORM_ROUTE, preHandler: sessions.verifyCsrf };
   const csrf = (request: FastifyRequest, reply: FastifyReply) => sessions.csrfToken(request, reply);
   const returnToOf = (request: FastifyRequest, form: Record<string, string | undefined> = {}) =>
     safeReturnTo(form.return_to ?? (request.query as Record<string, string>).return_to, '/developer/apps');
+
+  await app.register(credentialRoutes, { pages: views.DEVELOPER_PAGES, service: developers, sessions });
 
   app.get('/developer', FORM_ROUTE, async (request, reply) =>
     (await currentDeveloper(request, deps)) ? reply.redirect('/developer/apps', 303) : sendPage(reply, views.landingPage()),
@@ -39,27 +45,9 @@ export default async function developerRoutes(app: FastifyInstance, deps: Develo
   app.post('/developer/sign-up', post, async (request, reply) => {
     const form = formOf(request.body);
     return attempt(
-      () => developers.signUp(form),
-      (developer) => sendPage(reply, views.checkEmailPage(csrf(request, reply), developer.email)),
-      (error) => sendPage(reply, views.signUpPage(csrf(request, reply), form, error)),
-    );
-  });
-
-  app.get('/developer/verify', TOKEN_QUERY_ROUTE, async (request, reply) =>
-    attempt(
-      () => developers.verifyEmail((request.query as { token?: string }).token),
-      () => reply.redirect('/developer/sign-in?verified=1', 303),
-      (error) => sendPage(reply, views.verifyFailedPage(csrf(request, reply), error)),
-    ),
-  );
-
-  app.get('/developer/verify/resend', FORM_ROUTE, (request, reply) => sendPage(reply, views.resendPage(csrf(request, reply))));
-  app.post('/developer/verify/resend', post, async (request, reply) => {
-    const form = formOf(request.body);
-    return attempt(
-      () => developers.resendVerification(form.email),
-      () => sendPage(reply, views.resendPage(csrf(request, reply), form, undefined, true)),
-      (error) => sendPage(reply, views.resendPage(csrf(request, reply), form, error)),
+      () => developers.signUp(form, request.ip),
+      (sent) => sendPage(reply, checkEmailPage(views.DEVELOPER_PAGES, csrf(request, reply), sent.email)),
+      (error) => sendPage(reply.headers(error.headers), views.signUpPage(csrf(request, reply), form, error)),
     );
   });
 
@@ -76,40 +64,14 @@ export default async function developerRoutes(app: FastifyInstance, deps: Develo
   app.post('/developer/sign-in', post, async (request, reply) => {
     const form = formOf(request.body);
     return attempt(
-      () => developers.signIn(form.email, form.password, request.ip),
+      () => developers.signIn(form.email, form.password, request.ip, devices.read(request, 'developer', form.email)),
       async (developer) => {
         await sessions.start(reply, 'developer', developer.id);
+        devices.remember(request, reply, 'developer', developer.email);
         // RFC 9700 §4.12: 303 so the browser never re-posts the credentials
         return reply.redirect(returnToOf(request, form), 303);
       },
       (error) => sendPage(reply.headers(error.headers), views.signInPage(csrf(request, reply), returnToOf(request, form), form, error)),
-    );
-  });
-
-  app.get('/developer/forgot-password', FORM_ROUTE, (request, reply) => sendPage(reply, views.forgotPasswordPage(csrf(request, reply))));
-  app.post('/developer/forgot-password', post, async (request, reply) => {
-    const form = formOf(request.body);
-    return attempt(
-      () => developers.requestPasswordReset(form.email),
-      () => sendPage(reply, views.forgotPasswordPage(csrf(request, reply), form, undefined, true)),
-      (error) => sendPage(reply, views.forgotPasswordPage(csrf(request, reply), form, error)),
-    );
-  });
-
-  // Showing the form does not use the link, so a mail scanner that opens it leaves it working.
-  app.get('/developer/reset-password', TOKEN_QUERY_ROUTE, async (request, reply) => {
-    const token = (request.query as { token?: string }).token ?? '';
-    return sendPage(reply, views.resetPasswordPage(csrf(request, reply), token, await developers.isResetTokenUsable(token)));
-  });
-  app.post('/developer/reset-password', post, async (request, reply) => {
-    const form = formOf(request.body);
-    return attempt(
-      () => developers.resetPassword(form.token, form.password),
-      async (developer) => {
-        await sessions.endAll(developer.id);
-        return reply.redirect('/developer/sign-in?reset=1', 303);
-      },
-      (error) => sendPage(reply, views.resetPasswordPage(csrf(request, reply), form.token ?? '', true, error)),
     );
   });
 

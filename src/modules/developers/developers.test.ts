@@ -99,7 +99,7 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal(developer?.verified_at, null);
     });
 
-    it('shows field errors for a bad email, weak passwords and a duplicate email, and writes nothing', async () => {
+    it('shows field errors for a bad email and weak passwords, and writes nothing', async () => {
       const browser = new WebClient(server.url);
       const bad = await signUp(browser, 'not-an-email', 'short');
       assert.equal(bad.status, 400);
@@ -110,11 +110,23 @@ for (const dialect of TEST_DIALECTS) {
       assert.match(common.body, /too common/);
       assert.equal(await server.services.db.selectFrom('developers').select('id').where('email', '=', 'common@example.com').executeTakeFirst(), undefined);
 
-      await signUp(browser, 'taken@example.com');
+    });
+
+    it('answers a sign-up with a taken address exactly as a new one, and mails the owner how to sign in', async () => {
+      const first = await signUp(new WebClient(server.url), 'taken@example.com');
+      await smtp.waitFor('taken@example.com', /developer\/verify/);
       const dup = await signUp(new WebClient(server.url), 'TAKEN@example.com', 'another fine passphrase');
-      assert.equal(dup.status, 409);
-      assert.match(dup.body, /already exists/);
-      assert.match(dup.body, /value="TAKEN@example.com"/);
+      const fresh = await signUp(new WebClient(server.url), 'untaken@example.com', 'another fine passphrase');
+      assert.equal(dup.status, 200);
+      assert.equal(fresh.status, 200);
+      const page = (res: { body: string }, email: string) => res.body.replace(/name="_csrf" value="[^"]*"/g, '').replaceAll(email, '<email>');
+      assert.equal(page(dup, 'taken@example.com'), page(fresh, 'untaken@example.com'));
+      assert.equal(page(first, 'taken@example.com'), page(fresh, 'untaken@example.com'));
+      const mail = await smtp.waitFor('taken@example.com', /already have one/);
+      assert.match(mail.text, /\/developer\/sign-in/);
+      assert.match(mail.text, /\/developer\/forgot-password/);
+      const rows = await server.services.db.selectFrom('developers').select('id').where('email', '=', 'taken@example.com').execute();
+      assert.equal(rows.length, 1);
     });
 
     it('shows a field error for a malformed address on the resend and forgotten-password forms', async () => {

@@ -1,10 +1,10 @@
-// The developer portal's account pages: sign up, check your email, sign in, resend the link, forgotten
-// password, reset, sign out, terms. Pure templates; the routes decide which one to show.
+// The developer portal's account pages: sign up, sign in, sign out, terms (the email-link pages are the
+// credential core's, worded by DEVELOPER_PAGES). Pure templates; the routes decide which one to show.
 import type { AppError } from '../../errors.ts';
 import { html, type SafeHtml } from '../../shared/html.ts';
-import { MIN_PASSWORD_LENGTH } from '../../shared/passwords.ts';
 import type { Form } from '../../web/forms.ts';
 import { csrfInput, field, notice, type NavLink, type PageOptions } from '../../web/layout.ts';
+import { formNotice, PASSWORD_HINT, type RealmPages, resendForm } from '../credentials/credentials.views.ts';
 
 export function developerNav(signedIn: boolean, returnTo = '/developer/apps'): NavLink[] {
   return signedIn
@@ -20,12 +20,8 @@ export function developerNav(signedIn: boolean, returnTo = '/developer/apps'): N
       ];
 }
 
-const PASSWORD_HINT = `At least ${MIN_PASSWORD_LENGTH} characters; not a common password.`;
-
-/** The page-level message for errors that belong to no single field. */
-function formNotice(error?: AppError): SafeHtml | string {
-  return error && !Object.keys(error.fields).length ? notice('error', error.message) : '';
-}
+/** The developer realm's wording of the shared email-link pages. */
+export const DEVELOPER_PAGES: RealmPages = { basePath: '/developer', account: 'developer account', nav: developerNav(false) };
 
 function page(title: string, body: SafeHtml, status = 200, signedIn = false): PageOptions {
   return { title, body, status, narrow: true, nav: developerNav(signedIn) };
@@ -65,46 +61,6 @@ ${formNotice(error)}
   );
 }
 
-export function checkEmailPage(csrf: string, email: string): PageOptions {
-  return page(
-    'Check your email',
-    html`<h1>Check your email</h1>
-${notice('success', html`We sent a verification link to <strong>${email}</strong>. Open it to verify your address, then sign in.`)}
-<p>No mail after a few minutes? Look in your spam folder, or send a new link:</p>
-${resendForm(csrf, email)}`,
-  );
-}
-
-function resendForm(csrf: string, email = '', error?: string | null): SafeHtml {
-  return html`<form method="post" action="/developer/verify/resend" class="card" novalidate>
-  ${csrfInput(csrf)}
-  ${field({ name: 'email', label: 'Email address', type: 'email', value: email, autocomplete: 'email', error })}
-  <div class="actions"><button type="submit" class="secondary">Send a new link</button></div>
-</form>`;
-}
-
-export function resendPage(csrf: string, form: Form = {}, error?: AppError, sent = false): PageOptions {
-  return page(
-    'Send a new verification link',
-    html`<h1>Send a new verification link</h1>
-${sent ? notice('success', 'If an unverified developer account uses this address, a new link is on its way. Older links no longer work.') : ''}
-${formNotice(error)}
-${resendForm(csrf, form.email, error?.fields.email)}
-<p><a href="/developer/sign-in">Back to sign in</a></p>`,
-    error?.status ?? 200,
-  );
-}
-
-export function verifyFailedPage(csrf: string, error: AppError): PageOptions {
-  return page(
-    'Verification link',
-    html`<h1>We could not verify your address</h1>
-${notice('error', error.message)}
-${resendForm(csrf)}`,
-    error.status,
-  );
-}
-
 export function signInPage(csrf: string, returnTo: string, form: Form = {}, error?: AppError, info?: string): PageOptions {
   const unverified = error?.status === 403;
   return page(
@@ -120,47 +76,8 @@ ${formNotice(error)}
   ${field({ name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password' })}
   <div class="actions"><button type="submit">Sign in</button> <a href="/developer/forgot-password">Forgot your password?</a></div>
 </form>
-${unverified ? resendForm(csrf, form.email) : ''}
+${unverified ? resendForm(DEVELOPER_PAGES, csrf, form.email) : ''}
 <p>New here? <a href="/developer/sign-up">Create a developer account</a></p>`,
-    error?.status ?? 200,
-  );
-}
-
-export function forgotPasswordPage(csrf: string, form: Form = {}, error?: AppError, sent = false): PageOptions {
-  return page(
-    'Forgot your password',
-    html`<h1>Reset your developer password</h1>
-${sent ? notice('success', 'If a developer account uses this address, we sent it a link to choose a new password. The link works for 60 minutes.') : html`<p>Enter the email address of your developer account and we will send you a link to choose a new password.</p>`}
-${formNotice(error)}
-<form method="post" action="/developer/forgot-password" class="card" novalidate>
-  ${csrfInput(csrf)}
-  ${field({ name: 'email', label: 'Email address', type: 'email', value: form.email, autocomplete: 'email', error: error?.fields.email })}
-  <div class="actions"><button type="submit">Send the link</button></div>
-</form>
-<p><a href="/developer/sign-in">Back to sign in</a></p>`,
-    error?.status ?? 200,
-  );
-}
-
-export function resetPasswordPage(csrf: string, token: string, usable: boolean, error?: AppError): PageOptions {
-  if (!usable || (error && !error.fields.password)) {
-    return page(
-      'Reset your password',
-      html`<h1>Reset your password</h1>
-${notice('error', error?.message ?? 'This link has expired or was already used. Ask for a new one.')}
-<p><a class="button" href="/developer/forgot-password">Send a new link</a></p>`,
-      error?.status ?? 410,
-    );
-  }
-  return page(
-    'Choose a new password',
-    html`<h1>Choose a new password</h1>
-<form method="post" action="/developer/reset-password" class="card" novalidate>
-  ${csrfInput(csrf)}
-  <input type="hidden" name="token" value="${token}">
-  ${field({ name: 'password', label: 'New password', type: 'password', autocomplete: 'new-password', hint: PASSWORD_HINT, error: error?.fields.password })}
-  <div class="actions"><button type="submit">Save the new password</button></div>
-</form>`,
     error?.status ?? 200,
   );
 }

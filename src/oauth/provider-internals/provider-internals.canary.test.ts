@@ -71,6 +71,12 @@ describe('oidc-provider internals we rely on', () => {
     assert.match(koa, /X-Forwarded-For/i);
   });
 
+  it('preflight-cors.ts: the CORS middleware (lib/shared/cors.js) allows any origin on OPTIONS without asking clientBasedCORS', () => {
+    const cors = upstream('lib/shared/cors.js');
+    assert.match(cors, /if \(ctx\.method === 'OPTIONS' \|\| !clientBased/, 'preflights may now consult clientBasedCORS; the override may be unneeded');
+    assert.match(cors, /ctx\.set\('Access-Control-Allow-Origin', origin\)/);
+  });
+
   it('device-flow.ts: provider.use runs before the router, the session cookie is "_session", and device routes save the session after their error page', () => {
     const provider = new Provider('https://canary.test/oauth2', config);
     assert.equal(typeof provider.use, 'function');
