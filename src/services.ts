@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { createBearerAuth } from './api-auth/bearer-auth.ts';
 import { pino } from 'pino';
+import { createCompactLogStream } from './shared/log-format.ts';
 import { type Config, deriveKey } from './config.ts';
 import { createDatabase, type DatabaseHandle } from './db/database.ts';
 import { createAccountsService } from './modules/accounts/accounts.service.ts';
@@ -56,8 +57,12 @@ export function resolveSecretKeys(config: Config): readonly string[] {
 export async function createServices(config: Config, options: { clock?: Clock; database?: DatabaseHandle } = {}) {
   const clock = options.clock ?? systemClock;
   // One logger for the process: Fastify's request logs and the services' own lines share it.
-  // Request URLs are logged without the credentials some clients put in the query string.
-  const log = pino({ level: config.logLevel, serializers: { req: serializeRequest } });
+  // Request URLs are logged without the credentials some clients put in the query string. On a terminal,
+  // one short line per event and per request; JSON lines for files, journald and collectors.
+  const log = pino(
+    { level: config.logLevel, serializers: { req: serializeRequest } },
+    process.stdout.isTTY ? createCompactLogStream(process.stdout) : undefined,
+  );
   const database = options.database ?? createDatabase(config.databaseUrl, { log });
   const { db } = database;
   const secretKeys = resolveSecretKeys(config);
