@@ -91,7 +91,7 @@ export function toClientMetadata(app: AppView, explorerRedirectUri: string): Cli
     case 'web':
       return {
         ...common,
-        // the real secret is only stored hashed; compareClientSecret is overridden to check it
+        // the real secret is only stored hashed; acceptsClientSecret checks it (provider-internals/client-secret.ts)
         client_secret: 'stored-as-a-hash',
         token_endpoint_auth_method: 'client_secret_basic',
         grant_types: ['authorization_code', 'refresh_token', DEVICE_CODE_GRANT],
