@@ -6,17 +6,16 @@ import type { Adapter } from 'oidc-provider';
 import Fastify from 'fastify';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
-import type { ClientLoader } from '../src/oauth/adapter.ts';
-import { createProvider } from '../src/oauth/provider.ts';
+import { createProvider, type StorageHooks } from '../src/oauth/provider.ts';
 import { createServices } from '../src/services.ts';
 
 type AdapterClass = new (model: string) => Adapter;
 
 /** oidc-provider's own MemoryAdapter, except that clients still come from the apps table. */
-async function memoryStorage(): Promise<(findClient: ClientLoader) => AdapterClass> {
+async function memoryStorage(): Promise<(hooks: StorageHooks) => AdapterClass> {
   const path: string = 'oidc-provider/lib/adapters/memory_adapter.js';
   const { default: MemoryAdapter } = (await import(path)) as { default: AdapterClass };
-  return (findClient) =>
+  return ({ findClient }) =>
     class extends MemoryAdapter {
       readonly #model: string;
       constructor(model: string) {

@@ -3,6 +3,8 @@
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import apiAuth from './api-auth/api-auth.plugin.ts';
+import tokenInfoRoutes from './api-auth/token-info.routes.ts';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { registerErrorHandler } from './http/error-handler.ts';
 import apiScope from './http/api-scope.ts';
@@ -29,7 +31,6 @@ import tagRoutes from './modules/tags/tags.routes.ts';
 import deviceRoutes from './oauth/device.routes.ts';
 import interactionRoutes from './oauth/interactions.routes.ts';
 import oauthPlugin from './oauth/oauth.plugin.ts';
-import tokenInfoRoutes from './oauth/token-info.routes.ts';
 import type { Services } from './services.ts';
 import docsRoutes from './web/docs.routes.ts';
 import homeRoutes from './web/home.routes.ts';
@@ -70,14 +71,14 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
   await app.register(securityHeaders, { secure: config.publicUrl.startsWith('https://') });
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: 64 * 1024 });
-  registerErrorHandler(app);
+  registerErrorHandler(app, services.database.health);
   await app.register(requestLog);
   await app.register(finiteNumbers);
   // Before any route, so that every route schema lands in /openapi.json.
   await app.register(openapi, { publicUrl: config.publicUrl });
 
   // Operations.
-  await app.register(healthRoutes, { db: services.db, readiness });
+  await app.register(healthRoutes, { database: services.database, readiness });
   await app.register(metrics);
 
   // The authorization server under /oauth2, the customer's sign-in/consent steps, and token info.
@@ -122,28 +123,29 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
   await app.register(
     async (v3) => {
       await v3.register(apiScope);
-      // Every /v3 call is authenticated (and rate-limited) first; each route then requires its scope.
-      v3.addHook('onRequest', services.bearer.authenticateRequest);
-      const contactData = services.bearer.requireScope('contact_data');
-      await v3.register(contactRoutes, { contacts: services.contacts, auth: contactData });
-      await v3.register(listRoutes, { lists: services.lists, auth: contactData });
-      await v3.register(tagRoutes, { tags: services.tags, auth: contactData });
-      await v3.register(customFieldRoutes, { customFields: services.customFields, auth: contactData });
-      await v3.register(activityRoutes, { activities: services.activities, auth: contactData });
-      await v3.register(accountSummaryRoutes, { accounts: services.accounts, bearer: services.bearer });
+      // Every /v3 call is authenticated (and rate-limited) first; each route then requires the one scope it
+      // declares in config.scope (src/api-auth/README.md).
+      await v3.register(apiAuth, { bearer: services.bearer });
+      await v3.register(contactRoutes, { contacts: services.contacts });
+      await v3.register(listRoutes, { lists: services.lists });
+      await v3.register(tagRoutes, { tags: services.tags });
+      await v3.register(customFieldRoutes, { customFields: services.customFields });
+      await v3.register(activityRoutes, { activities: services.activities });
+      await v3.register(accountSummaryRoutes, { accounts: services.accounts });
     },
     { prefix: '/v3' },
   );
 
   // The legacy v2 API (Constant Contact v2 contacts dialect) over the same services: JSON only, the API key
-  // required on every call, rate limits answered as v2 did; routes require their scope as in /v3.
+  // required on every call (checked before the token), rate limits answered as v2 did; each route declares its
+  // scope as /v3 routes do.
   await app.register(
     async (v2) => {
       await v2.register(apiScope);
-      await v2.register(v2Scope, { authenticate: services.bearer.authenticateRequest });
-      const contactData = services.bearer.requireScope('contact_data');
-      await v2.register(v2ContactRoutes, { v2: services.legacyV2, auth: contactData });
-      await v2.register(v2ListRoutes, { v2: services.legacyV2, auth: contactData });
+      await v2.register(v2Scope);
+      await v2.register(apiAuth, { bearer: services.bearer });
+      await v2.register(v2ContactRoutes, { v2: services.legacyV2 });
+      await v2.register(v2ListRoutes, { v2: services.legacyV2 });
     },
     { prefix: '/v2' },
   );

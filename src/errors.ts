@@ -22,6 +22,8 @@ export const ERRORS = {
   OVER_RATE_LIMIT: [403, 'mashery.not.authorized.over.ratelimit', 'The daily request quota of this API key is used up'],
   INTERNAL: [500, 'http.status.internal_server_error', 'Internal server error'],
   UNAVAILABLE: [503, 'http.status.service_unavailable', 'Service temporarily unavailable'],
+  DATABASE_UNAVAILABLE: [503, 'http.status.service_unavailable', 'The database is not answering; retry after the time in Retry-After'],
+  STORAGE_FULL: [507, 'http.status.insufficient_storage', 'The server cannot store this change: its disk is full; retry after the time in Retry-After'],
 } as const satisfies Record<string, readonly [number, string, string]>;
 
 export type ErrorCode = keyof typeof ERRORS;
@@ -58,10 +60,6 @@ export class AppError extends Error {
     const fieldItems = Object.values(this.fields).map((m) => ({ error_key: key, error_message: m }));
     this.items = options.items ?? (fieldItems.length ? fieldItems : [{ error_key: key, error_message: this.message }]);
   }
-}
-
-export function isAppError(error: unknown): error is AppError {
-  return error instanceof AppError;
 }
 
 /** A 400 naming each invalid field; pages show the messages next to the fields, the API as error items. */

@@ -3,7 +3,9 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
+import { createBearerAuth } from './api-auth/bearer-auth.ts';
 import { pino } from 'pino';
+import { createCompactLogStream } from './shared/log-format.ts';
 import { type Config, deriveKey } from './config.ts';
 import { createDatabase, type DatabaseHandle } from './db/database.ts';
 import { createAccountsService } from './modules/accounts/accounts.service.ts';
@@ -22,10 +24,10 @@ import { createListsService } from './modules/lists/lists.service.ts';
 import { createTagDeleteJob } from './modules/tags/tag-delete.job.ts';
 import { createTagsService } from './modules/tags/tags.service.ts';
 import { createRateLimiter } from './http/rate-limit.ts';
-import { createBearerAuth } from './oauth/bearer-auth.ts';
 import { createGrantsService } from './oauth/grants.service.ts';
 import { createRevocationBroadcast } from './oauth/revocation-broadcast.ts';
-import { apiResource, createProvider } from './oauth/provider.ts';
+import { createAdapterClass } from './oauth/adapter.ts';
+import { apiResource, createProvider, type StorageHooks } from './oauth/provider.ts';
 import { type Clock, systemClock } from './shared/clock.ts';
 import { createKnownDevices } from './web/known-devices.ts';
 import { createMemoryCounterStore, createRedisCounterStore, type CounterStore } from './shared/counter-store.ts';
@@ -45,7 +47,7 @@ export function resolveSecretKeys(config: Config): readonly string[] {
   if (config.secretKeys.length) return config.secretKeys;
   const file = path.join(config.dataDir, 'secret.key');
   if (!existsSync(file)) {
-    mkdirSync(config.dataDir, { recursive: true });
+    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     writeFileSync(file, `${randomToken(48)}\n`, { mode: 0o600, flag: 'wx' });
   }
   chmodSync(file, 0o600);
@@ -55,9 +57,13 @@ export function resolveSecretKeys(config: Config): readonly string[] {
 export async function createServices(config: Config, options: { clock?: Clock; database?: DatabaseHandle } = {}) {
   const clock = options.clock ?? systemClock;
   // One logger for the process: Fastify's request logs and the services' own lines share it.
-  // Request URLs are logged without the credentials some clients put in the query string.
-  const log = pino({ level: config.logLevel, serializers: { req: serializeRequest } });
-  const database = options.database ?? createDatabase(config.databaseUrl);
+  // Request URLs are logged without the credentials some clients put in the query string. On a terminal,
+  // one short line per event and per request; JSON lines for files, journald and collectors.
+  const log = pino(
+    { level: config.logLevel, serializers: { req: serializeRequest } },
+    process.stdout.isTTY ? createCompactLogStream(process.stdout) : undefined,
+  );
+  const database = options.database ?? createDatabase(config.databaseUrl, { log });
   const { db } = database;
   const secretKeys = resolveSecretKeys(config);
   const primaryKey = secretKeys[0]!;
@@ -79,7 +85,9 @@ export async function createServices(config: Config, options: { clock?: Clock; d
   const developers = createDevelopersService(credentialDeps);
 
   const explorerCredentials = createExchangeCredentials();
-  const provider = createProvider({ db, clock, apps, accounts, publicUrl: config.publicUrl, secretKeys, explorerCredentials, counters, refreshGraceSeconds: config.refreshGraceSeconds, trustProxy: config.trustProxy });
+  const userCodeKey = deriveKey(secretKeys[0]!, 'device-user-code');
+  const storage = (hooks: StorageHooks) => createAdapterClass(db, clock, { ...hooks, userCodeKey });
+  const provider = createProvider({ db, clock, apps, accounts, publicUrl: config.publicUrl, secretKeys, explorerCredentials, counters, refreshGraceSeconds: config.refreshGraceSeconds, trustProxy: config.trustProxy, storage });
   const bearer = createBearerAuth({
     db,
     clock,

@@ -1,6 +1,8 @@
 // Client commands of `listgate` (login, logout, whoami, token info, lists, sync): they talk to any
 // Listgate server over HTTP. Each action imports its implementation lazily, so none loads server code.
 import { type Command, Option } from 'commander';
+import { SCOPE_REGISTRY } from '../api-auth/scopes.ts';
+import { USER_SCOPE } from './client/default-scopes.ts';
 import { EXIT_CODES_HELP } from './exit-codes.ts';
 
 // No default value: commander would print `(default: [])` in --help; the sync treats "none" as [].
@@ -20,6 +22,12 @@ function retriesOption(count = '5'): Option {
   ).default(count, count);
 }
 
+/** The --scope help: every scope the server knows, from the one registry. */
+function scopeHelp(): string {
+  const width = Math.max(...SCOPE_REGISTRY.map((s) => s.name.length));
+  return `\nScopes:\n${SCOPE_REGISTRY.map((s) => `  ${s.name.padEnd(width)}  ${s.allows}`).join('\n')}`;
+}
+
 export function registerClientCommands(program: Command): void {
   program
     .command('login')
@@ -27,7 +35,8 @@ export function registerClientCommands(program: Command): void {
     .requiredOption('--server <url>', 'address of the Listgate server, e.g. https://lists.example.com')
     .option('--api-key <key>', "the app's API key (its OAuth client id)")
     .addOption(profileOption())
-    .option('--scope <scopes>', 'scopes to ask for (default: contact_data account_read offline_access)')
+    .option('--scope <scopes>', `space-separated scopes to ask for (default: ${USER_SCOPE}; listed below)`)
+    .addHelpText('after', scopeHelp())
     .option(
       '--browser',
       'sign in with a browser on this machine (authorization code + PKCE, loopback redirect)',

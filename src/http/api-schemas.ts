@@ -1,6 +1,6 @@
 // TypeBox building blocks shared by the /v3 route schemas: ids, enums, page limits, cursors and links,
 // written once so every resource validates and documents them alike.
-import { type TSchema, type TUnsafe, Type } from '@sinclair/typebox';
+import { type TUnsafe, Type } from '@sinclair/typebox';
 
 export const Uuid = (description: string) => Type.String({ format: 'uuid', description });
 
@@ -31,4 +31,3 @@ export function Body<T extends Parameters<typeof Type.Object>[0]>(properties: T,
   return Type.Object(properties, { additionalProperties: false, description });
 }
 
-export type { TSchema };

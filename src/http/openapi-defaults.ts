@@ -1,5 +1,5 @@
 // What the OpenAPI document assumes about a /v3 route when its schema is silent: the resource tag from the
-// path, the scope the bearer check asks for, and the error responses the scope and the bearer check produce.
+// path and the error responses the scope and the bearer check produce.
 import { Type } from '@sinclair/typebox';
 import type { FastifySchema } from 'fastify';
 
@@ -26,12 +26,6 @@ export const API_TAGS = Object.values(RESOURCE_TAGS);
 export function defaultTag(url: string): string {
   const resource = url.split('/')[2] ?? '';
   return RESOURCE_TAGS[resource]?.name ?? resource;
-}
-
-/** The scope the bearer check requires: account routes read or update the account, the rest are contact data. */
-export function defaultScope(url: string, method: string): string {
-  if (url.startsWith('/v3/account/')) return method === 'GET' ? 'account_read' : 'account_update';
-  return 'contact_data';
 }
 
 const describe = (description: string) => ({ ...ErrorArray, description });

@@ -3,14 +3,10 @@
 import swagger from '@fastify/swagger';
 import type { FastifyInstance, FastifySchema } from 'fastify';
 import fp from 'fastify-plugin';
-import { API_TAGS, apiErrorResponses, defaultScope, defaultTag } from './openapi-defaults.ts';
+import { scopeAllowances } from '../api-auth/scopes.ts';
+import { API_TAGS, apiErrorResponses, defaultTag } from './openapi-defaults.ts';
 
-const SCOPES = {
-  contact_data: 'Read and write contacts, lists, tags, custom fields and activities',
-  account_read: 'Read the account summary',
-  account_update: 'Update the account summary',
-  offline_access: 'Receive a refresh token',
-};
+const SCOPES = scopeAllowances(['api', 'oauth']);
 
 const DESCRIPTION = `The Listgate developer API speaks the Constant Contact v3 contacts dialect: snake_case JSON,
 opaque cursors in \`_links.next.href\` and errors as an array of \`{"error_key", "error_message"}\`.
@@ -22,13 +18,14 @@ Tokens come from the OAuth 2.0 server under \`/oauth2\`: authorization code with
 the device authorization grant (RFC 8628) for command-line tools, and client credentials for private
 integrations acting on their own account. Discovery: \`/oauth2/.well-known/openid-configuration\`.`;
 
-type SwaggerRoute = { schema: FastifySchema; url: string; route: { method: string | string[] } };
+type SwaggerRoute = { schema: FastifySchema; url: string; route: { method: string | string[]; config?: { scope?: string } } };
 
 /** Fills in what a /v3 route schema leaves out, so that every operation of the API is documented alike. */
 export function withApiDefaults({ schema, url, route }: SwaggerRoute): { schema: FastifySchema; url: string } {
   if (!url.startsWith('/v3/') || schema?.hide) return { schema, url };
   const method = (Array.isArray(route.method) ? route.method[0] : route.method) ?? 'GET';
-  const scope = defaultScope(url, method);
+  // the scope the route declares (config.scope), which the api-auth plugin enforces
+  const scope = route.config?.scope ?? 'undeclared';
   return {
     url,
     schema: {

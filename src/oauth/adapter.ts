@@ -6,7 +6,7 @@ import type { Db } from '../db/database.ts';
 import type { Clock } from '../shared/clock.ts';
 import { sha256 } from '../shared/crypto.ts';
 import { deriveSealKey, keyedHash, type Sealed, seal, unseal } from './sealing.ts';
-import { createPayloadWriter, deleteExpired, findSideRow } from './tokens.repository.ts';
+import { createPayloadWriter, deleteExpired, findSideRow } from '../provider-storage/tokens.repository.ts';
 
 const EMPTY_COLUMNS = { grant_id: null, user_code: null, uid: null, subject: null, client_id: null, consumed_at: null, last_used_at: null };
 

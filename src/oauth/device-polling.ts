@@ -3,7 +3,7 @@
 import type { Db } from '../db/database.ts';
 import type { Clock } from '../shared/clock.ts';
 import { sha256 } from '../shared/crypto.ts';
-import { findArtifactState, findSideRow, insertPollRow, updatePollRow } from './tokens.repository.ts';
+import { findArtifactState, findSideRow, insertPollRow, updatePollRow } from '../provider-storage/tokens.repository.ts';
 
 export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 /** Seconds a device waits between polls, as the device authorization response says. */

@@ -4,7 +4,8 @@ import type { Db } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import type { AppsService } from '../modules/apps/apps.service.ts';
 import type { Clock } from '../shared/clock.ts';
-import * as repo from './tokens.repository.ts';
+import { decodeGrantPayload, grantedScopes } from '../provider-storage/payload-codec.ts';
+import * as repo from '../provider-storage/tokens.repository.ts';
 
 export type ConnectedApp = {
   grant_id: string;
@@ -15,11 +16,8 @@ export type ConnectedApp = {
   last_used_at: string | null;
 };
 
-type GrantPayload = { clientId: string; iat?: number; openid?: { scope?: string }; resources?: Record<string, string> };
-
 const iso = (epoch: number | null | undefined) => (epoch ? new Date(epoch * 1000).toISOString() : null);
 
-export type GrantsService = ReturnType<typeof createGrantsService>;
 
 export function createGrantsService(deps: { db: Db; clock: Clock; apps: AppsService; onRevoke: () => void }) {
   const { db, clock, apps, onRevoke } = deps;
@@ -30,18 +28,14 @@ export function createGrantsService(deps: { db: Db; clock: Clock; apps: AppsServ
     const rows = await repo.findGrantsBySubject(db, userId, now());
     const out: ConnectedApp[] = [];
     for (const row of rows) {
-      const payload = JSON.parse(row.payload) as GrantPayload;
-      const app = await apps.getApp(payload.clientId);
-      if (!app) continue;
-      const scopes = [
-        ...(payload.openid?.scope?.split(' ') ?? []),
-        ...Object.values(payload.resources ?? {}).flatMap((s) => s.split(' ')),
-      ].filter(Boolean);
+      const payload = decodeGrantPayload(row.payload);
+      const app = payload && (await apps.getApp(payload.clientId));
+      if (!payload || !app) continue;
       out.push({
         grant_id: row.id,
         client_id: payload.clientId,
         app_name: app.name,
-        scopes: [...new Set(scopes)],
+        scopes: grantedScopes(payload),
         granted_at: iso(payload.iat) ?? '',
         last_used_at: iso(row.last_used_at),
       });

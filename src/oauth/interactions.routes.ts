@@ -8,7 +8,8 @@ import type { AppsService } from '../modules/apps/apps.service.ts';
 import { html } from '../shared/html.ts';
 import { csrfInput, sendPage } from '../web/layout.ts';
 import type { WebSessions } from '../web/sessions.ts';
-import { describeDuration, describeScopes } from './scopes.ts';
+import { describeScopes } from '../api-auth/scopes.ts';
+import { describeDuration } from '../shared/durations.ts';
 
 /**
  * The app's logo when it is an https URL on the host of one of the app's own redirect URIs; null otherwise,
@@ -81,7 +82,9 @@ export default async function interactionRoutes(app: FastifyInstance, deps: Deps
     }
     const user = await accounts.getUser(userId);
     const prompt = details.prompt.details as { missingOIDCScope?: string[]; missingResourceScopes?: Record<string, string[]> };
-    const scopes = [...(prompt.missingOIDCScope ?? []), ...Object.values(prompt.missingResourceScopes ?? {}).flat()];
+    // Every scope the app receives, also those granted before (the prompt names only the missing ones).
+    const requested = String(details.params.scope ?? '').split(' ').filter(Boolean);
+    const scopes = [...requested, ...(prompt.missingOIDCScope ?? []), ...Object.values(prompt.missingResourceScopes ?? {}).flat()];
     const publisher = await apps.getPublisherName(client);
     const csrf = sessions.csrfToken(request, reply);
     const uid = request.params.uid;

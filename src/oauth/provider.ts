@@ -8,20 +8,24 @@ import { deriveKey } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import type { AccountsService } from '../modules/accounts/accounts.service.ts';
 import type { AppView, AppsService } from '../modules/apps/apps.service.ts';
+import { API_SCOPES, PROVIDER_SCOPES } from '../api-auth/scopes.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { CounterStore } from '../shared/counter-store.ts';
-import { type ClientLoader, createAdapterClass } from './adapter.ts';
+import type { AdapterOptions } from './adapter.ts';
 import { createTtlCache } from '../shared/ttl-cache.ts';
 import { installDeviceFlowSteps, recordWrongCode } from './provider-internals/device-flow.ts';
 import { deviceFlowPages } from './device-pages.ts';
 import { createDevicePolling, DEVICE_CODE_GRANT } from './device-polling.ts';
+import { answerDatabaseFaults } from './database-unavailable.ts';
 import { renderOauthError } from './error-page.ts';
 import { createRefreshGrace } from './refresh-grace.ts';
 
 export { DEVICE_CODE_GRANT };
-export const API_SCOPES = 'contact_data account_read account_update';
 /** The longest lifetime anything of a grant may have: the legacy 10-year token. */
 export const MAX_LIFETIME = 315359999;
+
+/** What any storage of the provider must consult: clients come from the apps table; grant revocation policy. */
+export type StorageHooks = Pick<AdapterOptions, 'findClient' | 'keepsGrant'>;
 
 export type ProviderDeps = {
   db: Db;
@@ -36,8 +40,11 @@ export type ProviderDeps = {
   refreshGraceSeconds: number;
   /** Behind a trusted reverse proxy: client IPs (for the user-code limit) come from X-Forwarded-For. */
   trustProxy?: boolean;
-  /** Replaces the database storage (the benchmarks compare it with oidc-provider's in-memory adapter). */
-  storage?: (findClient: ClientLoader) => Configuration['adapter'];
+  /**
+   * The provider's storage, built by the composition root from the hooks the provider needs (services.ts
+   * passes createAdapterClass over the database).
+   */
+  storage: (hooks: StorageHooks) => Configuration['adapter'];
   /**
    * Single-use credentials of the API Tester's in-process code exchange (src/modules/explorer/
    * exchange-credentials.ts): app secrets are hashes, so the server cannot present the real one.
@@ -156,7 +163,7 @@ export function createProvider(deps: ProviderDeps): Provider {
   }
 
   const configuration: Configuration = {
-    adapter: deps.storage?.(findClient) ?? createAdapterClass(db, clock, { findClient, keepsGrant, userCodeKey: deriveKey(secretKeys[0]!, 'device-user-code') }),
+    adapter: deps.storage({ findClient, keepsGrant }),
     async findAccount(_ctx, sub) {
       const user = await accounts.getUser(sub);
       if (!user) return undefined;
@@ -173,7 +180,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     },
     extraClientMetadata: { properties: [TOKEN_TTL, REFRESH_POLICY, REFRESH_TTL] },
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['given_name', 'family_name'] },
-    scopes: ['openid', 'offline_access', 'profile', 'email'],
+    scopes: [...PROVIDER_SCOPES],
     responseTypes: ['code'],
     pkce: { required: () => true },
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
@@ -229,7 +236,7 @@ export function createProvider(deps: ProviderDeps): Provider {
         getResourceServerInfo: async (_ctx, indicator, client) => {
           if (indicator !== resource) throw new errors.InvalidTarget();
           return {
-            scope: API_SCOPES,
+            scope: API_SCOPES.join(' '),
             audience: resource,
             accessTokenTTL: policyOf(client)[TOKEN_TTL] ?? MAX_LIFETIME,
             accessTokenFormat: 'opaque',
@@ -269,6 +276,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     // requests browser apps send (a public client's form POST) are simple and need no preflight.
     if (ctx.method === 'OPTIONS') for (const name of CORS_HEADERS) ctx.remove(name);
   });
+  answerDatabaseFaults(provider);
   installDeviceFlowSteps(provider, { polling: createDevicePolling({ db, clock }), counters: deps.counters, clock, publicUrl, sessionCookie });
 
   // Secrets are stored as sha256 hashes: compare the presented one against every active secret.

@@ -7,7 +7,7 @@ import type { Db } from '../db/database.ts';
 import type { Clock } from '../shared/clock.ts';
 import { sha256 } from '../shared/crypto.ts';
 import { deriveSealKey, type Sealed, seal, unseal } from './sealing.ts';
-import { findArtifactState, findSideRow, insertSideRow } from './tokens.repository.ts';
+import { findArtifactState, findSideRow, insertSideRow } from '../provider-storage/tokens.repository.ts';
 
 const MODEL = 'RotationGrace';
 /** How long a retry waits for a redemption of the same token still running on another node. */
@@ -22,7 +22,6 @@ type GraceRecord = Sealed & { clientId: string; issuedAt: number };
  */
 const keyFor = (oldToken: string, clientId: string) => deriveSealKey(oldToken, 'refresh-grace', clientId);
 
-export type RefreshGrace = ReturnType<typeof createRefreshGrace>;
 
 export function createRefreshGrace(deps: { db: Db; clock: Clock; graceSeconds: number }) {
   const { db, clock, graceSeconds } = deps;

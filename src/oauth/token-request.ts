@@ -2,8 +2,7 @@
 // is read once (the provider then uses it as is), client_secret_post is accepted for every confidential
 // app, and a client-credentials request without `scope` gets the app's full scope.
 import type { IncomingMessage } from 'node:http';
-import { SCOPES } from './auth-context.ts';
-import { API_SCOPES } from './provider.ts';
+import { API_SCOPES, isKnownScope } from '../api-auth/scopes.ts';
 
 const LIMIT = 56 * 1024;
 
@@ -20,13 +19,11 @@ export async function readFormBody(req: IncomingMessage): Promise<URLSearchParam
   return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
 }
 
-const KNOWN_SCOPES = new Set<string>([...SCOPES, 'openid', 'profile', 'email']);
-
 /** RFC 6749 §5.2: a scope the server does not know is refused (invalid_scope) rather than dropped unseen. */
 export function unknownScope(params: URLSearchParams): string | null {
   const scope = params.get('scope');
   if (scope === null) return null;
-  return scope.split(' ').find((s) => s !== '' && !KNOWN_SCOPES.has(s)) ?? null;
+  return scope.split(' ').find((s) => s !== '' && !isKnownScope(s)) ?? null;
 }
 
 /** RFC 6749 §2.3.1: the id and secret are form-urlencoded before being joined for HTTP Basic. */
@@ -58,7 +55,7 @@ export function normalizeTokenRequest(req: IncomingMessage, params: URLSearchPar
     params.delete('client_id');
   }
   if (params.get('grant_type') === 'client_credentials' && !params.get('scope')) {
-    params.set('scope', API_SCOPES);
+    params.set('scope', API_SCOPES.join(' '));
   }
   replayBody(req, params.toString());
   readParams.set(req, params);

@@ -3,14 +3,6 @@ export type Clock = { now(): Date };
 
 export const systemClock: Clock = { now: () => new Date() };
 
-export function isoNow(clock: Clock): string {
-  return clock.now().toISOString();
-}
-
-export function epochSeconds(clock: Clock): number {
-  return Math.floor(clock.now().getTime() / 1000);
-}
-
 /** A clock tests can set and advance. */
 export function createManualClock(start = new Date('2026-01-01T00:00:00.000Z')): Clock & {
   set(date: Date): void;

@@ -31,7 +31,6 @@ export function throttledMessage(retryAfterSeconds: number): string {
   return `Too many failed sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}, or reset your password with "Forgot your password?".`;
 }
 
-export type SignInThrottle = ReturnType<typeof createSignInThrottle>;
 
 /**
  * `device` is the id of a known device for this email (read from a signed cookie by the page), or null.

@@ -5,7 +5,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 
 const MAX_AGE_S = 600;
 
-export type RevealOnce = ReturnType<typeof createRevealOnce>;
 
 /** `path` binds the sealed value to the page it is for (AES-256-GCM additional data). */
 export function createRevealOnce(deps: { key: Buffer; secureCookies: boolean }) {

@@ -2,6 +2,7 @@
 // authorization server's storage, web sessions and the audit log.
 import type { Kysely } from 'kysely';
 
+/** @public read by the migrator through the namespace import in index.ts */
 // biome-ignore lint/suspicious/noExplicitAny: migrations must not depend on the evolving schema types
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -140,6 +141,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('audit_events_account_idx').on('audit_events').columns(['account_id', 'created_at']).execute();
 }
 
+/** @public read by the migrator through the namespace import in index.ts */
 // biome-ignore lint/suspicious/noExplicitAny: see up()
 export async function down(db: Kysely<any>): Promise<void> {
   for (const table of [

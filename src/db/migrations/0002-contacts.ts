@@ -7,6 +7,7 @@ const ts = 'varchar(32)';
 const uuid = 'varchar(36)';
 const account = 'varchar(64)';
 
+/** @public read by the migrator through the namespace import in index.ts */
 // biome-ignore lint/suspicious/noExplicitAny: migrations must not depend on the evolving schema types
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -256,6 +257,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
 }
 
+/** @public read by the migrator through the namespace import in index.ts */
 // biome-ignore lint/suspicious/noExplicitAny: see up()
 export async function down(db: Kysely<any>): Promise<void> {
   for (const table of [

@@ -9,6 +9,7 @@ const PARTIAL: [string, string[]][] = [
   ['oauth_payloads_subject_idx', ['subject', 'model']],
 ];
 
+/** @public read by the migrator through the namespace import in index.ts */
 // biome-ignore lint/suspicious/noExplicitAny: migrations must not depend on the evolving schema types
 export async function up(db: Kysely<any>): Promise<void> {
   for (const [name, columns] of PARTIAL) {
@@ -19,6 +20,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.dropIndex('oauth_payloads_user_code_idx').execute();
 }
 
+/** @public read by the migrator through the namespace import in index.ts */
 // biome-ignore lint/suspicious/noExplicitAny: see up()
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('oauth_payloads_user_code_idx').on('oauth_payloads').column('user_code').execute();

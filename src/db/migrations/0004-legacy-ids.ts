@@ -4,6 +4,7 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 
+/** @public read by the migrator through the namespace import in index.ts */
 // biome-ignore lint/suspicious/noExplicitAny: migrations must not depend on the evolving schema types
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('accounts').addColumn('list_seq', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
@@ -29,6 +30,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
 }
 
+/** @public read by the migrator through the namespace import in index.ts */
 // biome-ignore lint/suspicious/noExplicitAny: see up()
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropIndex('contact_lists_sequence_uq').execute();

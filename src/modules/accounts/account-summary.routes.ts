@@ -1,21 +1,19 @@
 // GET/PUT /v3/account/summary: the account the token acts on (scopes account_read / account_update).
 import type { FastifyInstance } from 'fastify';
-import type { BearerAuth } from '../../oauth/bearer-auth.ts';
 import { AccountSummary, AccountSummaryUpdate } from './accounts.schemas.ts';
 import type { AccountsService } from './accounts.service.ts';
 
 export default async function accountSummaryRoutes(
   app: FastifyInstance,
-  opts: { accounts: AccountsService; bearer: BearerAuth },
+  opts: { accounts: AccountsService },
 ): Promise<void> {
-  const { accounts, bearer } = opts;
-  const security = [{ oauth2: ['account_read'] }];
+  const { accounts } = opts;
 
   app.get(
     '/account/summary',
     {
-      preHandler: bearer.requireScope('account_read'),
-      schema: { tags: ['Account'], summary: 'Get the account summary', security, response: { 200: AccountSummary } },
+      config: { scope: 'account_read' },
+      schema: { operationId: 'getAccountSummary', summary: 'Get the account summary', response: { 200: AccountSummary } },
     },
     (request) => accounts.getSummary(request.auth.accountId),
   );
@@ -23,11 +21,10 @@ export default async function accountSummaryRoutes(
   app.put<{ Body: AccountSummaryUpdate }>(
     '/account/summary',
     {
-      preHandler: bearer.requireScope('account_update'),
+      config: { scope: 'account_update' },
       schema: {
-        tags: ['Account'],
+        operationId: 'putAccountSummary',
         summary: 'Update the account summary',
-        security: [{ oauth2: ['account_update'] }],
         body: AccountSummaryUpdate,
         response: { 200: AccountSummary },
       },

@@ -31,8 +31,6 @@ export type AccountSummary = {
   state_code: string | null;
 };
 
-export { SIGN_IN_FAILED } from '../../shared/sign-in-throttle.ts';
-
 export type AccountsService = ReturnType<typeof createAccountsService>;
 
 export function createAccountsService(deps: {

@@ -1,7 +1,7 @@
 // Pages of a customer's connections: Connected apps (what each app may do, since when, last use, Revoke)
 // and Private integrations (create one, see its client id and secret once, rotate, delete).
 import type { AppError } from '../../errors.ts';
-import { describeScopes } from '../../oauth/scopes.ts';
+import { describeScopes } from '../../api-auth/scopes.ts';
 import { html, type SafeHtml } from '../../shared/html.ts';
 import { formatDate } from '../../web/format.ts';
 import { checkboxField, type Form } from '../../web/forms.ts';

@@ -1,7 +1,7 @@
 // /v3/contacts: the collection with every filter, CRUD, the sign-up form, counts, and the change feed.
 // Registered inside the /v3 scope (JSON bodies only); every route needs the contact_data scope.
 import type { Static } from '@sinclair/typebox';
-import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { ChangesPage, ChangesQuery } from './contact-changes.schemas.ts';
 import {
   Contact,
@@ -24,9 +24,11 @@ type Params = { Params: Static<typeof ContactParams> };
 
 export default async function contactRoutes(
   app: FastifyInstance,
-  opts: { contacts: ContactsService; auth: preHandlerAsyncHookHandler },
+  opts: { contacts: ContactsService },
 ): Promise<void> {
-  const { contacts, auth: preHandler } = opts;
+  const { contacts } = opts;
+  // every route of this module needs the contact_data scope (src/api-auth/README.md)
+  const config = { scope: 'contact_data' } as const;
   const doc = (operationId: string, summary: string) => ({ operationId, summary });
   // Pages of up to 500 contacts are built field by field by the service (nothing extra to strip), and
   // JSON.stringify writes them faster than a schema-compiled serializer; the schemas still document them.
@@ -35,7 +37,7 @@ export default async function contactRoutes(
   app.get<{ Querystring: Static<typeof ContactsQuery> }>(
     '/contacts',
     {
-      preHandler,
+      config,
       serializerCompiler,
       schema: {
         ...doc('getAllContacts', 'List contacts'),
@@ -49,7 +51,7 @@ export default async function contactRoutes(
   app.post<{ Body: Static<typeof ContactCreateBody> }>(
     '/contacts',
     {
-      preHandler,
+      config,
       schema: {
         ...doc('createContact', 'Create a contact'),
         body: ContactCreateBody,
@@ -63,7 +65,7 @@ export default async function contactRoutes(
   app.get<{ Querystring: Static<typeof CountsQuery> }>(
     '/contacts/counts',
     {
-      preHandler,
+      config,
       schema: {
         ...doc('getContactCounts', 'Count contacts by permission'),
         querystring: CountsQuery,
@@ -76,7 +78,7 @@ export default async function contactRoutes(
   app.get<{ Querystring: Static<typeof XrefsQuery> }>(
     '/contacts/contact_id_xrefs',
     {
-      preHandler,
+      config,
       schema: {
         ...doc('getContactIdXrefs', 'Map legacy v2 contact ids to contact ids'),
         querystring: XrefsQuery,
@@ -89,7 +91,7 @@ export default async function contactRoutes(
   app.get<{ Querystring: Static<typeof ChangesQuery> }>(
     '/contacts/changes',
     {
-      preHandler,
+      config,
       serializerCompiler,
       schema: {
         ...doc('getContactChanges', 'Changes since a sync token (change feed)'),
@@ -105,7 +107,7 @@ export default async function contactRoutes(
   app.post<{ Body: Static<typeof SignUpBody> }>(
     '/contacts/sign_up_form',
     {
-      preHandler,
+      config,
       schema: {
         ...doc('createOrUpdateContact', 'Create or update a contact by email'),
         body: SignUpBody,
@@ -121,7 +123,7 @@ export default async function contactRoutes(
   app.get<Params & { Querystring: Static<typeof ContactQuery> }>(
     '/contacts/:contact_id',
     {
-      preHandler,
+      config,
       schema: {
         ...doc('getContactById', 'Get a contact'),
         params: ContactParams,
@@ -136,7 +138,7 @@ export default async function contactRoutes(
   app.put<Params & { Body: Static<typeof ContactUpdateBody> }>(
     '/contacts/:contact_id',
     {
-      preHandler,
+      config,
       schema: {
         ...doc('updateContact', 'Replace a contact'),
         params: ContactParams,
@@ -150,7 +152,7 @@ export default async function contactRoutes(
   app.delete<Params>(
     '/contacts/:contact_id',
     {
-      preHandler,
+      config,
       schema: {
         ...doc('deleteContact', 'Delete a contact (soft delete)'),
         params: ContactParams,

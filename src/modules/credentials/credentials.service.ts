@@ -55,8 +55,6 @@ export type SignUpRequest<S> = {
   create(email: string, passwordHash: string): Promise<S>;
 };
 
-export type Credentials<S extends CredentialSubject> = ReturnType<typeof createCredentials<S>>;
-
 export function createCredentials<S extends CredentialSubject>(deps: {
   db: Db;
   clock: Clock;

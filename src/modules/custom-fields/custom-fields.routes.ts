@@ -1,7 +1,7 @@
 // /v3/contact_custom_fields: list, create, read, replace and delete custom contact fields.
 import type { Static } from '@sinclair/typebox';
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import {
   CustomField,
   CustomFieldPage,
@@ -16,15 +16,17 @@ type Params = { Params: Static<typeof CustomFieldParams> };
 
 export default async function customFieldRoutes(
   app: FastifyInstance,
-  opts: { customFields: CustomFieldsService; auth: preHandlerAsyncHookHandler },
+  opts: { customFields: CustomFieldsService },
 ): Promise<void> {
-  const { customFields, auth: preHandler } = opts;
+  const { customFields } = opts;
+  // every route of this module needs the contact_data scope (src/api-auth/README.md)
+  const config = { scope: 'contact_data' } as const;
   const doc = (operationId: string, summary: string) => ({ operationId, summary });
 
   app.get<{ Querystring: Static<typeof CustomFieldsQuery> }>(
     '/contact_custom_fields',
     {
-      preHandler,
+      config,
       schema: { ...doc('getAllCustomFields', 'List custom fields'), querystring: CustomFieldsQuery, response: { 200: CustomFieldPage } },
     },
     (request) => customFields.listCustomFields(request.auth.accountId, request.query),
@@ -32,20 +34,20 @@ export default async function customFieldRoutes(
 
   app.post<{ Body: Static<typeof CustomFieldPostBody> }>(
     '/contact_custom_fields',
-    { preHandler, schema: { ...doc('createCustomFields', 'Create a custom field'), body: CustomFieldPostBody, response: { 201: CustomField } } },
+    { config, schema: { ...doc('createCustomFields', 'Create a custom field'), body: CustomFieldPostBody, response: { 201: CustomField } } },
     async (request, reply) => reply.status(201).send(await customFields.createCustomField(request.auth.accountId, request.body)),
   );
 
   app.get<Params>(
     '/contact_custom_fields/:custom_field_id',
-    { preHandler, schema: { ...doc('getCustomField', 'Get a custom field'), params: CustomFieldParams, response: { 200: CustomField } } },
+    { config, schema: { ...doc('getCustomField', 'Get a custom field'), params: CustomFieldParams, response: { 200: CustomField } } },
     (request) => customFields.getCustomField(request.auth.accountId, request.params.custom_field_id),
   );
 
   app.put<Params & { Body: Static<typeof CustomFieldPutBody> }>(
     '/contact_custom_fields/:custom_field_id',
     {
-      preHandler,
+      config,
       schema: {
         ...doc('updateCustomField', 'Replace a custom field'),
         params: CustomFieldParams,
@@ -59,7 +61,7 @@ export default async function customFieldRoutes(
   app.delete<Params>(
     '/contact_custom_fields/:custom_field_id',
     {
-      preHandler,
+      config,
       schema: {
         ...doc('deleteCustomField', 'Delete a custom field and its values'),
         params: CustomFieldParams,

@@ -2,7 +2,7 @@
 // policy, the client secret (rotation with a grace period), token counts, disable and delete.
 import type { AppError } from '../../errors.ts';
 import { html, type SafeHtml } from '../../shared/html.ts';
-import { describeDuration } from '../../oauth/scopes.ts';
+import { describeDuration } from '../../shared/durations.ts';
 import { formatDate } from '../../web/format.ts';
 import { checkboxField, type Form, radioField, selectField, textareaField } from '../../web/forms.ts';
 import { csrfInput, field, notice, type PageOptions } from '../../web/layout.ts';

@@ -9,9 +9,6 @@ import { cleanText } from '../../shared/validate.ts';
 import { createCredentials, type CredentialLimits, type CredentialRealm } from '../credentials/credentials.service.ts';
 import * as repo from './developers.repository.ts';
 
-export { LINK_EXPIRED, LINK_INVALID, NOT_VERIFIED } from '../credentials/credentials.service.ts';
-export const VERIFY_PURPOSE = 'developer-verify';
-export const RESET_PURPOSE = 'developer-reset';
 
 export type DeveloperView = { id: string; email: string; name: string | null; verified: boolean; created_at: string };
 

@@ -1,13 +1,14 @@
 // The API Tester's "Get Access Token": an authorization-code + PKCE (S256) flow for the selected app with
 // the tester's own redirect URI, whose code the server exchanges in-process at the real token endpoint.
 import { createHash } from 'node:crypto';
+import { API_SCOPES } from '../../api-auth/scopes.ts';
 import { AppError } from '../../errors.ts';
 import { randomToken, safeEqual } from '../../shared/crypto.ts';
 import type { AppsService, AppView } from '../apps/apps.service.ts';
 import type { ExchangeCredentials } from './exchange-credentials.ts';
 
 /** The scopes of the contacts API: the tester asks for all of them, like the legacy tester did. */
-export const EXPLORER_SCOPES = 'contact_data account_read account_update';
+export const EXPLORER_SCOPES = API_SCOPES.join(' ');
 
 export type TokenEndpointCall = (form: URLSearchParams, headers: Record<string, string>) => Promise<{ status: number; body: string }>;
 
@@ -15,7 +16,6 @@ export type FlowState = { state: string; verifier: string; clientId: string };
 
 export type ExplorerToken = { access_token: string; token_type: string; expires_in: number; scope: string; client_id: string };
 
-export type ExplorerService = ReturnType<typeof createExplorerService>;
 
 export function createExplorerService(deps: {
   apps: AppsService;
@@ -38,7 +38,10 @@ export function createExplorerService(deps: {
     }
     if (app.status !== 'active') throw new AppError('FORBIDDEN', 'This app is disabled. Enable it on its settings page first.');
     if (app.kind !== 'web' && app.kind !== 'native') {
-      throw new AppError('FORBIDDEN', 'Device apps get tokens through the device flow. Change the kind to Web or Native in the app settings to use Get Access Token.');
+      throw new AppError(
+        'FORBIDDEN',
+        `A device app gets tokens with listgate login only. To use Get Access Token too, open its settings page (/developer/apps/${app.client_id}) and choose "Native app or script" under "Application kind": a native app works with both.`,
+      );
     }
     return app;
   }

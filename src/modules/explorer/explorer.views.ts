@@ -1,7 +1,7 @@
 // The API Tester's pages: the tester itself (key selector, Get Access Token, the token ready to copy, and
 // the operations that explorer.js renders from /openapi.json) and the callback window that hands back the token.
 import type { AppError } from '../../errors.ts';
-import { describeDuration } from '../../oauth/scopes.ts';
+import { describeDuration } from '../../shared/durations.ts';
 import { html } from '../../shared/html.ts';
 import { notice, type PageOptions } from '../../web/layout.ts';
 import type { AppView } from '../apps/apps.service.ts';
@@ -19,7 +19,7 @@ export function explorerPage(o: { email: string | null; apps: AppView[]; selecte
   return {
     title: 'API Tester',
     nav: developerNav(signedIn, '/explorer'),
-    scripts: ['/static/explorer.js'],
+    scripts: ['/static/rich-text.js', '/static/explorer.js'],
     body: html`<h1>API Tester</h1>
 <p>Try every call of the Listgate API from this page. Each <strong>Try it</strong> sends your API key and access token.</p>
 <section class="card" aria-labelledby="auth-title">

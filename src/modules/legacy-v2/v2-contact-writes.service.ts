@@ -144,4 +144,3 @@ export function createV2ContactWrites(deps: {
   };
 }
 
-export type V2ContactWrites = ReturnType<typeof createV2ContactWrites>;

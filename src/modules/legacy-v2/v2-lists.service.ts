@@ -88,4 +88,3 @@ export function createV2ListsService(deps: { db: Db; lists: ListsService }) {
   return { listLists, getList: one, createList, updateList, deleteList, findLive };
 }
 
-export type V2ListsService = ReturnType<typeof createV2ListsService>;

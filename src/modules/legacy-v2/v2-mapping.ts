@@ -33,7 +33,6 @@ export const PHONE_SLOTS = [
   { field: 'cell_phone', kind: 'mobile' },
   { field: 'fax', kind: 'other' },
 ] as const;
-export type PhoneField = (typeof PHONE_SLOTS)[number]['field'];
 
 /** v2 address_type ↔ v3 street_addresses[].kind; a v3 `other` address has no v2 slot and is kept as it is. */
 export const ADDRESS_SLOTS = [

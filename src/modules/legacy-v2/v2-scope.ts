@@ -1,14 +1,14 @@
-// What every /v2 call shares beyond /v3's JSON-only bodies: 406 for a non-JSON Accept, the API key required
+// What every /v2 call shares beyond /v3's JSON-only bodies and the API's authentication (api-auth.plugin.ts): 406 for a non-JSON Accept, the API key required
 // (whatever REQUIRE_API_KEY says for /v3: v2 clients always send it), and rate limits answered as v2 did,
 // 403 with the mashery keys (its clients know no 429; Retry-After and RateLimit-* headers are kept).
-import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../../errors.ts';
 import { toAppError } from '../../http/error-handler.ts';
 
 const JSON_ACCEPT = /(^|,)\s*(\*\/\*|application\/\*|application\/json|application\/[a-z.+-]*\+json)\s*(;|,|$)/i;
 
-async function v2Scope(app: FastifyInstance, opts: { authenticate: onRequestAsyncHookHandler }): Promise<void> {
+async function v2Scope(app: FastifyInstance): Promise<void> {
   app.addHook('onRequest', async (request) => {
     const accept = request.headers.accept;
     if (accept && !JSON_ACCEPT.test(accept)) throw new AppError('NOT_ACCEPTABLE');
@@ -17,7 +17,6 @@ async function v2Scope(app: FastifyInstance, opts: { authenticate: onRequestAsyn
       throw new AppError('INVALID_API_KEY', 'The api_key parameter (the app\'s API key) is required on every /v2 call');
     }
   });
-  app.addHook('onRequest', opts.authenticate);
   app.setErrorHandler((error) => {
     const appError = toAppError(error);
     if (appError?.code === 'THROTTLED') throw new AppError('OVER_QPS', appError.message, { headers: appError.headers });

@@ -21,16 +21,6 @@ export async function findList(db: Db, accountId: string, listId: string): Promi
     .executeTakeFirst();
 }
 
-export async function findLiveListByName(db: Db, accountId: string, name: string): Promise<ListRow | undefined> {
-  return db
-    .selectFrom('contact_lists')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .where('name', '=', name)
-    .where('deleted_at', 'is', null)
-    .executeTakeFirst();
-}
-
 function filtered(db: Db, accountId: string, filter: ListFilter) {
   let query = db.selectFrom('contact_lists').where('account_id', '=', accountId);
   if (filter.statuses.length === 1) {

@@ -1,16 +1,16 @@
 // The API's bearer check (RFC 6750): token → request.auth (account, client, scopes), the API key rule,
 // and the scope check. Validated tokens are cached per node for a few seconds: revocation is refused
 // on every node within that bound, without any cross-node messaging.
-import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import type { Db } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import type { RateLimiter } from '../http/rate-limit.ts';
-import type { AccountsService } from '../modules/accounts/accounts.service.ts';
-import type { AppsService } from '../modules/apps/apps.service.ts';
+import { decodeTokenPayload } from '../provider-storage/payload-codec.ts';
+import { findBearerToken, touchToken } from '../provider-storage/tokens.repository.ts';
 import type { Clock } from '../shared/clock.ts';
 import { sha256 } from '../shared/crypto.ts';
-import type { ApiScope, AuthContext } from './auth-context.ts';
-import { findBearerToken, touchToken } from './tokens.repository.ts';
+import type { AuthContext } from './auth-context.ts';
+import type { ApiScope } from './scopes.ts';
 import { createTtlCache } from '../shared/ttl-cache.ts';
 
 const REALM = 'listgate';
@@ -28,13 +28,13 @@ export type TokenInfo = AuthContext & {
   limits: { perSecond?: number; perDay?: number };
 };
 
-type TokenPayload = {
-  accountId?: string;
-  clientId: string;
-  scope?: string;
-  aud?: string | string[];
-  exp?: number;
-  grantId?: string;
+/** What the bearer check needs of apps and accounts (the composition root passes the services in). */
+type AppLookup = {
+  getApp(clientId: string): Promise<{ status: string; kind: string; owner_account_id: string | null; rate_per_second: number | null; rate_per_day: number | null } | undefined | null>;
+};
+type AccountLookup = {
+  getUser(userId: string): Promise<{ id: string; account_id: string; email: string } | undefined | null>;
+  getSummary(accountId: string): Promise<{ contact_email: string }>;
 };
 
 function challenge(error?: string, description?: string, scope?: string): string {
@@ -55,8 +55,8 @@ export type BearerAuth = ReturnType<typeof createBearerAuth>;
 export function createBearerAuth(deps: {
   db: Db;
   clock: Clock;
-  apps: AppsService;
-  accounts: AccountsService;
+  apps: AppLookup;
+  accounts: AccountLookup;
   resource: string;
   requireApiKey: boolean;
   cacheSeconds: number;
@@ -70,7 +70,8 @@ export function createBearerAuth(deps: {
   async function load(hashedId: string): Promise<TokenInfo | null> {
     const row = await findBearerToken(db, hashedId);
     if (!row) return null;
-    const payload = JSON.parse(row.payload) as TokenPayload;
+    const payload = decodeTokenPayload(row.payload);
+    if (!payload) return null;
     const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
     // RFC 9700 §2.3: refuse tokens that were not issued for this API
     if (!audiences.includes(resource)) return null;
@@ -169,21 +170,16 @@ export function createBearerAuth(deps: {
   }
   const authenticateRequest: onRequestAsyncHookHandler = authenticateAndLimit;
 
-  /** preHandler for API routes: requires `scope` (403), authenticating first where no hook did. */
-  function requireScope(scope: ApiScope): preHandlerAsyncHookHandler {
-    return async (request, reply) => {
-      if (!request.auth) await authenticateAndLimit(request, reply);
-      const info = request.auth as TokenInfo;
-      if (!info.scopes.has(scope)) {
-        throw new AppError('FORBIDDEN', `The access token lacks the ${scope} scope`, {
-          headers: { 'WWW-Authenticate': challenge('insufficient_scope', undefined, scope) },
-        });
-      }
-    };
+  /** 403 unless the authenticated request's token holds `scope` (RFC 6750 §3.1 insufficient_scope). */
+  function checkScope(auth: AuthContext, scope: ApiScope): void {
+    if (auth.scopes.has(scope)) return;
+    throw new AppError('FORBIDDEN', `The access token lacks the ${scope} scope`, {
+      headers: { 'WWW-Authenticate': challenge('insufficient_scope', undefined, scope) },
+    });
   }
 
   /** Seconds the token has left, on the server's clock (token info's expires_in). */
   const secondsLeft = (info: TokenInfo) => Math.max(0, info.expiresAt - Math.floor(nowMs() / 1000));
 
-  return { lookup, authenticate, authenticateRequest, requireScope, secondsLeft, forget: () => cache.clear() };
+  return { lookup, authenticate, authenticateRequest, checkScope, secondsLeft, forget: () => cache.clear() };
 }

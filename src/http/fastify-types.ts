@@ -1,2 +1,0 @@
-// Type augmentation only: route schemas may carry OpenAPI fields (`hide`, `tags`, `summary`).
-import type {} from '@fastify/swagger';
