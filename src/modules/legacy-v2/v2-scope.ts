@@ -1,4 +1,4 @@
-// What every /v2 call shares beyond /v3's JSON-only bodies and the API's authentication (api-auth.plugin.ts): 406 for a non-JSON Accept, the API key required
+// What every /v2 call shares beyond /v3's JSON-only bodies: 406 for a non-JSON Accept, the API key required
 // (whatever REQUIRE_API_KEY says for /v3: v2 clients always send it), and rate limits answered as v2 did,
 // 403 with the mashery keys (its clients know no 429; Retry-After and RateLimit-* headers are kept).
 import type { FastifyInstance } from 'fastify';
@@ -8,6 +8,7 @@ import { toAppError } from '../../http/error-handler.ts';
 
 const JSON_ACCEPT = /(^|,)\s*(\*\/\*|application\/\*|application\/json|application\/[a-z.+-]*\+json)\s*(;|,|$)/i;
 
+// Registered before src/api-auth's plugin, so these checks run before the bearer check.
 async function v2Scope(app: FastifyInstance): Promise<void> {
   app.addHook('onRequest', async (request) => {
     const accept = request.headers.accept;
