@@ -90,7 +90,7 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
   await app.register(metrics, { sources: [services.webhookMetrics] });
 
   // The authorization server under /oauth2, the customer's sign-in/consent steps, and token info.
-  await app.register(oauthPlugin, { provider: services.provider });
+  await app.register(oauthPlugin, { provider: services.provider, polling: services.devicePolling });
   await app.register(interactionRoutes, {
     provider: services.provider,
     sessions: services.sessions,
