@@ -154,7 +154,8 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
   );
 
   // The legacy v2 API (Constant Contact v2 contacts dialect) over the same services: JSON only, the API key
-  // required on every call, rate limits answered as v2 did; routes require their scope as in /v3.
+  // required on every call (checked before the token), rate limits answered as v2 did; each route declares its
+  // scope as /v3 routes do.
   await app.register(
     async (v2) => {
       await v2.register(apiScope);
