@@ -5,7 +5,7 @@ import formbody from '@fastify/formbody';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import apiAuth from './api-auth/api-auth.plugin.ts';
 import tokenInfoRoutes from './api-auth/token-info.routes.ts';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { registerErrorHandler } from './http/error-handler.ts';
 import apiScope from './http/api-scope.ts';
 import healthRoutes, { type Readiness } from './http/health.routes.ts';
@@ -13,16 +13,24 @@ import finiteNumbers from './http/finite-numbers.ts';
 import metrics from './http/metrics.ts';
 import requestLog from './http/request-log.ts';
 import openapi from './http/openapi.ts';
+import queryParams from './http/query-params.ts';
 import securityHeaders from './http/security-headers.ts';
+import accountServicesRoutes from './modules/accounts/account-services.routes.ts';
 import accountSummaryRoutes from './modules/accounts/account-summary.routes.ts';
 import accountRoutes from './modules/accounts/accounts.routes.ts';
 import activityRoutes from './modules/activities/activities.routes.ts';
+import bulkRoutes from './modules/activities/bulk.routes.ts';
 import customFieldRoutes from './modules/custom-fields/custom-fields.routes.ts';
 import developerAppsRoutes from './modules/developer-apps/developer-apps.routes.ts';
 import contactRoutes from './modules/contacts/contacts.routes.ts';
+import resubscribePageRoutes from './modules/contacts/resubscribe-page.routes.ts';
+import resubscribeRoutes from './modules/contacts/resubscribe.routes.ts';
 import connectionRoutes from './modules/connections/connections.routes.ts';
 import developerRoutes from './modules/developers/developers.routes.ts';
 import explorerRoutes from './modules/explorer/explorer.routes.ts';
+import v2ContactRoutes from './modules/legacy-v2/v2-contacts.routes.ts';
+import v2ListRoutes from './modules/legacy-v2/v2-lists.routes.ts';
+import v2Scope from './modules/legacy-v2/v2-scope.ts';
 import listRoutes from './modules/lists/lists.routes.ts';
 import tagRoutes from './modules/tags/tags.routes.ts';
 import webhookRoutes from './modules/webhooks/webhooks.routes.ts';
@@ -50,8 +58,10 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
     // Request ids from a trusted proxy are kept so that log lines can be followed across hops.
     requestIdHeader: config.trustProxy ? 'x-request-id' : false,
     routerOptions: { ignoreTrailingSlash: true },
+    // Every validation problem of a request is reported at once, not only the first one.
+    ajv: { customOptions: { allErrors: true } },
     // src/http/request-log.ts writes one line per request instead of Fastify's two
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     ...(options.server
       ? {
           serverFactory: (handler: (req: IncomingMessage, res: ServerResponse) => void) => {
@@ -80,7 +90,7 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
   await app.register(metrics, { sources: [services.webhookMetrics] });
 
   // The authorization server under /oauth2, the customer's sign-in/consent steps, and token info.
-  await app.register(oauthPlugin, { provider: services.provider });
+  await app.register(oauthPlugin, { provider: services.provider, polling: services.devicePolling });
   await app.register(interactionRoutes, {
     provider: services.provider,
     sessions: services.sessions,
@@ -116,6 +126,7 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
     publicUrl: config.publicUrl,
   });
   await app.register(docsRoutes);
+  await app.register(resubscribePageRoutes, { resubscribe: services.resubscribe, sessions: services.sessions });
 
   // The /v3 API (Constant Contact v3 dialect): JSON bodies only; every API route module registers here.
   await app.register(
@@ -124,16 +135,35 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
       // Every /v3 call is authenticated (and rate-limited) first; each route then requires the one scope it
       // declares in config.scope (src/api-auth/README.md).
       await v3.register(apiAuth, { bearer: services.bearer });
+      await v3.register(queryParams);
       await v3.register(contactRoutes, { contacts: services.contacts });
+      await v3.register(resubscribeRoutes, { resubscribe: services.resubscribe });
       await v3.register(listRoutes, { lists: services.lists });
       await v3.register(tagRoutes, { tags: services.tags });
       await v3.register(customFieldRoutes, { customFields: services.customFields });
       await v3.register(activityRoutes, { activities: services.activities });
+      // Bulk activities (imports, exports, membership, tagging and deletion jobs); multipart is scoped to
+      // the file import route inside this module.
+      await v3.register(bulkRoutes, { bulk: services.bulk, imports: services.imports, importMaxBytes: config.importMaxBytes });
       await v3.register(accountSummaryRoutes, { accounts: services.accounts });
+      await v3.register(accountServicesRoutes, { accounts: services.accounts, accountServices: services.accountServices });
       // Webhooks: the calling app's subscriptions on the token's account.
       await v3.register(webhookRoutes, { webhooks: services.webhooks });
     },
     { prefix: '/v3' },
+  );
+
+  // The legacy v2 API (Constant Contact v2 contacts dialect) over the same services: JSON only, the API key
+  // required on every call, rate limits answered as v2 did; routes require their scope as in /v3.
+  await app.register(
+    async (v2) => {
+      await v2.register(apiScope);
+      await v2.register(v2Scope);
+      await v2.register(apiAuth, { bearer: services.bearer });
+      await v2.register(v2ContactRoutes, { v2: services.legacyV2 });
+      await v2.register(v2ListRoutes, { v2: services.legacyV2 });
+    },
+    { prefix: '/v2' },
   );
 
   return app;

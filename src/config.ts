@@ -38,6 +38,12 @@ export type Config = Readonly<{
   jobsInProcess: boolean;
   /** Superseded contact changes older than this are compacted away (older sync tokens get 410). */
   changeRetentionDays: number;
+  /** Largest import file accepted (bytes); larger uploads answer 413. */
+  importMaxBytes: number;
+  /** How long an export's CSV stays downloadable before it is deleted. */
+  exportTtlHours: number;
+  /** A job whose runner has not written for this long is taken over by another runner. */
+  jobStaleSeconds: number;
   /** Webhook delivery (src/modules/webhooks). */
   webhooks: WebhookConfig;
 }>;
@@ -170,6 +176,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     refreshGraceSeconds: readInt(env, 'REFRESH_GRACE_SECONDS', 60, 0, 600),
     jobsInProcess: readBool(env, 'JOBS_IN_PROCESS', true),
     changeRetentionDays: readInt(env, 'CHANGE_RETENTION_DAYS', 30, 1, 3650),
+    importMaxBytes: readInt(env, 'IMPORT_MAX_BYTES', 1024 * 1024 * 1024, 1024, Number.MAX_SAFE_INTEGER),
+    exportTtlHours: readInt(env, 'EXPORT_TTL_HOURS', 24, 1, 24 * 365),
+    jobStaleSeconds: readInt(env, 'JOB_STALE_SECONDS', 300, 1, 86_400),
     webhooks: readWebhookConfig(env),
     ...overrides,
   };

@@ -11,14 +11,22 @@ import { createDatabase, type DatabaseHandle } from './db/database.ts';
 import { createAccountsService } from './modules/accounts/accounts.service.ts';
 import { createActivityRunner } from './modules/activities/activities.runner.ts';
 import { createActivitiesService } from './modules/activities/activities.service.ts';
+import { createBulkJobs } from './modules/activities/bulk.jobs.ts';
+import { createBulkService } from './modules/activities/bulk.service.ts';
+import { createExportJob } from './modules/activities/export.job.ts';
+import { CONTACTS_FILE_IMPORT, CONTACTS_JSON_IMPORT, createImportJob } from './modules/activities/import.job.ts';
+import { createImportsService } from './modules/activities/imports.service.ts';
 import { createAppsService } from './modules/apps/apps.service.ts';
 import { createContactsService } from './modules/contacts/contacts.service.ts';
+import { createAccountServicesService } from './modules/accounts/account-services.service.ts';
+import { createResubscribeService } from './modules/contacts/resubscribe.service.ts';
 import { createCustomFieldsService } from './modules/custom-fields/custom-fields.service.ts';
 import { createDeveloperAppsService } from './modules/developer-apps/developer-apps.service.ts';
 import { createConnectionsService } from './modules/connections/connections.service.ts';
 import { createDevelopersService } from './modules/developers/developers.service.ts';
 import { createExchangeCredentials } from './modules/explorer/exchange-credentials.ts';
 import { createListDeleteJob } from './modules/lists/list-delete.job.ts';
+import { createLegacyV2Service } from './modules/legacy-v2/v2.service.ts';
 import { createListsService } from './modules/lists/lists.service.ts';
 import { createTagDeleteJob } from './modules/tags/tag-delete.job.ts';
 import { createTagsService } from './modules/tags/tags.service.ts';
@@ -26,6 +34,7 @@ import { createRateLimiter } from './http/rate-limit.ts';
 import { createGrantsService } from './oauth/grants.service.ts';
 import { createRevocationBroadcast } from './oauth/revocation-broadcast.ts';
 import { createAdapterClass } from './oauth/adapter.ts';
+import { createDevicePolling } from './oauth/device-polling.ts';
 import { apiResource, createProvider, type StorageHooks } from './oauth/provider.ts';
 import { type Clock, systemClock } from './shared/clock.ts';
 import { createKnownDevices } from './web/known-devices.ts';
@@ -90,6 +99,7 @@ export async function createServices(config: Config, options: { clock?: Clock; d
   const developers = createDevelopersService(credentialDeps);
 
   const explorerCredentials = createExchangeCredentials();
+  const devicePolling = createDevicePolling({ db, clock });
   const userCodeKey = deriveKey(secretKeys[0]!, 'device-user-code');
   const storage = (hooks: StorageHooks) => createAdapterClass(db, clock, { ...hooks, userCodeKey });
   const provider = createProvider({ db, clock, apps, accounts, publicUrl: config.publicUrl, secretKeys, explorerCredentials, counters, refreshGraceSeconds: config.refreshGraceSeconds, trustProxy: config.trustProxy, storage });
@@ -115,18 +125,35 @@ export async function createServices(config: Config, options: { clock?: Clock; d
   // Pagination cursors and sync tokens of the /v3 API: signed with the first secret, verified with any.
   const apiTokens = createSignedTokenCodec(secretKeys.map((key) => deriveKey(key, 'api-cursor')));
   const contacts = createContactsService({ db, clock, tokens: apiTokens });
+  const accountServices = createAccountServicesService({ db, clock });
+  const resubscribe = createResubscribeService({ db, clock, tokens: apiTokens, mailer, publicUrl: config.publicUrl });
 
   // Bulk jobs (activities), and the resources whose deletion runs as one.
+  // Import files and export results live under the data directory while their activity needs them.
+  const importDir = path.join(config.dataDir, 'imports');
+  const exportDir = path.join(config.dataDir, 'exports');
   const activityRunner = createActivityRunner({
     db,
     clock,
-    jobs: [createListDeleteJob({ clock }), createTagDeleteJob({ clock })],
+    jobs: [
+      createListDeleteJob({ clock }),
+      createTagDeleteJob({ clock }),
+      createImportJob({ clock, dir: importDir }, CONTACTS_FILE_IMPORT),
+      createImportJob({ clock, dir: importDir }, CONTACTS_JSON_IMPORT),
+      createExportJob({ clock, dir: exportDir }),
+      ...createBulkJobs({ clock }),
+    ],
+    staleAfterMs: config.jobStaleSeconds * 1000,
     onError: (err, activityId) => log.error({ err, activityId }, 'bulk job step failed'),
   });
-  const activities = createActivitiesService({ db, clock, cursors: apiTokens, runner: activityRunner });
+  const activities = createActivitiesService({ db, clock, cursors: apiTokens, runner: activityRunner, runInProcess: config.jobsInProcess });
+  const imports = createImportsService({ db, activities, dir: importDir });
+  const bulk = createBulkService({ db, clock, activities, exportDir, exportTtlMs: config.exportTtlHours * 3_600_000 });
   const lists = createListsService({ db, clock, cursors: apiTokens, activities });
   const tags = createTagsService({ db, clock, cursors: apiTokens, activities });
   const customFields = createCustomFieldsService({ db, clock, cursors: apiTokens });
+  // The legacy v2 dialect: views over the same services and tables.
+  const legacyV2 = createLegacyV2Service({ db, clock, tokens: apiTokens, contacts, customFields, lists });
 
   // Webhooks: subscriptions through the API, delivered from the change log by `serve` or `listgate worker`.
   const webhookDeps = {
@@ -148,5 +175,5 @@ export async function createServices(config: Config, options: { clock?: Clock; d
     await database.destroy();
   }
 
-  return { log, config, clock, database, db, secretKeys, redis, counters, sessions, devices, accounts, apps, mailer, developers, provider, bearer, grants, developerApps, apiTokens, contacts, activities, lists, tags, customFields, explorerCredentials, connections, webhooks, webhookMetrics, webhookDeliverer, close };
+  return { log, config, clock, database, db, secretKeys, redis, counters, sessions, devices, accounts, apps, mailer, developers, provider, devicePolling, bearer, grants, developerApps, apiTokens, contacts, resubscribe, accountServices, activities, imports, bulk, lists, tags, customFields, legacyV2, explorerCredentials, connections, webhooks, webhookMetrics, webhookDeliverer, close };
 }

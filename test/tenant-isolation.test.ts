@@ -49,6 +49,11 @@ for (const dialect of TEST_DIALECTS) {
         });
         ids.contact_id = contact.contact_id;
       }
+      // An export of B's contacts, finished before the snapshot (its file is B's too).
+      ids.file_export_id = (await asB<{ activity_id: string }>('POST', '/v3/activities/contact_exports', {})).body.activity_id;
+      while ((await asB<{ state: string }>('GET', `/v3/activities/${ids.file_export_id}`)).body.state !== 'completed') {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       const doc = (await (await fetch(`${server.url}/openapi.json`)).json()) as { paths: Record<string, Record<string, Operation>> };
       routes = Object.entries(doc.paths)
         .filter(([path]) => path.startsWith('/v3/'))

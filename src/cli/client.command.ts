@@ -1,4 +1,4 @@
-// Client commands of `listgate` (login, logout, whoami, token info, lists, sync): they talk to any
+// Client commands of `listgate` (login, logout, whoami, token info, lists, sync, import, export): they talk to any
 // Listgate server over HTTP. Each action imports its implementation lazily, so none loads server code.
 import { type Command, Option } from 'commander';
 import { SCOPE_REGISTRY } from '../api-auth/scopes.ts';
@@ -125,4 +125,36 @@ JSON line: {"added","updated","removed","total","duration_ms"}. See docs/cron.md
 ${EXIT_CODES_HELP}`,
     )
     .action(async (opts) => (await import('./sync/sync.command.ts')).sync(opts));
+
+  program
+    .command('import')
+    .description('import a CSV or JSON lines file of contacts into lists, and wait for the import to finish')
+    .argument('<file>', 'the file (columns email, first_name, …, cf:<custom field>); - reads standard input')
+    .option('--list <id>', 'a list every imported contact joins (repeatable, at least one)', collect)
+    .addOption(new Option('--format <format>', 'input format (default: from the file extension, else csv)').choices(['csv', 'jsonl']))
+    .option('--errors <file>', 'where refused rows are written as CSV (default: <file>.errors.csv)')
+    .addOption(profileOption())
+    .addOption(retriesOption())
+    .option('--json', 'print the summary as JSON even on a terminal')
+    .addHelpText(
+      'after',
+      `
+Contacts are created or updated by email address; an import never resubscribes anyone who unsubscribed.
+Without a terminal (cron), it prints one JSON line: {"activity_id","state","rows","imported","errors",
+"errors_file"?,"duration_ms"}. Refused rows (row number, email, reason) go to the errors file. See docs/cron.md.
+${EXIT_CODES_HELP}`,
+    )
+    .action(async (file: string, opts) => (await import('./client/bulk.command.ts')).importContacts(file, opts));
+
+  program
+    .command('export')
+    .description('export the contacts of lists to a CSV file, written atomically')
+    .option('--list <id>', 'a list to export (repeatable, at least one)', collect)
+    .requiredOption('--out <file>', 'the CSV file, replaced only once the export is complete')
+    .option('--fields <names>', 'comma-separated columns (default: email,first_name,last_name)')
+    .addOption(profileOption())
+    .addOption(retriesOption())
+    .option('--json', 'print the summary as JSON even on a terminal')
+    .addHelpText('after', `\nWithout a terminal it prints one JSON line: {"activity_id","rows","bytes","out","duration_ms"}.\n${EXIT_CODES_HELP}`)
+    .action(async (opts) => (await import('./client/bulk.command.ts')).exportContacts(opts));
 }

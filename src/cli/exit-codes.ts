@@ -14,6 +14,8 @@ export const EXIT = {
   SERVER: 5,
   /** The server refused the request as invalid (unknown list, bad input). */
   REJECTED: 6,
+  /** An import completed, but some rows were refused (listed in the errors file). */
+  ROWS_REFUSED: 7,
 } as const;
 
 export class CliError extends Error {
@@ -34,5 +36,6 @@ Exit codes:
   3    sign-in needed (credentials missing, damaged, revoked or expired): run the \`listgate login\` shown
   4    another run holds the lock (the previous run is still going): nothing to do
   5    server unreachable, rate-limited or failing after retries: the next run retries
-  6    the server refused the request (unknown list id, invalid input): fix the command
+  6    the server refused the request (unknown list id, invalid input) or the import failed: fix it
+  7    (import) done, but some rows were refused: see FILE.errors.csv
   130  interrupted (Ctrl+C; 143 for SIGTERM): the output file is unchanged`;

@@ -2,6 +2,7 @@
 // are re-exported here, so that code imports them from this one file.
 import type {
   ActivitiesTable,
+  ActivityRowErrorsTable,
   ContactChangeHorizonsTable,
   ContactChangesTable,
   ContactCustomFieldsTable,
@@ -17,6 +18,7 @@ import type {
 } from './schema/contacts.ts';
 import type {
   AccountsTable,
+  AccountEmailsTable,
   AppSecretsTable,
   AppsTable,
   AuditEventsTable,
@@ -34,6 +36,7 @@ export type * from './schema/webhooks.ts';
 
 export interface Database {
   accounts: AccountsTable;
+  account_emails: AccountEmailsTable;
   users: UsersTable;
   developers: DevelopersTable;
   email_tokens: EmailTokensTable;
@@ -53,6 +56,7 @@ export interface Database {
   contact_custom_fields: ContactCustomFieldsTable;
   contact_custom_values: ContactCustomValuesTable;
   activities: ActivitiesTable;
+  activity_row_errors: ActivityRowErrorsTable;
   contact_changes: ContactChangesTable;
   contact_change_horizons: ContactChangeHorizonsTable;
   webhook_subscriptions: WebhookSubscriptionsTable;

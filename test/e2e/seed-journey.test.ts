@@ -3,8 +3,10 @@
 // emailed verification, Register Application, the API key, the API Tester, Get Access Token, "I already
 // have an account", Allow, the token, Try it, token info, and the customer revoking the app.
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
   accessibilityIssues,
@@ -19,6 +21,7 @@ import {
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { linkIn, startTestSmtp, type TestSmtp } from '../helpers/smtp.ts';
 
+const run = promisify(execFile);
 const skip = browserUnavailable();
 const DEVELOPER = { email: 'dev@integrations.example', password: 'a developer passphrase' };
 const CUSTOMER = { email: 'owner@bookshop.example', password: 'bookshop passphrase 7' };
@@ -88,7 +91,11 @@ describe('the seed journey in a browser', { skip: skip ?? false }, () => {
     await checkPage(tab, 'customer sign-up', tabWatch);
     await screenshot(tab, '00-customer-sign-up');
     await tab.getByRole('button', { name: 'Create account' }).click();
-    await tab.waitForURL((url) => !url.pathname.endsWith('/sign-up'));
+    await tab.getByRole('heading', { name: 'Check your email' }).waitFor();
+    // The customer confirms the address with the emailed link, then signs in (the guide's step 1).
+    const mail = await smtp.waitFor(CUSTOMER.email, /account\/verify/);
+    await tab.goto(linkIn(mail, `${server.url}/account/verify?token=`));
+    await tab.getByText('Your email address is verified').waitFor();
     await own.close();
     const user = await server.services.accounts.findUserByEmail(CUSTOMER.email);
     assert.ok(user, 'the sign-up created the customer account');
@@ -227,6 +234,18 @@ describe('the seed journey in a browser', { skip: skip ?? false }, () => {
     assert.match((await shown.textContent()) ?? '', new RegExp(`"client_id": "${apiKey}"`));
     await page.locator('#auth-title').scrollIntoViewIfNeeded();
     await screenshot(page, '12-token-info', { fullPage: false });
+  });
+
+  it('7b. an old integration calls /v2/lists with curl, the key in the URL and the token in the header', async () => {
+    const { stdout } = await run('curl', [
+      '-sS', '-w', '\n%{http_code}',
+      '-H', `Authorization: Bearer ${token}`, '-H', 'Content-Type: application/json', '-H', 'Accept: application/json',
+      `${server.url}/v2/lists?api_key=${apiKey}`,
+    ]);
+    const [body, code] = stdout.split('\n');
+    assert.equal(code, '200', stdout);
+    const lists = JSON.parse(body!) as { id: string; name: string; status: string }[];
+    assert.deepEqual(lists.map((l) => [l.id, l.name, l.status]), [['1', 'Monthly newsletter', 'ACTIVE']]);
   });
 
   it('8. the customer revokes the app under Connected apps, and the same call returns 401', async () => {

@@ -21,6 +21,10 @@ export type TokenInfo = { client_id: string; user_name: string | null; expires_i
 
 export type ApiClient = {
   get<T>(pathOrUrl: string): Promise<T>;
+  /** POSTs a body (JSON text, or FormData whose files are file-backed Blobs, re-read on a retry). */
+  post<T>(path: string, body: string | FormData): Promise<T>;
+  /** GETs a file (CSV): the checked response, for its body to be streamed. */
+  download(pathOrUrl: string): Promise<Response>;
   tokenInfo(): Promise<TokenInfo>;
 };
 
@@ -96,17 +100,28 @@ export function createApiClient(tokens: TokenManager, policy: RetryPolicy): ApiC
     );
   }
 
+  const headers = (token: string, accept: string) => ({
+    authorization: `Bearer ${token}`,
+    'x-api-key': tokens.profile().api_key,
+    accept,
+  });
+
   return {
     async get<T>(pathOrUrl: string): Promise<T> {
       const url = new URL(pathOrUrl, `${server()}/`).toString();
-      const response = await send(url, (token) => ({
-        headers: {
-          authorization: `Bearer ${token}`,
-          'x-api-key': tokens.profile().api_key,
-          accept: 'application/json',
-        },
-      }));
+      const response = await send(url, (token) => ({ headers: headers(token, 'application/json') }));
       return (await (await check(response, `GET ${new URL(url).pathname}`)).json()) as T;
+    },
+    async post<T>(path: string, body: string | FormData): Promise<T> {
+      const url = new URL(path, `${server()}/`).toString();
+      const type: Record<string, string> = typeof body === 'string' ? { 'content-type': 'application/json' } : {};
+      const response = await send(url, (token) => ({ method: 'POST', headers: { ...headers(token, 'application/json'), ...type }, body }));
+      return (await (await check(response, `POST ${new URL(url).pathname}`)).json()) as T;
+    },
+    async download(pathOrUrl: string): Promise<Response> {
+      const url = new URL(pathOrUrl, `${server()}/`).toString();
+      const response = await send(url, (token) => ({ headers: headers(token, 'text/csv') }));
+      return check(response, `GET ${new URL(url).pathname}`);
     },
     async tokenInfo(): Promise<TokenInfo> {
       const info = await fetchTokenInfo(server(), await tokens.accessToken(), policy);

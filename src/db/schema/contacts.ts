@@ -35,6 +35,8 @@ export interface ContactsTable {
   change_seq: number;
   /** seq of the contact's creation (immutable): the order of plain listings */
   created_seq: number;
+  /** JSON of the dialect's sms_channel, stored and returned as given (Listgate sends no SMS); or null */
+  sms_channel: string | null;
 }
 
 export interface ContactPhoneNumbersTable {
@@ -118,6 +120,9 @@ export interface ContactCustomFieldsTable {
   type: string;
   /** JSON array, or null */
   choices: string | null;
+  /** JSON object of the dialect's display metadata, or null */
+  metadata: string | null;
+  version: number | null;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -127,6 +132,8 @@ export interface ContactCustomValuesTable {
   contact_id: string;
   custom_field_id: string;
   value: string;
+  /** JSON array of choice ids of a select-type field, or null */
+  choice_ids: string | null;
 }
 
 export type ActivityState = 'initialized' | 'processing' | 'completed' | 'cancelled' | 'failed' | 'timed_out';
@@ -151,6 +158,17 @@ export interface ActivitiesTable {
   /** JSON, or null */
   result: string | null;
   result_file: string | null;
+  /** JSON position after the last committed step (migration 0006), or null */
+  checkpoint: string | null;
+}
+
+/** One bad row of an import (migration 0006): its row number in the file (the header is row 1). */
+export interface ActivityRowErrorsTable {
+  activity_id: string;
+  account_id: string;
+  row_number: number;
+  email: string | null;
+  reason: string;
 }
 
 export interface ContactChangesTable {

@@ -74,12 +74,43 @@ export async function findRunnableActivities(db: Db, staleBefore: string, limit:
   return rows.map((r) => r.activity_id);
 }
 
+/** Activities of `kind` whose result file is older than `before` (completed before it). */
+export async function findExpiredResults(db: Db, kind: string, before: string): Promise<ActivityRow[]> {
+  return db
+    .selectFrom('activities')
+    .selectAll()
+    .where('kind', '=', kind)
+    .where('result_file', 'is not', null)
+    .where('completed_at', '<', before)
+    .limit(1000)
+    .execute();
+}
+
 export async function updateActivity(
   db: Db,
   activityId: string,
   fields: Partial<Omit<ActivityRow, 'activity_id' | 'account_id' | 'kind' | 'created_at'>>,
 ): Promise<void> {
   await db.updateTable('activities').set(fields).where('activity_id', '=', activityId).execute();
+}
+
+/**
+ * Updates the activity only if it is still as `seen` (same heartbeat and progress): the fence that keeps a
+ * runner presumed dead from writing over the runner that took its job. Returns whether the row was updated.
+ */
+export async function updateActivityIf(
+  db: Db,
+  seen: ActivityRow,
+  fields: Partial<Omit<ActivityRow, 'activity_id' | 'account_id' | 'kind' | 'created_at'>>,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('activities')
+    .set(fields)
+    .where('activity_id', '=', seen.activity_id)
+    .where('updated_at', '=', seen.updated_at)
+    .where('items_completed_count', '=', seen.items_completed_count)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }
 
 export type ApiActivity = {
@@ -92,10 +123,10 @@ export type ApiActivity = {
   percent_done: number;
   activity_errors: string[];
   status: Record<string, number>;
-  _links: { self: { href: string }; results?: { href: string } };
+  _links: { self: { href: string }; results?: { href: string }; errors?: { href: string } };
 };
 
-type StoredError = { message: string; line_number?: number; email?: string };
+export type StoredError = { message: string; line_number?: number; email?: string };
 
 /** The dialect reports errors as strings; the stored detail (line, address) is folded into the text. */
 function errorText(error: StoredError): string {
@@ -122,6 +153,10 @@ export function toApiActivity(row: ActivityRow, extraStatus: Record<string, numb
     _links: {
       self: { href: `/v3/activities/${row.activity_id}` },
       ...(row.result_file ? { results: { href: `/v3/contact_exports/${row.activity_id}` } } : {}),
+      // Every bad row of an import, as CSV (row, email, reason); activity_errors lists only the first ones.
+      ...(row.error_count && row.kind.startsWith('contacts_') && row.kind.endsWith('_import')
+        ? { errors: { href: `/v3/activities/${row.activity_id}/errors` } }
+        : {}),
     },
   };
 }

@@ -3,13 +3,30 @@
 import type { Db } from '../../db/database.ts';
 import type { Clock } from '../../shared/clock.ts';
 import * as repo from './activities.repository.ts';
-import type { ActivityRow } from './activities.repository.ts';
+import type { ActivityRow, StoredError } from './activities.repository.ts';
 
 export type StepResult = {
   /** Items (lists, tags, contacts…) finished by this step. */
   completed: number;
   done: boolean;
+  /** Where the next step starts (JSON-serialisable); committed with the step's writes. */
+  checkpoint?: unknown;
+  /** Items of this step that failed (bad rows): counted in error_count. */
+  errorCount?: number;
+  /** Messages for activity_errors (the first MAX_LISTED_ERRORS are kept on the activity). */
+  errors?: StoredError[];
+  /** The result file, once written (exports). */
+  resultFile?: string;
 };
+
+/** A failure whose message is meant for the API client (e.g. a row the parser cannot read). */
+export class JobFailure extends Error {}
+
+/** activity_errors lists at most this many messages; the full list of bad rows is the error CSV. */
+export const MAX_LISTED_ERRORS = 100;
+
+/** Another runner took the job over (this one was presumed dead): stop without touching it. */
+class LostClaim extends Error {}
 
 export type ActivityJob = {
   kind: string;
@@ -20,6 +37,8 @@ export type ActivityJob = {
   step(trx: Db, activity: ActivityRow): Promise<StepResult>;
   /** Kind-specific counters for the status object (e.g. `list_count`). */
   status?(activity: ActivityRow): Record<string, number>;
+  /** Removes what the job kept only while it ran (an uploaded file), once it completed or failed. */
+  cleanup?(activity: ActivityRow): Promise<void>;
 };
 
 export type ActivityRunner = ReturnType<typeof createActivityRunner>;
@@ -31,12 +50,15 @@ export function createActivityRunner(deps: {
   db: Db;
   clock: Clock;
   jobs: readonly ActivityJob[];
+  /** Overrides STALE_AFTER_MS (JOB_STALE_SECONDS). */
+  staleAfterMs?: number;
   /** Where a failed step's error goes (the log); API clients only see a generic message. */
   onError?: (error: unknown, activityId: string) => void;
 }) {
   const { db, clock } = deps;
   const jobs = new Map(deps.jobs.map((job) => [job.kind, job]));
-  const staleBefore = () => new Date(clock.now().getTime() - STALE_AFTER_MS).toISOString();
+  const staleAfter = deps.staleAfterMs ?? STALE_AFTER_MS;
+  const staleBefore = () => new Date(clock.now().getTime() - staleAfter).toISOString();
 
   function percent(done: number, total: number): number {
     return total > 0 ? Math.min(99, Math.floor((done * 100) / total)) : 0;
@@ -45,7 +67,7 @@ export function createActivityRunner(deps: {
   async function fail(activity: ActivityRow, message: string): Promise<void> {
     const now = clock.now().toISOString();
     const errors = [...(JSON.parse(activity.errors) as unknown[]), { message }];
-    await repo.updateActivity(db, activity.activity_id, {
+    await repo.updateActivityIf(db, activity, {
       state: 'failed',
       updated_at: now,
       completed_at: now,
@@ -70,23 +92,41 @@ export function createActivityRunner(deps: {
         const current = activity;
         const next = await db.transaction().execute(async (trx) => {
           const result = await job.step(trx, current);
-          const now = clock.now().toISOString();
-          const completed = current.items_completed_count + result.completed;
-          const fields = result.done
-            ? { state: 'completed' as const, percent_done: 100, completed_at: now }
-            : { percent_done: percent(completed, current.items_total_count) };
-          const updated = { ...current, ...fields, items_completed_count: completed, updated_at: now };
-          await repo.updateActivity(trx, current.activity_id, { ...fields, items_completed_count: completed, updated_at: now });
-          return { updated, done: result.done };
+          const fields = progressFields(current, result);
+          // Fenced on the row as this runner last wrote it: a runner presumed dead cannot commit a step.
+          if (!(await repo.updateActivityIf(trx, current, fields))) throw new LostClaim();
+          return { updated: { ...current, ...fields }, done: result.done };
         });
         activity = next.updated;
-        if (next.done) return true;
+        if (next.done) break;
       }
     } catch (error) {
-      deps.onError?.(error, activityId);
-      await fail(activity, 'The activity could not be completed; it stopped without a partial step');
-      return true;
+      if (error instanceof LostClaim) return false;
+      if (!(error instanceof JobFailure)) deps.onError?.(error, activityId);
+      const message = error instanceof JobFailure ? error.message : 'The activity could not be completed; it stopped without a partial step';
+      await fail(activity, message);
     }
+    await job.cleanup?.(activity).catch((error: unknown) => deps.onError?.(error, activityId));
+    return true;
+  }
+
+  /** The activity's fields after a step: progress, heartbeat, checkpoint, errors and, at the end, completion. */
+  function progressFields(current: ActivityRow, result: StepResult) {
+    const now = clock.now().toISOString();
+    const completed = current.items_completed_count + result.completed;
+    const listed = JSON.parse(current.errors) as StoredError[];
+    const added = (result.errors ?? []).slice(0, Math.max(0, MAX_LISTED_ERRORS - listed.length));
+    return {
+      ...(result.done
+        ? { state: 'completed' as const, percent_done: 100, completed_at: now }
+        : { percent_done: percent(completed, current.items_total_count) }),
+      items_completed_count: completed,
+      updated_at: now,
+      error_count: current.error_count + (result.errorCount ?? 0),
+      ...(added.length ? { errors: JSON.stringify([...listed, ...added]) } : {}),
+      ...(result.checkpoint !== undefined ? { checkpoint: JSON.stringify(result.checkpoint) } : {}),
+      ...(result.resultFile ? { result_file: result.resultFile } : {}),
+    };
   }
 
   /** Runs jobs that are waiting or were abandoned; the entry point of a worker loop or of start-up. */
@@ -98,5 +138,12 @@ export function createActivityRunner(deps: {
     return ran;
   }
 
-  return { run, runPending, statusOf: (row: ActivityRow) => jobs.get(row.kind)?.status?.(row) ?? {} };
+  /** Runs a job in the background of this process (right after it is enqueued); errors go to onError. */
+  function runDetached(activityId: string): void {
+    setImmediate(() => {
+      run(activityId).catch((error: unknown) => deps.onError?.(error, activityId));
+    });
+  }
+
+  return { run, runDetached, runPending, statusOf: (row: ActivityRow) => jobs.get(row.kind)?.status?.(row) ?? {} };
 }

@@ -24,7 +24,11 @@ export const Activity = Type.Object(
       },
       { additionalProperties: Type.Integer() },
     ),
-    _links: Type.Object({ self: Href, results: Type.Optional(Href) }),
+    _links: Type.Object({
+      self: Href,
+      results: Type.Optional(Href),
+      errors: Type.Optional(Type.Object({ href: Type.String({ description: 'Every bad row of an import, as CSV' }) })),
+    }),
   },
   { description: 'An activity (bulk job) status report' },
 );

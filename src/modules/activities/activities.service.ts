@@ -24,7 +24,14 @@ export type ActivitiesService = ReturnType<typeof createActivitiesService>;
 
 export type ActivityListQuery = { limit?: number; state?: string; cursor?: string };
 
-export function createActivitiesService(deps: { db: Db; clock: Clock; cursors: SignedTokenCodec; runner: ActivityRunner }) {
+export function createActivitiesService(deps: {
+  db: Db;
+  clock: Clock;
+  cursors: SignedTokenCodec;
+  runner: ActivityRunner;
+  /** Start enqueued jobs at once in this process (serve); false when `listgate worker` processes take them. */
+  runInProcess?: boolean;
+}) {
   const { db, clock, cursors, runner } = deps;
 
   /** Records a job in the caller's transaction, so it exists exactly when the caller's change commits. */
@@ -51,6 +58,7 @@ export function createActivitiesService(deps: { db: Db; clock: Clock; cursors: S
       errors: '[]',
       result: null,
       result_file: null,
+      checkpoint: null,
     });
     return activityId;
   }
@@ -91,5 +99,10 @@ export function createActivitiesService(deps: { db: Db; clock: Clock; cursors: S
     };
   }
 
-  return { enqueue, getActivity, runNow, listActivities, runPending: runner.runPending };
+  /** Starts a job just enqueued (and committed) without waiting for it; a worker loop takes it otherwise. */
+  function start(activityId: string): void {
+    if (deps.runInProcess ?? true) runner.runDetached(activityId);
+  }
+
+  return { enqueue, start, getActivity, runNow, listActivities, runPending: runner.runPending };
 }

@@ -225,6 +225,8 @@
     const key = keyInput.value.trim();
     const token = tokenInput.value.trim();
     if (key) headers['x-api-key'] = key;
+    // The legacy v2 calls take the key as v2 clients send it, in the query string.
+    if (key && path.startsWith('/v2/') && !query.has('api_key')) query.append('api_key', key);
     if (token) headers.authorization = `Bearer ${token}`;
     const init = { method: method.toUpperCase(), headers };
     if (bodyInput?.value.trim()) {
