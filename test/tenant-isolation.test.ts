@@ -27,7 +27,8 @@ for (const dialect of TEST_DIALECTS) {
     let snapshot: string;
 
     before(async () => {
-      server = await startTestServer(dialect);
+      // Loopback endpoints allowed, so that B can hold a (disabled) webhook subscription without DNS.
+      server = await startTestServer(dialect, { WEBHOOK_ALLOW_HTTP_LOOPBACK: 'true' });
       [a, b] = [await createAccountWithToken(server), await createAccountWithToken(server)];
       asA = apiClient(server.url, a);
       asB = apiClient(server.url, b);
@@ -49,6 +50,9 @@ for (const dialect of TEST_DIALECTS) {
         });
         ids.contact_id = contact.contact_id;
       }
+      // A webhook subscription of B, disabled so that nothing is delivered during the test.
+      ids.webhook_id = (await asB<{ webhook_id: string }>('POST', '/v3/webhooks', { url: 'http://127.0.0.1:9/hook', events: ['contact.created'] })).body.webhook_id;
+      await asB('PATCH', `/v3/webhooks/${ids.webhook_id}`, { status: 'disabled' });
       // An export of B's contacts, finished before the snapshot (its file is B's too).
       ids.file_export_id = (await asB<{ activity_id: string }>('POST', '/v3/activities/contact_exports', {})).body.activity_id;
       while ((await asB<{ state: string }>('GET', `/v3/activities/${ids.file_export_id}`)).body.state !== 'completed') {
