@@ -27,6 +27,7 @@ for (const dialect of TEST_DIALECTS) {
     let snapshot: string;
 
     before(async () => {
+      // Loopback endpoints allowed, so that B can hold a (disabled) webhook subscription without DNS.
       server = await startTestServer(dialect, { WEBHOOK_ALLOW_HTTP_LOOPBACK: 'true' });
       [a, b] = [await createAccountWithToken(server), await createAccountWithToken(server)];
       asA = apiClient(server.url, a);
