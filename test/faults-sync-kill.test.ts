@@ -35,10 +35,10 @@ describe('listgate sync killed at random points while spilling', () => {
     const workDir = `${out}.state.json.work`;
     let kills = 0;
     let midSpill = 0;
-    for (let attempt = 0; kills < KILLS && attempt < KILLS * 3; attempt++) {
+    for (let attempt = 0; kills < KILLS && attempt < KILLS * 5; attempt++) {
       const child = startCli(args, env);
       const result = finished(child);
-      await new Promise((r) => setTimeout(r, Math.floor(runMs * (0.3 + Math.random() * 0.8))));
+      await new Promise((r) => setTimeout(r, Math.floor(runMs * (0.1 + Math.random() * 0.8))));
       if (child.exitCode === null && child.signalCode === null) {
         if (existsSync(workDir) && readdirSync(workDir).some((f) => f.startsWith('run-') || f.startsWith('merged-'))) midSpill++;
         child.kill('SIGKILL');
