@@ -1,12 +1,33 @@
 #!/usr/bin/env node
 // The `listgate` command. Runs the TypeScript sources through tsx, or the compiled dist/ when present.
+// It needs Node.js 22.12 or newer. Cron's PATH often finds an older system `node` first, so on an older
+// Node it runs itself again on the Node.js 24 the project pins (node_modules/node), or refuses clearly.
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { constants } from 'node:os';
+import { fileURLToPath } from 'node:url';
 
-const compiled = new URL('../dist/cli/main.js', import.meta.url);
-if (existsSync(compiled)) {
-  await import(compiled.href);
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 12)) {
+  const pinned = fileURLToPath(new URL('../node_modules/node/bin/node', import.meta.url));
+  if (!existsSync(pinned)) {
+    process.stderr.write(
+      `listgate: needs Node.js 22.12 or newer, but ${process.execPath} is Node.js ${process.versions.node}; ` +
+        `run \`npm install\` in ${fileURLToPath(new URL('..', import.meta.url))} (it installs the pinned Node.js 24), or install a newer Node.js\n`,
+    );
+    process.exit(1);
+  }
+  const child = spawn(pinned, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
+  // cron, systemd and Ctrl+C signal this process: pass the signal on, and exit the way the child did.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code, signal) => process.exit(code ?? 128 + (constants.signals[signal] ?? 1)));
 } else {
-  const { register } = await import('tsx/esm/api');
-  register();
-  await import('../src/cli/main.ts');
+  const compiled = new URL('../dist/cli/main.js', import.meta.url);
+  if (existsSync(compiled)) {
+    await import(compiled.href);
+  } else {
+    const { register } = await import('tsx/esm/api');
+    register();
+    await import('../src/cli/main.ts');
+  }
 }

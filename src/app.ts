@@ -5,7 +5,7 @@ import formbody from '@fastify/formbody';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import apiAuth from './api-auth/api-auth.plugin.ts';
 import tokenInfoRoutes from './api-auth/token-info.routes.ts';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { registerErrorHandler } from './http/error-handler.ts';
 import apiScope from './http/api-scope.ts';
 import healthRoutes, { type Readiness } from './http/health.routes.ts';
@@ -24,6 +24,9 @@ import contactRoutes from './modules/contacts/contacts.routes.ts';
 import connectionRoutes from './modules/connections/connections.routes.ts';
 import developerRoutes from './modules/developers/developers.routes.ts';
 import explorerRoutes from './modules/explorer/explorer.routes.ts';
+import v2ContactRoutes from './modules/legacy-v2/v2-contacts.routes.ts';
+import v2ListRoutes from './modules/legacy-v2/v2-lists.routes.ts';
+import v2Scope from './modules/legacy-v2/v2-scope.ts';
 import listRoutes from './modules/lists/lists.routes.ts';
 import tagRoutes from './modules/tags/tags.routes.ts';
 import deviceRoutes from './oauth/device.routes.ts';
@@ -51,7 +54,7 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
     requestIdHeader: config.trustProxy ? 'x-request-id' : false,
     routerOptions: { ignoreTrailingSlash: true },
     // src/http/request-log.ts writes one line per request instead of Fastify's two
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     ...(options.server
       ? {
           serverFactory: (handler: (req: IncomingMessage, res: ServerResponse) => void) => {
@@ -69,14 +72,14 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
   await app.register(securityHeaders, { secure: config.publicUrl.startsWith('https://') });
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: 64 * 1024 });
-  registerErrorHandler(app);
+  registerErrorHandler(app, services.database.health);
   await app.register(requestLog);
   await app.register(finiteNumbers);
   // Before any route, so that every route schema lands in /openapi.json.
   await app.register(openapi, { publicUrl: config.publicUrl });
 
   // Operations.
-  await app.register(healthRoutes, { db: services.db, readiness });
+  await app.register(healthRoutes, { database: services.database, readiness });
   await app.register(metrics);
 
   // The authorization server under /oauth2, the customer's sign-in/consent steps, and token info.
@@ -135,6 +138,19 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
       await v3.register(accountSummaryRoutes, { accounts: services.accounts });
     },
     { prefix: '/v3' },
+  );
+
+  // The legacy v2 API (Constant Contact v2 contacts dialect) over the same services: JSON only, the API key
+  // required on every call, rate limits answered as v2 did; routes require their scope as in /v3.
+  await app.register(
+    async (v2) => {
+      await v2.register(apiScope);
+      await v2.register(v2Scope);
+      await v2.register(apiAuth, { bearer: services.bearer });
+      await v2.register(v2ContactRoutes, { v2: services.legacyV2 });
+      await v2.register(v2ListRoutes, { v2: services.legacyV2 });
+    },
+    { prefix: '/v2' },
   );
 
   return app;

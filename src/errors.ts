@@ -11,13 +11,19 @@ export const ERRORS = {
   METHOD_NOT_ALLOWED: [405, 'http.status.method_not_allowed', 'Method not allowed'],
   NOT_ACCEPTABLE: [406, 'http.status.not_acceptable', 'Only application/json responses are available'],
   CONFLICT: [409, 'http.status.conflict', 'The resource conflicts with an existing one'],
+  EMAIL_CONFLICT: [409, 'http.status.email_address.conflict', 'The email address is already in use by a contact of this account'],
   GONE: [410, 'http.status.gone', 'The resource is gone'],
   PAYLOAD_TOO_LARGE: [413, 'http.status.payload_too_large', 'The request body is too large'],
   UNSUPPORTED_MEDIA_TYPE: [415, 'http.status.unsupported_media_type', 'The request body must be application/json'],
   THROTTLED: [429, 'throttled', 'Too many requests per second; retry after the time in Retry-After'],
   QUOTA_EXCEEDED: [429, 'quota_exceeded', 'The daily request quota is used up; retry after the time in Retry-After'],
+  // The legacy v2 API answers rate limits with 403 and these keys (its clients know no 429).
+  OVER_QPS: [403, 'mashery.not.authorized.over.qps', 'Too many requests per second for this API key'],
+  OVER_RATE_LIMIT: [403, 'mashery.not.authorized.over.ratelimit', 'The daily request quota of this API key is used up'],
   INTERNAL: [500, 'http.status.internal_server_error', 'Internal server error'],
   UNAVAILABLE: [503, 'http.status.service_unavailable', 'Service temporarily unavailable'],
+  DATABASE_UNAVAILABLE: [503, 'http.status.service_unavailable', 'The database is not answering; retry after the time in Retry-After'],
+  STORAGE_FULL: [507, 'http.status.insufficient_storage', 'The server cannot store this change: its disk is full; retry after the time in Retry-After'],
 } as const satisfies Record<string, readonly [number, string, string]>;
 
 export type ErrorCode = keyof typeof ERRORS;

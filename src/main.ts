@@ -1,9 +1,12 @@
 // Process entry for `listgate serve`: loadConfig → createServices → migrate → buildApp → listen, and a
-// graceful shutdown on SIGTERM/SIGINT (readiness turns 503 at once, in-flight requests finish).
+// graceful shutdown on SIGTERM/SIGINT (readiness turns 503 at once, in-flight requests finish). A node whose
+// database cannot be reached at start-up stops with a message instead of waiting (docs/operations.md).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { buildApp } from './app.ts';
 import { type Config, loadConfig } from './config.ts';
 import { migrateToLatest } from './db/database.ts';
+import { classifyDatabaseError } from './db/database-health.ts';
+import { trackConnections } from './http/connection-drain.ts';
 import { startMaintenance } from './maintenance.ts';
 import { createServices } from './services.ts';
 
@@ -11,6 +14,37 @@ import type { Services } from './services.ts';
 import type { Clock } from './shared/clock.ts';
 
 export type RunningServer = { url: string; close(): Promise<void> };
+
+/** How long requests in flight may take to finish once a shutdown starts. */
+const DRAIN_MS = 15_000;
+
+/** The database (or its disk) failed while the node started: nothing listens any more. */
+export class StartupError extends Error {
+  override name = 'StartupError';
+}
+
+function describeStartupFailure(config: Config, error: unknown): string {
+  const where = config.databaseUrl.startsWith('sqlite:')
+    ? `the SQLite database ${config.databaseUrl.slice('sqlite:'.length)}`
+    : `the PostgreSQL database at ${redactUrl(config.databaseUrl)}`;
+  const cause = error instanceof Error ? error.message || String(error) : String(error);
+  const fault = classifyDatabaseError(error);
+  const sqlite = config.databaseUrl.startsWith('sqlite:');
+  if (fault === 'unavailable')
+    return `cannot start: ${where} ${sqlite ? 'cannot be opened or written' : 'cannot be reached'} (${cause}); ${sqlite ? 'check that its disk has free space and the file is writable' : 'start it'}, then start listgate again`;
+  if (fault === 'storage_full') return `cannot start: ${where} cannot write, its disk is full (${cause}); free space, then start listgate again`;
+  return `cannot start: ${cause}`;
+}
+
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.password = '';
+    return `${parsed.host}${parsed.pathname}`;
+  } catch {
+    return 'DATABASE_URL';
+  }
+}
 
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -41,6 +75,7 @@ export async function startServer(
 ): Promise<RunningServer & { config: Config; services: Services }> {
   const started = performance.now();
   const server = createServer({ keepAliveTimeout: 65_000 });
+  const connections = trackConnections(server);
   // The socket is open before the app is built (so PUBLIC_URL can name an OS-picked port): until the
   // app is ready, requests get a quick 503 with Retry-After instead of hanging.
   const readiness = { started: false, shuttingDown: false };
@@ -49,29 +84,39 @@ export async function startServer(
   });
   const port = await listen(server, initial.port, initial.host);
   const config = withListeningPort(initial, port);
-  const services = await createServices(config, options);
-  await migrateToLatest(services.db);
-  const app = await buildApp(services, { readiness, server });
-  await app.ready();
+  let services: Services | null = null;
+  let app: Awaited<ReturnType<typeof buildApp>>;
+  try {
+    services = await createServices(config, options);
+    await migrateToLatest(services.db);
+    app = await buildApp(services, { readiness, server });
+    await app.ready();
+  } catch (error) {
+    // A supervisor restarts a node that exits; one that keeps listening as "starting" is never restarted.
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await services?.close().catch(() => undefined);
+    throw new StartupError(describeStartupFailure(config, error), { cause: error });
+  }
   readiness.started = true;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   app.log.info({ url, publicUrl: config.publicUrl, ms: Math.round(performance.now() - started) }, 'listgate ready');
 
-  const jobs = config.jobsInProcess ? startMaintenance(services) : null;
+  const ready = services;
+  const jobs = config.jobsInProcess ? startMaintenance(ready) : null;
 
   let closing: Promise<void> | null = null;
   const close = () => {
     closing ??= (async () => {
       readiness.shuttingDown = true;
-      await jobs?.stop();
+      const [drained] = await Promise.all([connections.drain(DRAIN_MS), jobs?.stop()]);
+      if (drained.forced) app.log.warn({ connections: drained.forced }, 'requests still running after the shutdown bound were cut');
       await app.close();
-      server.closeAllConnections?.();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await services.close();
+      await ready.close();
     })();
     return closing;
   };
-  return { url, config, services, close };
+  return { url, config, services: ready, close };
 }
 
 export function installSignalHandlers(server: RunningServer, log: (message: string) => void): void {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { createBearerAuth } from './api-auth/bearer-auth.ts';
 import { pino } from 'pino';
+import { createCompactLogStream } from './shared/log-format.ts';
 import { type Config, deriveKey } from './config.ts';
 import { createDatabase, type DatabaseHandle } from './db/database.ts';
 import { createAccountsService } from './modules/accounts/accounts.service.ts';
@@ -23,6 +24,7 @@ import { createConnectionsService } from './modules/connections/connections.serv
 import { createDevelopersService } from './modules/developers/developers.service.ts';
 import { createExchangeCredentials } from './modules/explorer/exchange-credentials.ts';
 import { createListDeleteJob } from './modules/lists/list-delete.job.ts';
+import { createLegacyV2Service } from './modules/legacy-v2/v2.service.ts';
 import { createListsService } from './modules/lists/lists.service.ts';
 import { createTagDeleteJob } from './modules/tags/tag-delete.job.ts';
 import { createTagsService } from './modules/tags/tags.service.ts';
@@ -50,7 +52,7 @@ export function resolveSecretKeys(config: Config): readonly string[] {
   if (config.secretKeys.length) return config.secretKeys;
   const file = path.join(config.dataDir, 'secret.key');
   if (!existsSync(file)) {
-    mkdirSync(config.dataDir, { recursive: true });
+    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     writeFileSync(file, `${randomToken(48)}\n`, { mode: 0o600, flag: 'wx' });
   }
   chmodSync(file, 0o600);
@@ -60,9 +62,13 @@ export function resolveSecretKeys(config: Config): readonly string[] {
 export async function createServices(config: Config, options: { clock?: Clock; database?: DatabaseHandle } = {}) {
   const clock = options.clock ?? systemClock;
   // One logger for the process: Fastify's request logs and the services' own lines share it.
-  // Request URLs are logged without the credentials some clients put in the query string.
-  const log = pino({ level: config.logLevel, serializers: { req: serializeRequest } });
-  const database = options.database ?? createDatabase(config.databaseUrl);
+  // Request URLs are logged without the credentials some clients put in the query string. On a terminal,
+  // one short line per event and per request; JSON lines for files, journald and collectors.
+  const log = pino(
+    { level: config.logLevel, serializers: { req: serializeRequest } },
+    process.stdout.isTTY ? createCompactLogStream(process.stdout) : undefined,
+  );
+  const database = options.database ?? createDatabase(config.databaseUrl, { log });
   const { db } = database;
   const secretKeys = resolveSecretKeys(config);
   const primaryKey = secretKeys[0]!;
@@ -134,6 +140,8 @@ export async function createServices(config: Config, options: { clock?: Clock; d
   const lists = createListsService({ db, clock, cursors: apiTokens, activities });
   const tags = createTagsService({ db, clock, cursors: apiTokens, activities });
   const customFields = createCustomFieldsService({ db, clock, cursors: apiTokens });
+  // The legacy v2 dialect: views over the same services and tables.
+  const legacyV2 = createLegacyV2Service({ db, clock, tokens: apiTokens, contacts, customFields, lists });
 
   async function close(): Promise<void> {
     await counters.close();
@@ -143,5 +151,5 @@ export async function createServices(config: Config, options: { clock?: Clock; d
     await database.destroy();
   }
 
-  return { log, config, clock, database, db, secretKeys, redis, counters, sessions, devices, accounts, apps, mailer, developers, provider, bearer, grants, developerApps, apiTokens, contacts, activities, imports, bulk, lists, tags, customFields, explorerCredentials, connections, close };
+  return { log, config, clock, database, db, secretKeys, redis, counters, sessions, devices, accounts, apps, mailer, developers, provider, bearer, grants, developerApps, apiTokens, contacts, activities, imports, bulk, lists, tags, customFields, legacyV2, explorerCredentials, connections, close };
 }

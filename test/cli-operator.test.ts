@@ -117,6 +117,16 @@ for (const dialect of TEST_DIALECTS) {
       assert.ok(!run.stdout.includes('client_secret'));
     });
 
+    it('lists the apps as a table under a header row, like `listgate lists`', async () => {
+      const run = await listgate(database, ['apps', 'list']);
+      assert.equal(run.code, 0, run.stderr);
+      const [header, ...rows] = run.stdout.trimEnd().split('\n');
+      assert.match(header!, /^API KEY\s+KIND\s+STATUS\s+NAME$/);
+      assert.equal(rows.length, 4);
+      // every column starts where its heading does
+      for (const row of rows) assert.match(row.slice(header!.indexOf('KIND')), /^(web|native|device|private)\s/);
+    });
+
     it('rotates the secret of a confidential app: the new one works, the old one stops', async () => {
       const created = json<CreatedApp>(await listgate(database, ['apps', 'create', '--name', 'Rotating', '--kind', 'web', '--redirect-uri', 'https://app.example/cb', '--json']));
       const rotated = json<{ client_id: string; client_secret: string; previous_expires_at: string }>(

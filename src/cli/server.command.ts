@@ -1,5 +1,6 @@
 // Operator commands that act on the local installation: serve and migrate.
 import { type Command, Option } from 'commander';
+import { EXIT } from './exit-codes.ts';
 import { printResult } from './output.ts';
 
 export function registerServerCommands(program: Command): void {
@@ -16,7 +17,13 @@ export function registerServerCommands(program: Command): void {
       if (opts.port !== undefined) env.PORT = opts.port;
       if (opts.host !== undefined) env.HOST = opts.host;
       const config = loadConfig(env);
-      const server = await startServer(config);
+      const { StartupError } = await import('../main.ts');
+      const server = await startServer(config).catch((error: unknown) => {
+        // Exit at once: a supervisor (systemd Restart=on-failure, Kubernetes) starts the node again.
+        if (!(error instanceof StartupError)) throw error;
+        process.stderr.write(`listgate: ${error.message}\n`);
+        process.exit(EXIT.FAILURE);
+      });
       const base = server.config.publicUrl;
       const db = config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl.slice(7) : 'PostgreSQL';
       process.stderr.write(

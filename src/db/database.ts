@@ -6,6 +6,7 @@ import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { type MigrationResultSet, Migrator } from 'kysely/migration';
 import pg from 'pg';
 import { migrations } from './migrations/index.ts';
+import { createDatabaseHealth, type DatabaseHealth, type HealthLog } from './database-health.ts';
 import type { Database } from './schema.ts';
 import { openSqlite, wrapSqlite } from './sqlite-driver.ts';
 
@@ -18,23 +19,30 @@ export type DatabaseHandle = {
   dialect: Dialect;
   /** Path of the SQLite file, or null on PostgreSQL. */
   file: string | null;
+  /** Outage and full-disk episodes as this node sees them (read by /ready and the error handler). */
+  health: DatabaseHealth;
   destroy(): Promise<void>;
 };
 
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
 
-export function createDatabase(databaseUrl: string, options: { poolSize?: number } = {}): DatabaseHandle {
+/** How long a new PostgreSQL connection may take before the request fails (503) instead of hanging. */
+const CONNECT_TIMEOUT_MS = 5000;
+
+export function createDatabase(databaseUrl: string, options: { poolSize?: number; log?: HealthLog } = {}): DatabaseHandle {
+  const health = createDatabaseHealth(options.log);
   if (databaseUrl.startsWith('sqlite:')) {
     const file = databaseUrl.slice('sqlite:'.length);
-    if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true, mode: 0o700 });
     const raw = openSqlite(file);
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: wrapSqlite(raw) }) });
-    return { db, dialect: 'sqlite', file, destroy: () => db.destroy() };
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: wrapSqlite(raw, health) }) });
+    return { db, dialect: 'sqlite', file, health, destroy: () => db.destroy() };
   }
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: options.poolSize ?? 10,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     types: {
       // bigint columns (counters, epoch seconds) fit in a double; return numbers, not strings
       getTypeParser: ((oid: number, format?: string) =>
@@ -43,11 +51,17 @@ export function createDatabase(databaseUrl: string, options: { poolSize?: number
           : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
     },
   });
-  // An idle connection the server drops (restart, failover, an administrator) is an 'error' event on the
-  // pool; unheard, it would end the process. The pool has already discarded that client and reconnects.
-  pool.on('error', () => {});
+  // A connection the server drops (restart, failover, an administrator) is an 'error' event: on the pool for
+  // an idle client, on the client itself for a checked-out one. Unheard, either would end the process. The
+  // query in flight fails on its own (503), and the pool discards the broken client and connects anew.
+  const dropped = (error: unknown) => health.failed('unavailable', error);
+  pool.on('error', dropped);
+  pool.on('connect', (client) => {
+    client.on('error', dropped);
+    health.recovered('unavailable');
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', file: null, destroy: () => db.destroy() };
+  return { db, dialect: 'postgres', file: null, health, destroy: () => db.destroy() };
 }
 
 export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {

@@ -3,7 +3,12 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { html } from '../shared/html.ts';
 import { notice, sendPage } from '../web/layout.ts';
+import { classifyDatabaseError, type DatabaseHealth } from '../db/database-health.ts';
 import { AppError, type ErrorCode, type ErrorItem } from '../errors.ts';
+
+/** Seconds a client waits before retrying while the database is down, or its disk full. */
+const RETRY_UNAVAILABLE = '5';
+const RETRY_STORAGE_FULL = '30';
 
 function fromFastifyError(error: FastifyError): AppError | null {
   if (error.validation) {
@@ -40,8 +45,18 @@ function fromFastifyError(error: FastifyError): AppError | null {
   return null;
 }
 
+/** A database that cannot be reached, or cannot store more: a condition to wait out, not a bug. */
+function fromDatabaseError(error: unknown): AppError | null {
+  const fault = classifyDatabaseError(error);
+  if (fault === 'unavailable') return new AppError('DATABASE_UNAVAILABLE', undefined, { headers: { 'retry-after': RETRY_UNAVAILABLE }, cause: error });
+  if (fault === 'storage_full') return new AppError('STORAGE_FULL', undefined, { headers: { 'retry-after': RETRY_STORAGE_FULL }, cause: error });
+  return null;
+}
+
 export function toAppError(error: unknown): AppError | null {
   if (error instanceof AppError) return error;
+  const database = fromDatabaseError(error);
+  if (database) return database;
   if (error && typeof error === 'object' && 'code' in error) return fromFastifyError(error as FastifyError);
   return null;
 }
@@ -63,9 +78,17 @@ function sendErrorPage(reply: FastifyReply, status: number, message: string): Fa
   });
 }
 
-export function registerErrorHandler(app: FastifyInstance): void {
+export function registerErrorHandler(app: FastifyInstance, database?: DatabaseHealth): void {
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const appError = toAppError(error);
+    if (appError?.code === 'DATABASE_UNAVAILABLE' || appError?.code === 'STORAGE_FULL') {
+      // Logged once per episode by the database health, not once per request.
+      database?.failed(appError.code === 'STORAGE_FULL' ? 'storage_full' : 'unavailable', error);
+      request.log.debug({ err: error }, appError.message);
+      reply.headers(appError.headers);
+      if (wantsPage(request)) return sendErrorPage(reply, appError.status, appError.message);
+      return reply.status(appError.status).type('application/json').send(appError.items);
+    }
     if (!appError) {
       request.log.error({ err: error }, 'unhandled error');
       const internal = new AppError('INTERNAL');

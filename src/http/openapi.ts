@@ -63,11 +63,16 @@ async function openapi(app: FastifyInstance, opts: { publicUrl: string }): Promi
       openapi: '3.1.0',
       info: { title: 'Listgate API', version: '3.0.0', description: DESCRIPTION },
       servers: [{ url: opts.publicUrl }],
-      tags: [...API_TAGS, { name: 'Token Info', description: 'What an access token is (the legacy tokeninfo.htm contract)' }],
+      tags: [
+        ...API_TAGS,
+        { name: 'Token Info', description: 'What an access token is (the legacy tokeninfo.htm contract)' },
+        { name: 'Legacy v2', description: 'The Constant Contact v2 contacts dialect (docs/api-v2.md): numeric ids, `api_key` required' },
+      ],
       components: {
         securitySchemes: {
           oauth2: oauth2Scheme(`${opts.publicUrl}/oauth2`),
           api_key: { type: 'apiKey', in: 'header', name: 'x-api-key', description: 'The app\'s API key (client_id)' },
+          api_key_query: { type: 'apiKey', in: 'query', name: 'api_key', description: 'The app\'s API key, as v2 clients send it' },
         },
       },
     },

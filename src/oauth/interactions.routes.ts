@@ -82,7 +82,9 @@ export default async function interactionRoutes(app: FastifyInstance, deps: Deps
     }
     const user = await accounts.getUser(userId);
     const prompt = details.prompt.details as { missingOIDCScope?: string[]; missingResourceScopes?: Record<string, string[]> };
-    const scopes = [...(prompt.missingOIDCScope ?? []), ...Object.values(prompt.missingResourceScopes ?? {}).flat()];
+    // Every scope the app receives, also those granted before (the prompt names only the missing ones).
+    const requested = String(details.params.scope ?? '').split(' ').filter(Boolean);
+    const scopes = [...requested, ...(prompt.missingOIDCScope ?? []), ...Object.values(prompt.missingResourceScopes ?? {}).flat()];
     const publisher = await apps.getPublisherName(client);
     const csrf = sessions.csrfToken(request, reply);
     const uid = request.params.uid;

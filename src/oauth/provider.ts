@@ -16,6 +16,7 @@ import { createTtlCache } from '../shared/ttl-cache.ts';
 import { installDeviceFlowSteps, recordWrongCode } from './provider-internals/device-flow.ts';
 import { deviceFlowPages } from './device-pages.ts';
 import { createDevicePolling, DEVICE_CODE_GRANT } from './device-polling.ts';
+import { answerDatabaseFaults } from './database-unavailable.ts';
 import { renderOauthError } from './error-page.ts';
 import { createRefreshGrace } from './refresh-grace.ts';
 
@@ -275,6 +276,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     // requests browser apps send (a public client's form POST) are simple and need no preflight.
     if (ctx.method === 'OPTIONS') for (const name of CORS_HEADERS) ctx.remove(name);
   });
+  answerDatabaseFaults(provider);
   installDeviceFlowSteps(provider, { polling: createDevicePolling({ db, clock }), counters: deps.counters, clock, publicUrl, sessionCookie });
 
   // Secrets are stored as sha256 hashes: compare the presented one against every active secret.

@@ -16,17 +16,36 @@ describe('mailer', () => {
       const mailer = createMailer({ smtpUrl: null, from: 'Listgate <no-reply@example.com>', dataDir, log: (l) => lines.push(l) });
       assert.equal(mailer.kind, 'outbox');
       await mailer.send(message);
-      const files = readdirSync(path.join(dataDir, 'outbox'));
-      assert.equal(files.length, 1);
+      const files = readdirSync(path.join(dataDir, 'outbox')).sort();
+      assert.equal(files.length, 2);
       const file = path.join(dataDir, 'outbox', files[0]!);
       assert.match(files[0]!, /\.eml$/);
+      assert.equal(files[1], files[0]!.replace(/\.eml$/, '.txt'));
       assert.equal(statSync(file).mode & 0o777, 0o600);
       const eml = readFileSync(file, 'utf8');
       assert.match(eml, /^To: dev@example\.com$/m);
       assert.match(eml, /^Subject: Verify$/m);
       assert.match(eml, /token=3Dabc|token=abc/);
+      // A long link is split by quoted-printable in the .eml, and whole in the .txt copy.
+      const text = path.join(dataDir, 'outbox', files[1]!);
+      assert.equal(statSync(text).mode & 0o777, 0o600);
+      assert.match(readFileSync(text, 'utf8'), /^To: dev@example\.com\nSubject: Verify\n\nOpen https:\/\/lists\.example\/v\?token=abc\n$/m);
       assert.equal(lines.length, 1);
       assert.match(lines[0]!, /mail to dev@example\.com: "Verify" https:\/\/lists\.example\/v\?token=abc/);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps a long link whole in the .txt copy, where the .eml splits it', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'listgate-mail-'));
+    try {
+      const link = `https://lists.example.com/developer/verify?token=${'x'.repeat(90)}`;
+      const mailer = createMailer({ smtpUrl: null, from: 'Listgate <no-reply@example.com>', dataDir, log: () => {} });
+      await mailer.send({ ...message, text: `Open ${link}\n`, link });
+      const [eml, txt] = readdirSync(path.join(dataDir, 'outbox')).sort().map((f) => readFileSync(path.join(dataDir, 'outbox', f), 'utf8'));
+      assert.ok(!eml!.includes(link), 'quoted-printable splits the link in the .eml');
+      assert.ok(txt!.includes(link));
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }

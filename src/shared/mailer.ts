@@ -58,11 +58,18 @@ function createOutboxMailer(options: MailerOptions): Mailer {
       const info = await transport.sendMail({ from: options.from, to: message.to, subject: message.subject, text: message.text });
       mkdirSync(outbox, { recursive: true, mode: 0o700 });
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-      const file = path.join(outbox, `${stamp}-${randomToken(6)}.eml`);
+      const base = path.join(outbox, `${stamp}-${randomToken(6)}`);
       // The links in these files are live credentials until used: readable by the owner only.
-      writeFileSync(file, info.message as Buffer, { mode: 0o600 });
-      options.log(`mail to ${message.to}: "${message.subject}"${message.link ? ` ${message.link}` : ''} (saved in ${file})`);
+      writeFileSync(`${base}.eml`, info.message as Buffer, { mode: 0o600 });
+      // The .eml is quoted-printable (a long link is split by `=` line ends); the .txt beside it is the text
+      // as sent, so a link copied from it works.
+      writeFileSync(`${base}.txt`, plainCopy(options.from, message), { mode: 0o600 });
+      options.log(`mail to ${message.to}: "${message.subject}"${message.link ? ` ${message.link}` : ''} (saved in ${base}.txt)`);
     },
     close: () => transport.close(),
   };
+}
+
+function plainCopy(from: string, message: MailMessage): string {
+  return `From: ${from}\nTo: ${message.to}\nSubject: ${message.subject}\n\n${message.text}`;
 }

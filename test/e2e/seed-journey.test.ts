@@ -1,8 +1,12 @@
-// The seed article's journey in a real browser, step by step and in its words: developer account and
+// The seed article's journey in a real browser, in the order of docs/getting-started.md, from no account
+// at all: the customer account, then the developer account and
 // emailed verification, Register Application, the API key, the API Tester, Get Access Token, "I already
 // have an account", Allow, the token, Try it, token info, and the customer revoking the app.
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
   accessibilityIssues,
@@ -17,6 +21,7 @@ import {
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { linkIn, startTestSmtp, type TestSmtp } from '../helpers/smtp.ts';
 
+const run = promisify(execFile);
 const skip = browserUnavailable();
 const DEVELOPER = { email: 'dev@integrations.example', password: 'a developer passphrase' };
 const CUSTOMER = { email: 'owner@bookshop.example', password: 'bookshop passphrase 7' };
@@ -38,8 +43,6 @@ describe('the seed journey in a browser', { skip: skip ?? false }, () => {
   before(async () => {
     smtp = await startTestSmtp();
     server = await startTestServer('sqlite', { SMTP_URL: smtp.url });
-    const customer = await server.services.accounts.signUp({ ...CUSTOMER, organizationName: 'Corner Bookshop' });
-    await server.services.lists.createList(customer.account_id, { name: 'Monthly newsletter', description: 'Readers who asked for news' });
     browser = await launchBrowser();
     context = await browser.newContext({ viewport: WIDE, deviceScaleFactor: 1 });
     page = await context.newPage();
@@ -71,6 +74,30 @@ describe('the seed journey in a browser', { skip: skip ?? false }, () => {
     await screenshot(target, `${name}-narrow`, { fullPage });
     await target.setViewportSize(WIDE);
   }
+
+  it('0. starts from no account at all: creates the customer account that owns the contacts', async () => {
+    // The guide's order, which this journey follows: the customer account first, with its screenshot.
+    const guide = readFileSync(new URL('../../docs/getting-started.md', import.meta.url), 'utf8');
+    assert.deepEqual(guide.match(/^## \d\. .+$/gm)?.slice(0, 2), ['## 1. Create your customer account', '## 2. Create a developer account']);
+    assert.ok(guide.indexOf('images/00-customer-sign-up.png') < guide.indexOf('images/01-developer-sign-up.png'));
+    // The customer may be another person than the developer: their own browser.
+    const own = await browser.newContext({ viewport: WIDE, deviceScaleFactor: 1 });
+    const tab = await own.newPage();
+    const tabWatch = watchPage(tab);
+    await tab.goto(`${server.url}/account/sign-up`);
+    await tab.getByLabel('Organization name').fill('Corner Bookshop');
+    await tab.getByLabel('Email address').fill(CUSTOMER.email);
+    await tab.getByLabel('Password').fill(CUSTOMER.password);
+    await checkPage(tab, 'customer sign-up', tabWatch);
+    await screenshot(tab, '00-customer-sign-up');
+    await tab.getByRole('button', { name: 'Create account' }).click();
+    await tab.waitForURL((url) => !url.pathname.endsWith('/sign-up'));
+    await own.close();
+    const user = await server.services.accounts.findUserByEmail(CUSTOMER.email);
+    assert.ok(user, 'the sign-up created the customer account');
+    // A list to see in "Try it" (the guide does not cover making lists).
+    await server.services.lists.createList(user.account_id, { name: 'Monthly newsletter', description: 'Readers who asked for news' });
+  });
 
   it('1. creates a developer account and receives the verification email over SMTP', async () => {
     watch.reset();
@@ -117,6 +144,11 @@ describe('the seed journey in a browser', { skip: skip ?? false }, () => {
     assert.match(apiKey, /^[A-Za-z0-9_-]{20,}$/);
     await checkPage(page, 'API key shown');
     await screenshot(page, '05-api-key');
+    // A reload shows the key again and registers nothing (post/redirect/get).
+    await page.reload();
+    assert.equal((await page.locator('#api-key').textContent())?.trim(), apiKey);
+    const mine = await server.services.apps.listApps({ ownerDeveloperId: (await server.services.apps.getApp(apiKey))!.owner_developer_id! });
+    assert.equal(mine.length, 1);
   });
 
   it('4. opens the API Tester with the key pre-filled', async () => {
@@ -200,6 +232,18 @@ describe('the seed journey in a browser', { skip: skip ?? false }, () => {
     await screenshot(page, '12-token-info', { fullPage: false });
   });
 
+  it('7b. an old integration calls /v2/lists with curl, the key in the URL and the token in the header', async () => {
+    const { stdout } = await run('curl', [
+      '-sS', '-w', '\n%{http_code}',
+      '-H', `Authorization: Bearer ${token}`, '-H', 'Content-Type: application/json', '-H', 'Accept: application/json',
+      `${server.url}/v2/lists?api_key=${apiKey}`,
+    ]);
+    const [body, code] = stdout.split('\n');
+    assert.equal(code, '200', stdout);
+    const lists = JSON.parse(body!) as { id: string; name: string; status: string }[];
+    assert.deepEqual(lists.map((l) => [l.id, l.name, l.status]), [['1', 'Monthly newsletter', 'ACTIVE']]);
+  });
+
   it('8. the customer revokes the app under Connected apps, and the same call returns 401', async () => {
     const customer = await browser.newContext({ viewport: WIDE, deviceScaleFactor: 1 });
     const tab = await customer.newPage();
@@ -279,7 +323,10 @@ describe('the seed journey in a browser', { skip: skip ?? false }, () => {
     await tab.getByText('Your private integration is ready').waitFor();
     await checkPage(tab, 'private integration created', tabWatch);
     await screenshot(tab, '19-private-integration');
+    await tab.reload();
+    await tab.getByText('The client secret was shown once').waitFor();
     await visit('/account/integrations', 'Private integrations (one)');
+    assert.equal(await tab.getByRole('button', { name: /^Delete/ }).count(), 1, 'the reload created no second integration');
     await fresh.close();
   });
 });

@@ -37,7 +37,7 @@ export async function createAccountWithToken(
   };
 }
 
-export async function clientCredentialsToken(server: TestServer, clientId: string, secret: string, scope?: string): Promise<string> {
+export async function clientCredentialsToken(server: Pick<TestServer, 'url'>, clientId: string, secret: string, scope?: string): Promise<string> {
   const body = new URLSearchParams({ grant_type: 'client_credentials' });
   if (scope) body.set('scope', scope);
   const res = await fetch(`${server.url}/oauth2/token`, {

@@ -2,7 +2,7 @@
 // target and fsync the directory, so a reader (or a run killed at any instant) sees the old or the new file.
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync } from 'node:fs';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 
 /** The temporary name used while `target` is being rewritten (same directory, so rename is atomic). */
@@ -11,6 +11,34 @@ export function tempPathFor(target: string): string {
     path.dirname(target),
     `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
   );
+}
+
+/** Whether a process with this id is running (one we may not signal still counts as running). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Deletes the temporary files that killed processes left beside `target` (named by tempPathFor with the
+ * pid of a process that no longer runs). Returns how many were removed.
+ */
+export async function removeStaleTemps(target: string): Promise<number> {
+  const prefix = `.${path.basename(target)}.`;
+  const names = await readdir(path.dirname(target)).catch(() => [] as string[]);
+  let removed = 0;
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const match = /^(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name.slice(prefix.length));
+    if (!match || isRunning(Number(match[1]))) continue;
+    await rm(path.join(path.dirname(target), name), { force: true });
+    removed++;
+  }
+  return removed;
 }
 
 /** fsync a directory so that a rename inside it survives a power loss (a no-op where unsupported). */

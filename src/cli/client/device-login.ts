@@ -1,6 +1,7 @@
 // The device flow (RFC 8628), the default way to sign in: works over SSH on a machine with no browser.
 // Prints where to approve (and a QR code on a terminal), then polls at the server's interval.
 import { printJson } from '../output.ts';
+import { refusedKeyError } from './app-kind-check.ts';
 import { oauthFailure, oidc, type TokenSet, toTokenSet } from './oauth-client.ts';
 
 type Output = { json: boolean; tty: boolean };
@@ -20,11 +21,9 @@ export async function deviceLogin(
   try {
     started = await oidc.initiateDeviceAuthorization(config, { scope });
   } catch (error) {
-    throw oauthFailure(error, {
-      server,
-      step: 'device authorization',
-      hint: 'check that the app is a device or native app',
-    });
+    const failure = oauthFailure(error, { server, step: 'device authorization' });
+    if (!/\binvalid_client\b/.test(failure.message)) throw failure;
+    throw await refusedKeyError(server, config.clientMetadata().client_id, failure);
   }
   const complete = started.verification_uri_complete ?? started.verification_uri;
   if (out.json) {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { CliError, EXIT } from '../exit-codes.ts';
 import { printJson } from '../output.ts';
 import { fetchTokenInfo, type TokenInfo } from './api-client.ts';
+import { refusedKeyError } from './app-kind-check.ts';
 import { browserLogin } from './browser-login.ts';
 import { deviceLogin } from './device-login.ts';
 import { discover, normalizeServer, oauthFailure, oidc, type TokenSet, toTokenSet } from './oauth-client.ts';
@@ -96,11 +97,14 @@ async function obtain(grant: GrantKind, opts: LoginOptions, server: string, apiK
       const response = await oidc.clientCredentialsGrant(config, { scope });
       return { config, tokens: toTokenSet(response, scope), secretFile };
     } catch (error) {
-      throw oauthFailure(error, {
+      const failure = oauthFailure(error, {
         server,
         step: 'client credentials sign-in',
         hint: 'check the client id and the secret in the file',
       });
+      // A known client with a wrong secret keeps this message; an unknown key says so.
+      if (!/\binvalid_client\b/.test(failure.message)) throw failure;
+      throw await refusedKeyError(server, apiKey, failure, { secretSent: true });
     }
   }
   const config = await discover(server, apiKey);

@@ -12,7 +12,8 @@ type SessionOptions = { profile: string; retries?: string; json?: boolean };
 
 async function describe(opts: SessionOptions) {
   const name = checkProfileName(opts.profile);
-  const policy = retryPolicy(opts.retries);
+  // A person is waiting: no retries by default, and a short timeout, so a stopped server is reported at once.
+  const policy = { ...retryPolicy(opts.retries), timeoutMs: 10_000 };
   const tokens = createTokenManager(name, policy);
   const info = await createApiClient(tokens, policy).tokenInfo();
   const profile = tokens.profile();

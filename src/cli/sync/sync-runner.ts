@@ -4,7 +4,7 @@ import { constants, existsSync, rmSync } from 'node:fs';
 import { access, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ApiRefusal, type ApiClient } from '../client/api-client.ts';
-import { fsyncDirectory, tempPathFor } from '../client/atomic-file.ts';
+import { fsyncDirectory, removeStaleTemps, tempPathFor } from '../client/atomic-file.ts';
 import { acquireLock, type FileLock, LockBusyError } from '../client/file-lock.ts';
 import { waitPoint } from '../client/test-hooks.ts';
 import { CliError, EXIT } from '../exit-codes.ts';
@@ -109,6 +109,9 @@ export async function runSync(plan: SyncPlan, api: ApiClient): Promise<SyncSumma
   const detach = onInterrupt(lock, () => temp);
   await waitPoint('AFTER_LOCK');
   try {
+    // Temporary outputs of runs that were killed (no handler runs on SIGKILL or a power loss).
+    await removeStaleTemps(scope.out);
+    await removeStaleTemps(stateFile);
     const state = readSyncState(stateFile);
     if (state && !sameScope(state, scope)) {
       throw new CliError(

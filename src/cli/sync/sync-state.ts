@@ -85,7 +85,8 @@ export function readSyncState(file: string): SyncState | null {
 }
 
 export async function writeSyncState(file: string, state: SyncState): Promise<void> {
-  await writeFileAtomic(file, `${JSON.stringify(state, null, 2)}\n`, 0o644);
+  // The sync token reads the account's changes: owner-only, like the output.
+  await writeFileAtomic(file, `${JSON.stringify(state, null, 2)}\n`, 0o600);
 }
 
 export const workDirFor = (stateFile: string) => `${stateFile}.work`;
@@ -111,6 +112,16 @@ export async function writeCheckpoint(workDir: string, checkpoint: Checkpoint): 
 export async function resetWorkDir(workDir: string): Promise<void> {
   await rm(workDir, { recursive: true, force: true });
   await mkdir(workDir, { recursive: true, mode: 0o700 });
+}
+
+/**
+ * Deletes what an interrupted run left in the work directory besides its checkpoint and the runs it names:
+ * a half-written run or merge (`.partial`), a run written but not yet recorded, temporary files.
+ */
+export async function pruneWorkDir(workDir: string, keep: readonly string[]): Promise<void> {
+  const wanted = new Set([...keep, 'checkpoint.json']);
+  const names = await readdir(workDir).catch(() => [] as string[]);
+  await Promise.all(names.filter((n) => !wanted.has(n)).map((n) => rm(path.join(workDir, n), { recursive: true, force: true })));
 }
 
 /** Checks that every run file of a checkpoint is still there. */

@@ -13,6 +13,7 @@ import type { Progress } from './progress.ts';
 import { openRecordFile, type RecordCursor } from './record-file.ts';
 import {
   type Checkpoint,
+  pruneWorkDir,
   readCheckpoint,
   resetWorkDir,
   runsPresent,
@@ -60,9 +61,10 @@ async function walk(input: WalkInput) {
         fetched: 0,
         authoritative: baseToken === null,
       };
-  if (resume)
+  if (resume) {
     progress.note(`resuming an interrupted sync: ${checkpoint.fetched} changes were already fetched`);
-  else await resetWorkDir(workDir);
+    await pruneWorkDir(workDir, checkpoint.runs);
+  } else await resetWorkDir(workDir);
 
   const batch = new ChangeBatch(scope.format, input.batchBytes);
   let token = checkpoint.token;

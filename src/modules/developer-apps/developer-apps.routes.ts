@@ -77,7 +77,7 @@ export default async function developerAppsRoutes(app: FastifyInstance, deps: De
     withDeveloper(request, reply, (developer) =>
       attempt(
         () => portal.requireOwned(developer.id, request.params.clientId),
-        (owned) => sendPage(reply, views.registeredPage(owned, sessions.reveal.take(request, reply, request.url.split('?')[0]!)?.secret || null)),
+        (owned) => sendPage(reply, views.registeredPage(owned, sessions.reveal.take(request, reply, request.url.split('?')[0]!)?.secret || null, deps.publicUrl)),
         () => reply.callNotFound(),
       ),
     ),

@@ -44,6 +44,7 @@ for (const dialect of TEST_DIALECTS) {
       assert.ok(key && key.length >= 20);
       assert.ok(secret && secret.length >= 40);
       assert.match(page.body, /10 years \(315359999 seconds\)/);
+      assert.ok(!page.body.includes('listgate login'), 'a web app cannot sign in with listgate login');
 
       const app = await server.services.apps.getApp(key);
       assert.equal(app?.owner_developer_id, developer.id);
@@ -156,6 +157,8 @@ for (const dialect of TEST_DIALECTS) {
       const { key, secret } = await register(browser, 'Cron job', 'native');
       assert.equal((await server.services.apps.getApp(key))?.kind, 'native');
       assert.equal(secret, undefined, 'a native app has no secret');
+      const shown = await browser.get(`/developer/apps/${key}/registered`);
+      assert.ok(shown.body.includes(`listgate login --server ${server.url} --api-key ${key}`));
       const bad = await browser.submit(form, '/developer/apps/register', { name: 'Sneaky', terms: 'yes', kind: 'private' });
       assert.equal(bad.status, 400);
       assert.match(errorOf(bad, 'kind') ?? '', /private integration is made in your customer account/);

@@ -100,7 +100,15 @@ function secretShownBefore(app: AppView): SafeHtml {
   return html`<p class="muted">The client secret was shown once, when the application was registered. If you did not copy it, make a new one on the <a href="/developer/apps/${app.client_id}">application settings</a> page.</p>`;
 }
 
-export function registeredPage(app: AppView, secret: string | null): PageOptions {
+/** For the kinds that `listgate login` signs in with: the command to run, ready to copy. */
+function cliLogin(app: AppView, publicUrl: string): SafeHtml | '' {
+  if (app.kind !== 'native' && app.kind !== 'device') return '';
+  return html`<h2>For a script or cron job</h2>
+<p>Sign in once on the machine that runs it, as the user that runs it (see the cron guide in the documentation):</p>
+<pre class="response">listgate login --server ${publicUrl} --api-key ${app.client_id}</pre>`;
+}
+
+export function registeredPage(app: AppView, secret: string | null, publicUrl: string): PageOptions {
   return {
     ...page(
       'Your API key',
@@ -115,6 +123,7 @@ ${notice('success', html`<strong>${app.name}</strong> is registered.`)}
   ${secret ? secretBlock(secret) : app.confidential ? secretShownBefore(app) : ''}
   <p class="muted">Access tokens for this app last ${describeDuration(app.access_token_ttl)} (${app.access_token_ttl} seconds) unless you change it in the settings.</p>
 </div>
+${cliLogin(app, publicUrl)}
 <h2>Next: get an access token</h2>
 <p>Open the API Tester, click <strong>Get Access Token</strong>, sign in with the Listgate customer account the app should use, and click <strong>Allow</strong>.</p>
 <p class="actions"><a class="button" href="/explorer?key=${app.client_id}">Open the API Tester</a> <a href="/developer/apps/${app.client_id}">Application settings</a> <a href="/developer/apps">My Applications</a></p>`,

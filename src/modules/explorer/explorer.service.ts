@@ -38,7 +38,10 @@ export function createExplorerService(deps: {
     }
     if (app.status !== 'active') throw new AppError('FORBIDDEN', 'This app is disabled. Enable it on its settings page first.');
     if (app.kind !== 'web' && app.kind !== 'native') {
-      throw new AppError('FORBIDDEN', 'Device apps get tokens through the device flow. Change the kind to Web or Native in the app settings to use Get Access Token.');
+      throw new AppError(
+        'FORBIDDEN',
+        `A device app gets tokens with listgate login only. To use Get Access Token too, open its settings page (/developer/apps/${app.client_id}) and choose "Native app or script" under "Application kind": a native app works with both.`,
+      );
     }
     return app;
   }

@@ -55,7 +55,7 @@ for (const dialect of TEST_DIALECTS) {
       assert.match(anonymous.body, /href="\/developer\/sign-in\?return_to=%2Fexplorer">Sign in</);
       assert.match(anonymous.body, /<input id="api-key"/);
       assert.match(anonymous.body, /<button type="button" class="gray" id="get-token"[^>]*>Get Access Token<\/button>/);
-      assert.match(anonymous.body, /<script src="\/static\/explorer.js" defer><\/script>/);
+      assert.match(anonymous.body, /<script src="\/static\/rich-text.js" defer><\/script><script src="\/static\/explorer.js" defer><\/script>/);
 
       const { browser, key } = await developerWithApp();
       const page = await browser.get('/explorer');
@@ -110,7 +110,11 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal(foreign.status, 404);
       assert.equal(foreign.location, null);
       const device = await developerWithApp('device');
-      assert.equal((await device.browser.get(`/explorer/authorize?client_id=${device.key}`)).status, 403);
+      const refused = await device.browser.get(`/explorer/authorize?client_id=${device.key}`);
+      assert.equal(refused.status, 403);
+      // It names the setting to change and where: the settings page of that app.
+      assert.ok(refused.body.includes(`/developer/apps/${device.key}`), refused.body);
+      assert.match(refused.body, /choose &quot;Native app or script&quot; under &quot;Application kind&quot;|choose "Native app or script" under "Application kind"/);
     });
 
     it('refuses a callback that did not start in this browser, and never exchanges its code', async () => {

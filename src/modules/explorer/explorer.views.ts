@@ -19,7 +19,7 @@ export function explorerPage(o: { email: string | null; apps: AppView[]; selecte
   return {
     title: 'API Tester',
     nav: developerNav(signedIn, '/explorer'),
-    scripts: ['/static/explorer.js'],
+    scripts: ['/static/rich-text.js', '/static/explorer.js'],
     body: html`<h1>API Tester</h1>
 <p>Try every call of the Listgate API from this page. Each <strong>Try it</strong> sends your API key and access token.</p>
 <section class="card" aria-labelledby="auth-title">

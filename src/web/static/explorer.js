@@ -10,6 +10,9 @@
   const status = byId('token-status');
   if (!keyInput || !tokenInput || !status) return;
 
+  // Descriptions may hold `code` spans (rich-text.js, loaded first); without it they stay plain text.
+  const rich = (text) => globalThis.listgateRichText?.richText(text) ?? [String(text)];
+
   function say(message) {
     status.textContent = message;
   }
@@ -174,7 +177,7 @@
       if (param.in === 'header' && SKIPPED_HEADERS.has(param.name.toLowerCase())) return;
       const id = `${prefix}-p${i}`;
       const label = el('label', { for: id, text: `${param.name}${param.required ? ' (required)' : ''} · ${param.in}` });
-      const hint = param.description ? el('p', { class: 'hint', id: `${id}-hint`, text: param.description }) : null;
+      const hint = param.description ? el('p', { class: 'hint', id: `${id}-hint` }, rich(param.description)) : null;
       const control = paramControl(spec, param, id);
       fields.push({ param, control });
       grid.append(el('div', { class: 'field' }, [label, hint, control]));
@@ -200,7 +203,8 @@
       el('span', { class: 'op-path', text: path }),
       el('span', { class: 'muted', text: op.summary ?? '' }),
     ]);
-    return el('details', { class: 'op', id: op.operationId ? `op-${op.operationId}` : prefix }, [summary, el('div', {}, [form])]);
+    const description = op.description ? el('p', { class: 'muted' }, rich(op.description)) : null;
+    return el('details', { class: 'op', id: op.operationId ? `op-${op.operationId}` : prefix }, [summary, el('div', {}, [description, form])]);
   }
 
   async function tryIt({ method, path, fields, bodyInput, statusLine, output }) {
@@ -221,6 +225,8 @@
     const key = keyInput.value.trim();
     const token = tokenInput.value.trim();
     if (key) headers['x-api-key'] = key;
+    // The legacy v2 calls take the key as v2 clients send it, in the query string.
+    if (key && path.startsWith('/v2/') && !query.has('api_key')) query.append('api_key', key);
     if (token) headers.authorization = `Bearer ${token}`;
     const init = { method: method.toUpperCase(), headers };
     if (bodyInput?.value.trim()) {
@@ -271,7 +277,7 @@
     for (const [tag, group] of groups) {
       if (!group.entries.length) continue;
       const section = el('section', { class: 'ops-group', 'aria-label': tag }, [el('h3', { text: tag })]);
-      if (group.description) section.append(el('p', { class: 'muted', text: group.description }));
+      if (group.description) section.append(el('p', { class: 'muted' }, rich(group.description)));
       for (const entry of group.entries) section.append(operationNode(spec, entry, index++));
       root.append(section);
     }

@@ -1,0 +1,90 @@
+// /v2/lists over the /v3 lists service: a bare array, ids as the lists' per-account numbers. v3 has no list
+// status: every list reads ACTIVE; a status sent on POST/PUT must be one of v2's words and is not kept.
+import type { Db } from '../../db/database.ts';
+import { AppError, invalidFields } from '../../errors.ts';
+import { countMembers, findList, type ListRow } from '../lists/lists.repository.ts';
+import type { ListsService } from '../lists/lists.service.ts';
+import { parseTimestamp } from '../contacts/formats.ts';
+import { includeFlag } from './v2-contacts.service.ts';
+import { parseNumber } from './v2-contact-writes.service.ts';
+import * as repo from './v2.repository.ts';
+
+export type V2List = {
+  id: string;
+  name: string;
+  status: 'ACTIVE';
+  contact_count: number;
+  created_date: string;
+  modified_date: string;
+  list_id?: string;
+};
+
+const LIST_STATUSES = ['ACTIVE', 'HIDDEN', 'REMOVED'];
+const notFound = () => new AppError('NOT_FOUND', 'Contact list not found');
+
+function parseBody(body: Record<string, unknown>): { name: unknown } {
+  if (body.status !== undefined && body.status !== null && body.status !== '' && !LIST_STATUSES.includes(String(body.status).toUpperCase())) {
+    throw invalidFields({ status: `status must be one of ${LIST_STATUSES.join(', ')}` });
+  }
+  return { name: body.name };
+}
+
+export function createV2ListsService(deps: { db: Db; lists: ListsService }) {
+  const { db, lists } = deps;
+
+  async function toV2(accountId: string, rows: ListRow[], includeListId: boolean): Promise<V2List[]> {
+    const counts = await countMembers(db, accountId, rows.map((r) => r.list_id), 'all');
+    return rows.map((row) => ({
+      id: String(row.sequence_id),
+      name: row.name,
+      status: 'ACTIVE',
+      contact_count: counts.get(row.list_id) ?? 0,
+      created_date: row.created_at,
+      modified_date: row.updated_at,
+      ...(includeListId ? { list_id: row.list_id } : {}),
+    }));
+  }
+
+  async function findLive(accountId: string, id: string): Promise<ListRow> {
+    const n = parseNumber(id);
+    const row = n === null ? undefined : await repo.findListBySequence(db, accountId, n);
+    if (!row || row.deleted_at) throw notFound();
+    return row;
+  }
+
+  async function one(accountId: string, id: string, includeListId: boolean): Promise<V2List> {
+    return (await toV2(accountId, [await findLive(accountId, id)], includeListId))[0]!;
+  }
+
+  async function listLists(accountId: string, query: { modified_since?: string; include_list_id?: string | boolean }) {
+    let since: string | undefined;
+    if (query.modified_since !== undefined) {
+      since = parseTimestamp(String(query.modified_since)) ?? undefined;
+      if (!since) throw invalidFields({ modified_since: 'modified_since must be an ISO-8601 date-time, such as 2024-01-02T03:04:05.000Z' });
+    }
+    const includeListId = includeFlag('include_list_id', query.include_list_id);
+    const rows = (await repo.listAllLists(db, accountId, since)).filter((r) => !r.deleted_at);
+    return toV2(accountId, rows, includeListId);
+  }
+
+  async function createList(accountId: string, body: Record<string, unknown>, includeListId: boolean): Promise<V2List> {
+    const created = await lists.createList(accountId, parseBody(body));
+    const row = (await findList(db, accountId, created.list_id))!;
+    return (await toV2(accountId, [row], includeListId))[0]!;
+  }
+
+  /** PUT: the name (and status check); the v3-only description and favorite are kept. */
+  async function updateList(accountId: string, id: string, body: Record<string, unknown>, includeListId: boolean): Promise<V2List> {
+    const row = await findLive(accountId, id);
+    await lists.updateList(accountId, row.list_id, { ...parseBody(body), description: row.description, favorite: row.favorite === 1 });
+    return one(accountId, id, includeListId);
+  }
+
+  async function deleteList(accountId: string, id: string): Promise<void> {
+    const row = await findLive(accountId, id);
+    await lists.deleteList(accountId, row.list_id);
+  }
+
+  return { listLists, getList: one, createList, updateList, deleteList, findLive };
+}
+

@@ -1,0 +1,106 @@
+// Queries of the legacy v2 dialect over the v3 tables: contact pages with v2's filters (its derived
+// statuses, modified_since, one list), lookups by the per-account numbers, and the lists' numbers.
+import type { ExpressionBuilder } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import type { ContactRow, Executor, PageOrder } from '../contacts/contacts.repository.ts';
+import type { ListRow } from '../lists/lists.repository.ts';
+import type { V2Status } from './v2-mapping.ts';
+
+export type V2Filter = { status?: V2Status; email?: string; since?: string; listId?: string };
+
+const SUBSCRIBED = ['explicit', 'implicit', 'temp_hold'] as const;
+
+function onAnyList(eb: ExpressionBuilder<Database, 'contacts'>, listId?: string) {
+  let members = eb
+    .selectFrom('list_memberships as lm')
+    .select('lm.contact_id')
+    .whereRef('lm.contact_id', '=', 'contacts.contact_id');
+  if (listId) members = members.where('lm.list_id', '=', listId);
+  return eb.exists(members);
+}
+
+/** The rows of STATUS_TABLE (v2-mapping.ts) as SQL conditions. */
+function statusCondition(eb: ExpressionBuilder<Database, 'contacts'>, status: V2Status) {
+  const live = eb('deleted_at', 'is', null);
+  switch (status) {
+    case 'OPTOUT':
+      return eb.or([eb('deleted_at', 'is not', null), eb('permission_to_send', '=', 'unsubscribed')]);
+    case 'UNCONFIRMED':
+      return eb.and([live, eb('permission_to_send', '=', 'pending_confirmation')]);
+    case 'NON_SUBSCRIBER':
+      return eb.and([live, eb('permission_to_send', '=', 'not_set')]);
+    case 'REMOVED':
+      return eb.and([live, eb('permission_to_send', 'in', SUBSCRIBED), eb.not(onAnyList(eb))]);
+    case 'ACTIVE':
+      return eb.and([live, eb('permission_to_send', 'in', SUBSCRIBED), onAnyList(eb)]);
+    case 'VISITOR':
+      return eb.lit(false);
+  }
+}
+
+/** One keyset page in `order` (created_seq or change_seq), after `after`, at most `limit` rows. */
+export async function listV2ContactsPage(
+  db: Executor,
+  accountId: string,
+  filter: V2Filter,
+  page: { order: PageOrder; after: number; limit: number },
+): Promise<ContactRow[]> {
+  const key = page.order === 'created' ? 'created_seq' : 'change_seq';
+  let query = db.selectFrom('contacts').selectAll().where('account_id', '=', accountId).where(key, '>', page.after);
+  const { status, email, since, listId } = filter;
+  if (status) query = query.where((eb) => statusCondition(eb, status));
+  if (email) query = query.where('email_address', '=', email);
+  if (since) query = query.where('updated_at', '>=', since);
+  if (listId) query = query.where((eb) => onAnyList(eb, listId));
+  return query.orderBy(key).limit(page.limit).execute();
+}
+
+/** The smallest change_seq among contacts modified on or after `since` (where a modified_since walk starts). */
+export async function firstChangeSeqSince(db: Executor, accountId: string, since: string): Promise<number | null> {
+  const row = await db
+    .selectFrom('contacts')
+    .select((eb) => eb.fn.min('change_seq').as('seq'))
+    .where('account_id', '=', accountId)
+    .where('updated_at', '>=', since)
+    .executeTakeFirst();
+  return row?.seq === null || row?.seq === undefined ? null : Number(row.seq);
+}
+
+export async function findContactBySequence(
+  db: Executor,
+  accountId: string,
+  sequenceId: number,
+): Promise<ContactRow | undefined> {
+  return db
+    .selectFrom('contacts')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('created_seq', '=', sequenceId)
+    .executeTakeFirst();
+}
+
+/** Every list of the account, deleted ones included (a contact's memberships are shown by number). */
+export async function listAllLists(db: Executor, accountId: string, since?: string): Promise<ListRow[]> {
+  let query = db.selectFrom('contact_lists').selectAll().where('account_id', '=', accountId);
+  if (since) query = query.where('updated_at', '>=', since);
+  return query.orderBy('sequence_id').execute();
+}
+
+export async function findListBySequence(db: Executor, accountId: string, sequenceId: number): Promise<ListRow | undefined> {
+  return db
+    .selectFrom('contact_lists')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('sequence_id', '=', sequenceId)
+    .executeTakeFirst();
+}
+
+/** The account's custom fields whose name is one of the v2 slots (CustomField1–15). */
+export async function findSlotFields(db: Executor, accountId: string, names: readonly string[]) {
+  return db
+    .selectFrom('contact_custom_fields')
+    .select(['custom_field_id', 'name'])
+    .where('account_id', '=', accountId)
+    .where('name', 'in', names)
+    .execute();
+}

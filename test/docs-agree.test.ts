@@ -1,0 +1,50 @@
+// docs/api.md and .env.example say what the server does: every /v3 operation of the OpenAPI document is
+// in api.md, a mismatched API key answers what api.md says, and .env.example names only real settings.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { apiClient } from './helpers/api.ts';
+import { startTestServer, type TestServer } from './helpers/server.ts';
+import { createAccountWithToken } from './helpers/tokens.ts';
+
+const apiMd = readFileSync('docs/api.md', 'utf8');
+const envExample = readFileSync('.env.example', 'utf8');
+
+describe('docs agree with the server', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer('sqlite');
+  });
+  after(() => server.close());
+
+  it('docs/api.md lists every /v3 operation of the OpenAPI document', async () => {
+    const spec = (await (await fetch(`${server.url}/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+    const missing: string[] = [];
+    for (const [route, item] of Object.entries(spec.paths)) {
+      if (!route.startsWith('/v3/')) continue;
+      for (const method of Object.keys(item).filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m))) {
+        const short = `${method.toUpperCase()} ${route.slice('/v3'.length)}`;
+        const long = `${method.toUpperCase()} ${route}`;
+        if (!apiMd.includes(`\`${short}\``) && !apiMd.includes(long)) missing.push(long);
+      }
+    }
+    assert.deepEqual(missing, []);
+  });
+
+  it('a key that does not match the token answers 401 invalid_api_key, as api.md says', async () => {
+    const owner = await createAccountWithToken(server);
+    const res = await apiClient(server.url, owner)('GET', '/v3/contact_lists', undefined, { headers: { 'x-api-key': 'someone-elses-key' } });
+    assert.equal(res.status, 401);
+    assert.match(JSON.stringify(res.body), /invalid_api_key/);
+    assert.match(apiMd, /\| 401 \|[^\n]*does not match the token's app \(`error_key` ends in `invalid_api_key`\)/);
+    assert.doesNotMatch(apiMd, /\| 401 \/ 403 \|/);
+  });
+
+  it('.env.example names only settings the server reads, and no feature that does not exist', () => {
+    const config = readFileSync('src/config.ts', 'utf8');
+    const names = [...envExample.matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]!);
+    assert.ok(names.length > 10);
+    assert.deepEqual(names.filter((name) => !config.includes(name)), []);
+    assert.doesNotMatch(envExample, /import/i);
+  });
+});
