@@ -13,7 +13,9 @@ import finiteNumbers from './http/finite-numbers.ts';
 import metrics from './http/metrics.ts';
 import requestLog from './http/request-log.ts';
 import openapi from './http/openapi.ts';
+import queryParams from './http/query-params.ts';
 import securityHeaders from './http/security-headers.ts';
+import accountServicesRoutes from './modules/accounts/account-services.routes.ts';
 import accountSummaryRoutes from './modules/accounts/account-summary.routes.ts';
 import accountRoutes from './modules/accounts/accounts.routes.ts';
 import activityRoutes from './modules/activities/activities.routes.ts';
@@ -21,6 +23,8 @@ import bulkRoutes from './modules/activities/bulk.routes.ts';
 import customFieldRoutes from './modules/custom-fields/custom-fields.routes.ts';
 import developerAppsRoutes from './modules/developer-apps/developer-apps.routes.ts';
 import contactRoutes from './modules/contacts/contacts.routes.ts';
+import resubscribePageRoutes from './modules/contacts/resubscribe-page.routes.ts';
+import resubscribeRoutes from './modules/contacts/resubscribe.routes.ts';
 import connectionRoutes from './modules/connections/connections.routes.ts';
 import developerRoutes from './modules/developers/developers.routes.ts';
 import explorerRoutes from './modules/explorer/explorer.routes.ts';
@@ -29,6 +33,7 @@ import v2ListRoutes from './modules/legacy-v2/v2-lists.routes.ts';
 import v2Scope from './modules/legacy-v2/v2-scope.ts';
 import listRoutes from './modules/lists/lists.routes.ts';
 import tagRoutes from './modules/tags/tags.routes.ts';
+import webhookRoutes from './modules/webhooks/webhooks.routes.ts';
 import deviceRoutes from './oauth/device.routes.ts';
 import interactionRoutes from './oauth/interactions.routes.ts';
 import oauthPlugin from './oauth/oauth.plugin.ts';
@@ -53,6 +58,8 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
     // Request ids from a trusted proxy are kept so that log lines can be followed across hops.
     requestIdHeader: config.trustProxy ? 'x-request-id' : false,
     routerOptions: { ignoreTrailingSlash: true },
+    // Every validation problem of a request is reported at once, not only the first one.
+    ajv: { customOptions: { allErrors: true } },
     // src/http/request-log.ts writes one line per request instead of Fastify's two
     logController: new LogController({ disableRequestLogging: true }),
     ...(options.server
@@ -80,7 +87,7 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
 
   // Operations.
   await app.register(healthRoutes, { database: services.database, readiness });
-  await app.register(metrics);
+  await app.register(metrics, { sources: [services.webhookMetrics] });
 
   // The authorization server under /oauth2, the customer's sign-in/consent steps, and token info.
   await app.register(oauthPlugin, { provider: services.provider });
@@ -119,6 +126,7 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
     publicUrl: config.publicUrl,
   });
   await app.register(docsRoutes);
+  await app.register(resubscribePageRoutes, { resubscribe: services.resubscribe, sessions: services.sessions });
 
   // The /v3 API (Constant Contact v3 dialect): JSON bodies only; every API route module registers here.
   await app.register(
@@ -127,7 +135,9 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
       // Every /v3 call is authenticated (and rate-limited) first; each route then requires the one scope it
       // declares in config.scope (src/api-auth/README.md).
       await v3.register(apiAuth, { bearer: services.bearer });
+      await v3.register(queryParams);
       await v3.register(contactRoutes, { contacts: services.contacts });
+      await v3.register(resubscribeRoutes, { resubscribe: services.resubscribe });
       await v3.register(listRoutes, { lists: services.lists });
       await v3.register(tagRoutes, { tags: services.tags });
       await v3.register(customFieldRoutes, { customFields: services.customFields });
@@ -136,6 +146,9 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
       // the file import route inside this module.
       await v3.register(bulkRoutes, { bulk: services.bulk, imports: services.imports, importMaxBytes: config.importMaxBytes });
       await v3.register(accountSummaryRoutes, { accounts: services.accounts });
+      await v3.register(accountServicesRoutes, { accounts: services.accounts, accountServices: services.accountServices });
+      // Webhooks: the calling app's subscriptions on the token's account.
+      await v3.register(webhookRoutes, { webhooks: services.webhooks });
     },
     { prefix: '/v3' },
   );

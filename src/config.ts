@@ -44,6 +44,23 @@ export type Config = Readonly<{
   exportTtlHours: number;
   /** A job whose runner has not written for this long is taken over by another runner. */
   jobStaleSeconds: number;
+  /** Webhook delivery (src/modules/webhooks). */
+  webhooks: WebhookConfig;
+}>;
+
+export type WebhookConfig = Readonly<{
+  /** Allow http:// endpoints that resolve to a loopback address (development only). */
+  allowHttpLoopback: boolean;
+  /** Allow endpoints on private, loopback, link-local or metadata addresses (https unless the above). */
+  allowPrivateAddresses: boolean;
+  timeoutMs: number;
+  /** Delay before each retry, in milliseconds (jittered ±20%); the subscription is disabled after the last. */
+  retryScheduleMs: readonly number[];
+  pollMs: number;
+  batchSize: number;
+  /** Concurrent requests to one receiver host, across the subscriptions this node delivers. */
+  hostConcurrency: number;
+  secretOverlapHours: number;
 }>;
 
 export class ConfigError extends Error {}
@@ -77,6 +94,31 @@ function readUrl(env: Env, name: string, fallback: string): string {
     throw new ConfigError(`${name} must be an http(s) URL (got "${raw}")`);
   }
   return raw.replace(/\/+$/, '');
+}
+
+// Standard Webhooks' schedule stretched to about three days: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 20 h.
+const DEFAULT_RETRY_SCHEDULE = '5,300,1800,7200,18000,36000,50400,72000,72000';
+
+function readSchedule(env: Env, name: string): number[] {
+  const raw = env[name] || DEFAULT_RETRY_SCHEDULE;
+  const values = raw.split(',').map((s) => Number(s.trim()));
+  if (!values.length || values.length > 50 || values.some((v) => !Number.isFinite(v) || v < 0 || v > 604_800)) {
+    throw new ConfigError(`${name} must be a comma-separated list of seconds, each 0–604800 (got "${raw}")`);
+  }
+  return values.map((v) => Math.round(v * 1000));
+}
+
+function readWebhookConfig(env: Env): WebhookConfig {
+  return Object.freeze({
+    allowHttpLoopback: readBool(env, 'WEBHOOK_ALLOW_HTTP_LOOPBACK', false),
+    allowPrivateAddresses: readBool(env, 'WEBHOOK_ALLOW_PRIVATE_ADDRESSES', false),
+    timeoutMs: readInt(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
+    retryScheduleMs: Object.freeze(readSchedule(env, 'WEBHOOK_RETRY_SCHEDULE')),
+    pollMs: readInt(env, 'WEBHOOK_POLL_MS', 100, 10, 60_000),
+    batchSize: readInt(env, 'WEBHOOK_BATCH_SIZE', 100, 1, 1000),
+    hostConcurrency: readInt(env, 'WEBHOOK_HOST_CONCURRENCY', 2, 1, 100),
+    secretOverlapHours: readInt(env, 'WEBHOOK_SECRET_OVERLAP_HOURS', 24, 0, 720),
+  });
 }
 
 function readDatabaseUrl(env: Env, dataDir: string): string {
@@ -137,6 +179,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     importMaxBytes: readInt(env, 'IMPORT_MAX_BYTES', 1024 * 1024 * 1024, 1024, Number.MAX_SAFE_INTEGER),
     exportTtlHours: readInt(env, 'EXPORT_TTL_HOURS', 24, 1, 24 * 365),
     jobStaleSeconds: readInt(env, 'JOB_STALE_SECONDS', 300, 1, 86_400),
+    webhooks: readWebhookConfig(env),
     ...overrides,
   };
   return Object.freeze(config);

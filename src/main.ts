@@ -12,6 +12,7 @@ import { createServices } from './services.ts';
 
 import type { Services } from './services.ts';
 import type { Clock } from './shared/clock.ts';
+import type { Resolver } from './modules/webhooks/endpoint-guard.ts';
 
 export type RunningServer = { url: string; close(): Promise<void> };
 
@@ -68,10 +69,10 @@ export function withListeningPort(config: Config, port: number): Config {
   return Object.freeze({ ...config, port, publicUrl: config.publicUrl.replace(/:0$/, `:${port}`) });
 }
 
-/** `options.clock` lets tests move time; the process itself always runs on the system clock. */
+/** `options.clock` lets tests move time (and `resolve` fake DNS); the process itself uses the system's. */
 export async function startServer(
   initial: Config,
-  options: { clock?: Clock } = {},
+  options: { clock?: Clock; resolve?: Resolver } = {},
 ): Promise<RunningServer & { config: Config; services: Services }> {
   const started = performance.now();
   const server = createServer({ keepAliveTimeout: 65_000 });

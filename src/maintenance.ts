@@ -1,6 +1,6 @@
 // Background work every node (or every `listgate worker`) runs: bulk jobs every few seconds, the
-// change-log retention sweep every hour and the removal of expired export files. All are safe to run on
-// several nodes at once.
+// change-log retention sweep every hour, the removal of expired export files, and webhook deliveries every
+// WEBHOOK_POLL_MS. All are safe to run on several nodes at once.
 import { startJobLoop } from './modules/activities/activities.loop.ts';
 import { compactOldChanges } from './modules/contacts/change-log-retention.ts';
 import type { Services } from './services.ts';
@@ -27,9 +27,11 @@ export function startMaintenance(services: Services, options: { jobIntervalMs?: 
     intervalMs: 600_000,
     runPending: services.bulk.sweepExpiredExports,
   });
+  // Webhooks: every node delivers what it claims from the change log (see webhook-deliverer.ts).
+  const webhooks = services.webhookDeliverer.start();
   return {
     async stop() {
-      await Promise.all([jobs.stop(), retention.stop(), exports.stop()]);
+      await Promise.all([jobs.stop(), retention.stop(), exports.stop(), webhooks.stop()]);
     },
   };
 }

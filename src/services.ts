@@ -18,6 +18,8 @@ import { CONTACTS_FILE_IMPORT, CONTACTS_JSON_IMPORT, createImportJob } from './m
 import { createImportsService } from './modules/activities/imports.service.ts';
 import { createAppsService } from './modules/apps/apps.service.ts';
 import { createContactsService } from './modules/contacts/contacts.service.ts';
+import { createAccountServicesService } from './modules/accounts/account-services.service.ts';
+import { createResubscribeService } from './modules/contacts/resubscribe.service.ts';
 import { createCustomFieldsService } from './modules/custom-fields/custom-fields.service.ts';
 import { createDeveloperAppsService } from './modules/developer-apps/developer-apps.service.ts';
 import { createConnectionsService } from './modules/connections/connections.service.ts';
@@ -41,6 +43,12 @@ import { createSignedTokenCodec } from './shared/signed-token.ts';
 import { serializeRequest } from './shared/log-redaction.ts';
 import { createMailer } from './shared/mailer.ts';
 import { createWebSessions } from './web/sessions.ts';
+// Webhooks
+import { type Resolver, systemResolver } from './modules/webhooks/endpoint-guard.ts';
+import { createWebhookDeliverer } from './modules/webhooks/webhook-deliverer.ts';
+import { createDeliveryMetrics } from './modules/webhooks/webhook-metrics.ts';
+import { createSecretBox } from './modules/webhooks/webhook-signing.ts';
+import { createWebhooksService } from './modules/webhooks/webhooks.service.ts';
 
 export type Services = Awaited<ReturnType<typeof createServices>>;
 
@@ -59,7 +67,7 @@ export function resolveSecretKeys(config: Config): readonly string[] {
   return [readFileSync(file, 'utf8').trim()];
 }
 
-export async function createServices(config: Config, options: { clock?: Clock; database?: DatabaseHandle } = {}) {
+export async function createServices(config: Config, options: { clock?: Clock; database?: DatabaseHandle; resolve?: Resolver } = {}) {
   const clock = options.clock ?? systemClock;
   // One logger for the process: Fastify's request logs and the services' own lines share it.
   // Request URLs are logged without the credentials some clients put in the query string. On a terminal,
@@ -115,6 +123,8 @@ export async function createServices(config: Config, options: { clock?: Clock; d
   // Pagination cursors and sync tokens of the /v3 API: signed with the first secret, verified with any.
   const apiTokens = createSignedTokenCodec(secretKeys.map((key) => deriveKey(key, 'api-cursor')));
   const contacts = createContactsService({ db, clock, tokens: apiTokens });
+  const accountServices = createAccountServicesService({ db, clock });
+  const resubscribe = createResubscribeService({ db, clock, tokens: apiTokens, mailer, publicUrl: config.publicUrl });
 
   // Bulk jobs (activities), and the resources whose deletion runs as one.
   // Import files and export results live under the data directory while their activity needs them.
@@ -143,6 +153,18 @@ export async function createServices(config: Config, options: { clock?: Clock; d
   // The legacy v2 dialect: views over the same services and tables.
   const legacyV2 = createLegacyV2Service({ db, clock, tokens: apiTokens, contacts, customFields, lists });
 
+  // Webhooks: subscriptions through the API, delivered from the change log by `serve` or `listgate worker`.
+  const webhookDeps = {
+    db,
+    clock,
+    config: config.webhooks,
+    resolve: options.resolve ?? systemResolver,
+    secrets: createSecretBox(secretKeys.map((key) => deriveKey(key, 'webhook-secrets'))),
+  };
+  const webhooks = createWebhooksService(webhookDeps);
+  const webhookMetrics = createDeliveryMetrics(db);
+  const webhookDeliverer = createWebhookDeliverer({ ...webhookDeps, dialect: database.dialect, mailer, log, metrics: webhookMetrics });
+
   async function close(): Promise<void> {
     await counters.close();
     await revocations.close();
@@ -151,5 +173,5 @@ export async function createServices(config: Config, options: { clock?: Clock; d
     await database.destroy();
   }
 
-  return { log, config, clock, database, db, secretKeys, redis, counters, sessions, devices, accounts, apps, mailer, developers, provider, bearer, grants, developerApps, apiTokens, contacts, activities, imports, bulk, lists, tags, customFields, legacyV2, explorerCredentials, connections, close };
+  return { log, config, clock, database, db, secretKeys, redis, counters, sessions, devices, accounts, apps, mailer, developers, provider, bearer, grants, developerApps, apiTokens, contacts, resubscribe, accountServices, activities, imports, bulk, lists, tags, customFields, legacyV2, explorerCredentials, connections, webhooks, webhookMetrics, webhookDeliverer, close };
 }

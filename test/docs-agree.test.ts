@@ -31,12 +31,12 @@ describe('docs agree with the server', () => {
     assert.deepEqual(missing, []);
   });
 
-  it('a key that does not match the token answers 401 invalid_api_key, as api.md says', async () => {
+  it('a key that does not match the token answers 401 unauthorized (one object), as api.md says', async () => {
     const owner = await createAccountWithToken(server);
     const res = await apiClient(server.url, owner)('GET', '/v3/contact_lists', undefined, { headers: { 'x-api-key': 'someone-elses-key' } });
     assert.equal(res.status, 401);
-    assert.match(JSON.stringify(res.body), /invalid_api_key/);
-    assert.match(apiMd, /\| 401 \|[^\n]*does not match the token's app \(`error_key` ends in `invalid_api_key`\)/);
+    assert.deepEqual(res.body, { error_key: 'unauthorized', error_message: 'The API key does not match the access token' });
+    assert.match(apiMd, /\| 401 \| `unauthorized` \|[^\n]*the API key does not match it \(one object, not an array\)/);
     assert.doesNotMatch(apiMd, /\| 401 \/ 403 \|/);
   });
 

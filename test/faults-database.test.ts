@@ -69,7 +69,7 @@ describe('database faults', () => {
         const down = await createContact();
         assert.equal(down.status, 503);
         assert.equal(down.retryAfter, '5');
-        assert.deepEqual(down.body, [{ error_key: 'http.status.service_unavailable', error_message: 'The database is not answering; retry after the time in Retry-After' }]);
+        assert.deepEqual(down.body, [{ error_key: 'service_unavailable', error_message: 'The database is not answering; retry after the time in Retry-After' }]);
 
         const token = await fetch(`${serve.url}/oauth2/token`, {
           method: 'POST',

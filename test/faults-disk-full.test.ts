@@ -80,7 +80,7 @@ describe('a full disk under SQLite', { skip: !mounted && 'no tmpfs (see the mess
     assert.equal(failed.status, 507, JSON.stringify(failed.body));
     assert.equal(failed.retryAfter, '30');
     assert.deepEqual(failed.body, [
-      { error_key: 'http.status.insufficient_storage', error_message: 'The server cannot store this change: its disk is full; retry after the time in Retry-After' },
+      { error_key: 'insufficient_storage', error_message: 'The server cannot store this change: its disk is full; retry after the time in Retry-After' },
     ]);
     for (let i = 0; i < 5; i++) assert.equal((await createContact()).status, 507);
 

@@ -47,6 +47,19 @@ export const API_SCOPES: readonly ApiScope[] = SCOPE_REGISTRY.flatMap((s) => (s.
 /** Scopes the authorization server registers besides the API's (oidc-provider's `scopes` setting). */
 export const PROVIDER_SCOPES: readonly string[] = SCOPE_REGISTRY.flatMap((s) => (s.kind === 'api' ? [] : [s.name]));
 
+/**
+ * Scopes of the dialect that Listgate does not serve (no campaigns): a request that asks for one is not
+ * refused; the scope is left out of the grant, and the token response's `scope` says what was granted
+ * (RFC 6749 §3.3), so an app moved from the hosted platform signs in unchanged.
+ */
+export const UNSERVED_SCOPES: readonly string[] = ['campaign_data'];
+
+/** A space-separated scope value without the unserved scopes (null stays null). */
+export function withoutUnservedScopes(scope: string | null): string | null {
+  if (scope === null) return null;
+  return scope.split(' ').filter((s) => s !== '' && !UNSERVED_SCOPES.includes(s)).join(' ');
+}
+
 export function isKnownScope(name: string): name is ScopeName {
   return byName.has(name);
 }

@@ -46,7 +46,7 @@ export function registerServerCommands(program: Command): void {
 
   program
     .command('worker')
-    .description('run bulk jobs and the change-log retention sweep only, for installs that set JOBS_IN_PROCESS=false')
+    .description('run bulk jobs, webhook deliveries and the change-log retention sweep only, for installs that set JOBS_IN_PROCESS=false')
     .addOption(new Option('--interval <ms>', 'how often to look for pending jobs').default('2000', '2000'))
     .action(async (opts: { interval: string }) => {
       const { loadConfig } = await import('../config.ts');

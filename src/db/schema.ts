@@ -18,6 +18,7 @@ import type {
 } from './schema/contacts.ts';
 import type {
   AccountsTable,
+  AccountEmailsTable,
   AppSecretsTable,
   AppsTable,
   AuditEventsTable,
@@ -27,12 +28,15 @@ import type {
   UsersTable,
   WebSessionsTable,
 } from './schema/identity.ts';
+import type { WebhookAttemptsTable, WebhookResendsTable, WebhookSubscriptionsTable } from './schema/webhooks.ts';
 
 export type * from './schema/contacts.ts';
 export type * from './schema/identity.ts';
+export type * from './schema/webhooks.ts';
 
 export interface Database {
   accounts: AccountsTable;
+  account_emails: AccountEmailsTable;
   users: UsersTable;
   developers: DevelopersTable;
   email_tokens: EmailTokensTable;
@@ -55,4 +59,7 @@ export interface Database {
   activity_row_errors: ActivityRowErrorsTable;
   contact_changes: ContactChangesTable;
   contact_change_horizons: ContactChangeHorizonsTable;
+  webhook_subscriptions: WebhookSubscriptionsTable;
+  webhook_resends: WebhookResendsTable;
+  webhook_attempts: WebhookAttemptsTable;
 }

@@ -4,7 +4,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { html } from '../shared/html.ts';
 import { notice, sendPage } from '../web/layout.ts';
 import { classifyDatabaseError, type DatabaseHealth } from '../db/database-health.ts';
-import { AppError, type ErrorCode, type ErrorItem } from '../errors.ts';
+import { AppError, ERRORS, type ErrorCode, type ErrorItem, V2_ERROR_KEYS } from '../errors.ts';
 
 /** Seconds a client waits before retrying while the database is down, or its disk full. */
 const RETRY_UNAVAILABLE = '5';
@@ -21,7 +21,7 @@ function fromFastifyError(error: FastifyError): AppError | null {
       // Name the allowed values, so the message alone tells the client how to fix the request.
       const allowed = (v.params as { allowedValues?: unknown[] }).allowedValues;
       const detail = allowed ? `: ${allowed.join(', ')}` : '';
-      return { error_key: 'http.status.bad_request', error_message: `${name || 'request'} ${v.message ?? 'is invalid'}${detail}` };
+      return { error_key: ERRORS.VALIDATION[1], error_message: `${name || 'request'} ${v.message ?? 'is invalid'}${detail}` };
     });
     return new AppError('VALIDATION', items[0]?.error_message, { items });
   }
@@ -78,6 +78,18 @@ function sendErrorPage(reply: FastifyReply, status: number, message: string): Fa
   });
 }
 
+/**
+ * The body in the request's dialect: /v2 answers with the legacy keys (V2_ERROR_KEYS); /v3 answers a 401
+ * with one error object (the SDK's AuthorizationErrorSchema); everything else is the error array.
+ */
+function errorBody(request: FastifyRequest, error: AppError): ErrorItem | ErrorItem[] {
+  if (request.url.startsWith('/v2')) {
+    const legacy = V2_ERROR_KEYS[error.code];
+    return legacy ? error.items.map((i) => (i.error_key === error.key ? { ...i, error_key: legacy } : i)) : error.items;
+  }
+  return error.status === 401 && request.url.startsWith('/v3') ? error.items[0]! : error.items;
+}
+
 export function registerErrorHandler(app: FastifyInstance, database?: DatabaseHealth): void {
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const appError = toAppError(error);
@@ -87,22 +99,22 @@ export function registerErrorHandler(app: FastifyInstance, database?: DatabaseHe
       request.log.debug({ err: error }, appError.message);
       reply.headers(appError.headers);
       if (wantsPage(request)) return sendErrorPage(reply, appError.status, appError.message);
-      return reply.status(appError.status).type('application/json').send(appError.items);
+      return reply.status(appError.status).type('application/json').send(errorBody(request, appError));
     }
     if (!appError) {
       request.log.error({ err: error }, 'unhandled error');
       const internal = new AppError('INTERNAL');
       if (wantsPage(request)) return sendErrorPage(reply, 500, internal.message);
-      return reply.status(500).type('application/json').send(internal.items);
+      return reply.status(500).type('application/json').send(errorBody(request, internal));
     }
     if (appError.status >= 500) request.log.error({ err: error }, appError.message);
     reply.headers(appError.headers);
     if (wantsPage(request)) return sendErrorPage(reply, appError.status, appError.message);
-    return reply.status(appError.status).type('application/json').send(appError.items);
+    return reply.status(appError.status).type('application/json').send(errorBody(request, appError));
   });
 
   app.setNotFoundHandler((request, reply) => {
     if (wantsPage(request)) return sendErrorPage(reply, 404, 'There is no page at this address.');
-    reply.status(404).type('application/json').send(new AppError('NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}`).items);
+    reply.status(404).type('application/json').send(errorBody(request, new AppError('NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}`)));
   });
 }

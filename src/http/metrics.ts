@@ -4,7 +4,10 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
-async function metrics(app: FastifyInstance): Promise<void> {
+/** More metrics text appended to the app's own (e.g. per-subscription webhook figures). */
+export type MetricsSource = { metrics(): Promise<string> };
+
+async function metrics(app: FastifyInstance, opts: { sources?: readonly MetricsSource[] } = {}): Promise<void> {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'listgate_' });
   const duration = new Histogram({
@@ -23,7 +26,7 @@ async function metrics(app: FastifyInstance): Promise<void> {
   });
 
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
-    reply.type(registry.contentType).send(await registry.metrics()),
+    reply.type(registry.contentType).send([await registry.metrics(), ...(await Promise.all((opts.sources ?? []).map((s) => s.metrics())))].join('\n')),
   );
 }
 

@@ -5,10 +5,19 @@ import type { FastifySchema } from 'fastify';
 
 export const ErrorArray = Type.Array(
   Type.Object({
-    error_key: Type.String({ examples: ['http.status.bad_request'] }),
+    error_key: Type.String({ examples: ['contacts.api.validation.error'] }),
     error_message: Type.String({ examples: ['limit must be <= 500'] }),
   }),
   { description: 'One or more errors; the status code says which kind.' },
+);
+
+/** The dialect's 401 body: one error object, not an array (the SDK's AuthorizationErrorSchema). */
+export const AuthorizationError = Type.Object(
+  {
+    error_key: Type.String({ examples: ['unauthorized'] }),
+    error_message: Type.String({ examples: ['The access token used is invalid'] }),
+  },
+  { description: 'The access token is missing, invalid or expired, or the API key does not match it' },
 );
 
 const RESOURCE_TAGS: Record<string, { name: string; description: string }> = {
@@ -18,6 +27,7 @@ const RESOURCE_TAGS: Record<string, { name: string; description: string }> = {
   contact_custom_fields: { name: 'Contact Custom Fields', description: 'Account-defined contact fields' },
   activities: { name: 'Bulk Activities', description: 'Asynchronous jobs and their status' },
   account: { name: 'Account Services', description: 'The account the token acts on' },
+  webhooks: { name: 'Webhooks', description: 'Contact-change subscriptions of the calling app, their delivery log, resend and replay' },
 };
 
 export const API_TAGS = Object.values(RESOURCE_TAGS);
@@ -34,8 +44,8 @@ const describe = (description: string) => ({ ...ErrorArray, description });
 export function apiErrorResponses(url: string, method: string, schema: FastifySchema | undefined): Record<string, unknown> {
   const responses: Record<string, unknown> = {
     400: describe('The request is not valid; each error names the field'),
-    401: describe('The access token is missing, invalid or expired'),
-    403: describe('The token lacks the scope, or the API key does not match'),
+    401: AuthorizationError,
+    403: describe('The token lacks the scope this operation needs'),
     429: describe('Too many requests (throttled) or the daily quota is used up; see Retry-After'),
   };
   if (url.includes('{') || url.includes(':')) responses[404] = describe('Not found in the token\'s account');

@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type Provider from 'oidc-provider';
-import { BodyTooLarge, normalizeTokenRequest, readFormBody, unknownScope } from './token-request.ts';
+import { BodyTooLarge, dropUnservedScopes, normalizeTokenRequest, readFormBody, unknownScope } from './token-request.ts';
 
 type MountedRequest = IncomingMessage & { originalUrl?: string };
 
@@ -13,6 +13,15 @@ const MOUNT = '/oauth2';
 const TOKEN_PATHS = new Set(['/token', '/token/introspection', '/token/revocation', '/device/auth']);
 /** RFC 8414 §3 and OpenID Discovery at the root, answered as if asked under /oauth2. */
 const DISCOVERY_PATHS = ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server', '/.well-known/oauth-authorization-server/oauth2'];
+
+/** The authorization request without the dialect's unserved scopes (see dropUnservedScopes). */
+function withoutUnservedAuthScopes(url: string): string {
+  const [path, query = ''] = url.split('?') as [string, string?];
+  const params = new URLSearchParams(query);
+  const asked = params.get('scope');
+  dropUnservedScopes(params);
+  return params.get('scope') === asked ? url : `${path}?${params.toString()}`;
+}
 
 function sendOauthError(res: ServerResponse, status: number, error: string, description: string): void {
   res.statusCode = status;
@@ -52,6 +61,10 @@ async function oauthPlugin(app: FastifyInstance, opts: { provider: Provider }): 
     req.originalUrl = originalUrl;
     req.url = providerUrl;
     const path = providerUrl.split('?')[0]!;
+    if (path === '/auth') {
+      req.url = withoutUnservedAuthScopes(req.url);
+      req.originalUrl = withoutUnservedAuthScopes(req.originalUrl ?? '');
+    }
     const isForm = (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
     if (req.method === 'POST' && isForm && TOKEN_PATHS.has(path)) tokenRequest(req, reply.raw, callback);
     else callback(req, reply.raw);

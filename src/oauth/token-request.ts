@@ -2,7 +2,7 @@
 // is read once (the provider then uses it as is), client_secret_post is accepted for every confidential
 // app, and a client-credentials request without `scope` gets the app's full scope.
 import type { IncomingMessage } from 'node:http';
-import { API_SCOPES, isKnownScope } from '../api-auth/scopes.ts';
+import { API_SCOPES, isKnownScope, withoutUnservedScopes } from '../api-auth/scopes.ts';
 
 const LIMIT = 56 * 1024;
 
@@ -26,6 +26,16 @@ export function unknownScope(params: URLSearchParams): string | null {
   return scope.split(' ').find((s) => s !== '' && !isKnownScope(s)) ?? null;
 }
 
+/**
+ * The dialect's unserved scopes (campaign_data) are left out of the request, so the grant and the token
+ * response's `scope` hold what is served (RFC 6749 §3.3). A request for nothing else keeps its scope and is
+ * refused as unknown: it would be granted nothing.
+ */
+export function dropUnservedScopes(params: URLSearchParams): void {
+  const served = withoutUnservedScopes(params.get('scope'));
+  if (served) params.set('scope', served);
+}
+
 /** RFC 6749 §2.3.1: the id and secret are form-urlencoded before being joined for HTTP Basic. */
 function basic(clientId: string, secret: string): string {
   const enc = (v: string) => encodeURIComponent(v).replace(/%20/g, '+');
@@ -47,6 +57,7 @@ export function tokenParams(req: IncomingMessage): URLSearchParams | undefined {
 
 /** Rewrites the request so that the provider sees one authentication method per confidential client. */
 export function normalizeTokenRequest(req: IncomingMessage, params: URLSearchParams): TokenRequest {
+  dropUnservedScopes(params);
   const secret = params.get('client_secret');
   const clientId = params.get('client_id');
   if (secret !== null && clientId && !req.headers.authorization) {

@@ -3,6 +3,7 @@
 import { loadConfig, type Config } from '../../src/config.ts';
 import { startServer } from '../../src/main.ts';
 import type { Clock } from '../../src/shared/clock.ts';
+import type { Resolver } from '../../src/modules/webhooks/endpoint-guard.ts';
 import type { Services } from '../../src/services.ts';
 import { createTestDatabase, type TestDialect } from './databases.ts';
 
@@ -19,7 +20,7 @@ export type TestServer = {
 export async function startTestServer(
   dialect: TestDialect = 'sqlite',
   env: Record<string, string> = {},
-  options: { clock?: Clock } = {},
+  options: { clock?: Clock; resolve?: Resolver } = {},
 ): Promise<TestServer> {
   const database = await createTestDatabase(dialect);
   const config = loadConfig({

@@ -6,6 +6,8 @@ import * as oauthPartialIndexes from './0003-oauth-partial-indexes.ts';
 import * as legacyIds from './0004-legacy-ids.ts';
 import * as verifiedCustomers from './0005-verified-customers.ts';
 import * as bulkActivities from './0006-bulk-activities.ts';
+import * as webhooks from './0007-webhooks.ts';
+import * as v3Fidelity from './0008-v3-fidelity.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-identity': identity,
@@ -14,4 +16,6 @@ export const migrations: Record<string, Migration> = {
   '0004-legacy-ids': legacyIds,
   '0005-verified-customers': verifiedCustomers,
   '0006-bulk-activities': bulkActivities,
+  '0007-webhooks': webhooks,
+  '0008-v3-fidelity': v3Fidelity,
 };

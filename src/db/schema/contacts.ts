@@ -35,6 +35,8 @@ export interface ContactsTable {
   change_seq: number;
   /** seq of the contact's creation (immutable): the order of plain listings */
   created_seq: number;
+  /** JSON of the dialect's sms_channel, stored and returned as given (Listgate sends no SMS); or null */
+  sms_channel: string | null;
 }
 
 export interface ContactPhoneNumbersTable {
@@ -118,6 +120,9 @@ export interface ContactCustomFieldsTable {
   type: string;
   /** JSON array, or null */
   choices: string | null;
+  /** JSON object of the dialect's display metadata, or null */
+  metadata: string | null;
+  version: number | null;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -127,6 +132,8 @@ export interface ContactCustomValuesTable {
   contact_id: string;
   custom_field_id: string;
   value: string;
+  /** JSON array of choice ids of a select-type field, or null */
+  choice_ids: string | null;
 }
 
 export type ActivityState = 'initialized' | 'processing' | 'completed' | 'cancelled' | 'failed' | 'timed_out';

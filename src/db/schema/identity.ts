@@ -1,10 +1,15 @@
 // Table types of the identity domain (migration 0001): accounts and users, developers, apps and secrets,
 // OAuth storage, web sessions, audit events.
 
+import type { ColumnType } from 'kysely';
+
 // Timestamps are ISO-8601 strings (UTC, millisecond precision) generated in the app, so that both dialects
 // store and compare them the same way; oauth_payloads keeps epoch seconds as oidc-provider does. Booleans
 // are 0/1 integers for the same reason.
 export type Timestamp = string;
+
+/** A nullable column added by a later migration: optional on insert, so older writers need not name it. */
+type Added<T> = ColumnType<T | null, T | null | undefined, T | null>;
 
 export interface AccountsTable {
   id: string;
@@ -15,6 +20,13 @@ export interface AccountsTable {
   time_zone_id: string;
   country_code: string | null;
   state_code: string | null;
+  contact_phone: Added<string>;
+  organization_phone: Added<string>;
+  website: Added<string>;
+  /** JSON of the dialect's physical_address, or null */
+  physical_address: Added<string>;
+  /** JSON of the dialect's company_logo ({url, external_url}), or null */
+  company_logo: Added<string>;
   /** Last value of the per-account contact change sequence (bumped in the writer's transaction). */
   change_seq: number;
   /** Last per-account list number handed out (the legacy v2 list ids, migration 0004). */
@@ -122,5 +134,19 @@ export interface AuditEventsTable {
   actor: string;
   action: string;
   detail: string;
+  created_at: Timestamp;
+}
+
+/** Sender addresses of an account (the dialect's /account/emails); the contact_email is listed besides. */
+export interface AccountEmailsTable {
+  account_id: string;
+  email_id: number;
+  email_address: string;
+  /** CONFIRMED or UNCONFIRMED */
+  confirm_status: string;
+  confirm_time: Timestamp | null;
+  confirm_source_type: string | null;
+  /** JSON array of role codes */
+  roles: string;
   created_at: Timestamp;
 }

@@ -1,6 +1,7 @@
 // GET/PUT /v3/account/summary: the account the token acts on (scopes account_read / account_update).
 import type { FastifyInstance } from 'fastify';
-import { AccountSummary, AccountSummaryUpdate } from './accounts.schemas.ts';
+import type { Static } from '@sinclair/typebox';
+import { AccountSummary, AccountSummaryUpdate, SummaryQuery } from './accounts.schemas.ts';
 import type { AccountsService } from './accounts.service.ts';
 
 export default async function accountSummaryRoutes(
@@ -9,13 +10,13 @@ export default async function accountSummaryRoutes(
 ): Promise<void> {
   const { accounts } = opts;
 
-  app.get(
+  app.get<{ Querystring: Static<typeof SummaryQuery> }>(
     '/account/summary',
     {
       config: { scope: 'account_read' },
-      schema: { operationId: 'getAccountSummary', summary: 'Get the account summary', response: { 200: AccountSummary } },
+      schema: { operationId: 'getAccountSummary', summary: 'Get the account summary', querystring: SummaryQuery, response: { 200: AccountSummary } },
     },
-    (request) => accounts.getSummary(request.auth.accountId),
+    (request) => accounts.getSummary(request.auth.accountId, request.query.extra_fields),
   );
 
   app.put<{ Body: AccountSummaryUpdate }>(

@@ -2,14 +2,14 @@
 import type { Db } from '../../db/database.ts';
 import { precompile } from '../../db/precompiled.ts';
 import type { AccountsTable, UsersTable } from '../../db/schema.ts';
-import type { Transaction } from 'kysely';
+import type { Insertable, Selectable, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 
 export type Executor = Db | Transaction<Database>;
-export type AccountRow = AccountsTable;
+export type AccountRow = Selectable<AccountsTable>;
 export type UserRow = UsersTable;
 
-export async function insertAccount(db: Executor, account: AccountRow): Promise<void> {
+export async function insertAccount(db: Executor, account: Insertable<AccountsTable>): Promise<void> {
   await db.insertInto('accounts').values(account).execute();
 }
 

@@ -10,7 +10,10 @@ import { checkPasswordStrength, hashPassword } from '../../shared/passwords.ts';
 import { createTtlCache } from '../../shared/ttl-cache.ts';
 import { cleanText, normalizeEmail } from '../../shared/validate.ts';
 import { createCredentials, type CredentialLimits, type CredentialRealm } from '../credentials/credentials.service.ts';
+import type { Insertable } from 'kysely';
+import type { AccountsTable } from '../../db/schema.ts';
 import * as repo from './accounts.repository.ts';
+import type { PhysicalAddress } from './accounts.schemas.ts';
 
 export type SignUpInput = {
   email: unknown;
@@ -29,7 +32,14 @@ export type AccountSummary = {
   time_zone_id: string;
   country_code: string | null;
   state_code: string | null;
+  contact_phone?: string;
+  organization_phone?: string;
+  website?: string;
+  physical_address?: PhysicalAddress;
+  company_logo?: { url?: string; external_url?: string };
 };
+
+const EXTRA_FIELDS = ['physical_address', 'company_logo'] as const;
 
 export type AccountsService = ReturnType<typeof createAccountsService>;
 
@@ -70,7 +80,7 @@ export function createAccountsService(deps: {
   /** Inserts an account and its first user in one transaction. */
   async function insertAccountWithUser(email: string, passwordHash: string, profile: ReturnType<typeof readProfile>, verifiedAt: string | null) {
     const now = clock.now().toISOString();
-    const account: repo.AccountRow = {
+    const account: Insertable<AccountsTable> & { id: string } = {
       id: newId(),
       organization_name: profile.organization || email,
       contact_email: email,
@@ -145,20 +155,50 @@ export function createAccountsService(deps: {
     return repo.findUserById(db, userId);
   }
 
-  async function getSummary(accountId: string): Promise<AccountSummary> {
-    return summaries.get(accountId) ?? summaries.getOrLoad(accountId, () => loadSummary(accountId));
+  /** `extra_fields` (comma-separated physical_address, company_logo) adds those that are set. */
+  async function getSummary(accountId: string, extraFields?: string): Promise<AccountSummary> {
+    const extras = (extraFields ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    if (!extras.length) return summaries.get(accountId) ?? summaries.getOrLoad(accountId, () => loadSummary(accountId));
+    const unknown = extras.find((name) => !(EXTRA_FIELDS as readonly string[]).includes(name));
+    if (unknown) throw invalidFields({ extra_fields: `extra_fields accepts only ${EXTRA_FIELDS.join(', ')} (got "${unknown}")` });
+    const account = await loadAccount(accountId);
+    const summary = toSummary(account);
+    if (extras.includes('physical_address') && account.physical_address) summary.physical_address = JSON.parse(account.physical_address) as PhysicalAddress;
+    if (extras.includes('company_logo') && account.company_logo) summary.company_logo = JSON.parse(account.company_logo) as AccountSummary['company_logo'];
+    return summary;
+  }
+
+  async function loadAccount(accountId: string): Promise<repo.AccountRow> {
+    const account = await repo.findAccountById(db, accountId);
+    if (!account) throw new AppError('NOT_FOUND', 'Account not found');
+    return account;
   }
 
   async function loadSummary(accountId: string): Promise<AccountSummary> {
-    const account = await repo.findAccountById(db, accountId);
-    if (!account) throw new AppError('NOT_FOUND', 'Account not found');
-    return toSummary(account);
+    return toSummary(await loadAccount(accountId));
+  }
+
+  async function getPhysicalAddress(accountId: string): Promise<PhysicalAddress> {
+    const json = (await loadAccount(accountId)).physical_address;
+    if (!json) throw new AppError('NOT_FOUND', 'The account has no physical address yet; POST one');
+    return JSON.parse(json) as PhysicalAddress;
+  }
+
+  /** POST adds the address (409 when one exists), PUT replaces it (404 when none exists yet). */
+  async function setPhysicalAddress(accountId: string, input: PhysicalAddress, mode: 'add' | 'replace'): Promise<PhysicalAddress> {
+    const exists = (await loadAccount(accountId)).physical_address !== null;
+    if (mode === 'add' && exists) throw new AppError('CONFLICT', 'The account already has a physical address; use PUT to change it');
+    if (mode === 'replace' && !exists) throw new AppError('NOT_FOUND', 'The account has no physical address yet; POST one');
+    const address = { ...input, country_code: input.country_code.toUpperCase() };
+    await repo.updateAccount(db, accountId, { physical_address: JSON.stringify(address), updated_at: clock.now().toISOString() });
+    summaries.delete(accountId);
+    return address;
   }
 
   async function updateSummary(accountId: string, input: Record<string, unknown>): Promise<AccountSummary> {
     const errors: Record<string, string> = {};
     const changes: Parameters<typeof repo.updateAccount>[2] = {};
-    const text = (key: 'organization_name' | 'first_name' | 'last_name', max: number) => {
+    const text = (key: 'organization_name' | 'first_name' | 'last_name' | 'contact_phone' | 'organization_phone' | 'website', max: number) => {
       if (input[key] === undefined) return;
       const value = cleanText(input[key], max);
       if (value === null) errors[key] = `${key} must be 1 to ${max} characters`;
@@ -167,6 +207,9 @@ export function createAccountsService(deps: {
     text('organization_name', 255);
     text('first_name', 255);
     text('last_name', 255);
+    text('contact_phone', 25);
+    text('organization_phone', 25);
+    text('website', 255);
     if (input.contact_email !== undefined) {
       const email = normalizeEmail(input.contact_email);
       if (!email) errors.contact_email = 'contact_email must be a valid email address';
@@ -209,6 +252,8 @@ export function createAccountsService(deps: {
     findUserByEmail,
     getSummary,
     updateSummary,
+    getPhysicalAddress,
+    setPhysicalAddress,
   };
 }
 
@@ -232,5 +277,8 @@ function toSummary(account: repo.AccountRow): AccountSummary {
     time_zone_id: account.time_zone_id,
     country_code: account.country_code,
     state_code: account.state_code,
+    ...(account.contact_phone !== null ? { contact_phone: account.contact_phone } : {}),
+    ...(account.organization_phone !== null ? { organization_phone: account.organization_phone } : {}),
+    ...(account.website !== null ? { website: account.website } : {}),
   };
 }

@@ -4,6 +4,7 @@ import type { ContactsTable, PermissionToSend } from '../../db/schema.ts';
 import { invalidFields } from '../../errors.ts';
 import { hasControlChars, normalizeEmail } from '../../shared/validate.ts';
 import { isUuid, parseTimestamp } from './formats.ts';
+import { parseSmsChannel, type SmsChannelInput } from './sms-channel.ts';
 
 export const PERMISSIONS: readonly PermissionToSend[] = [
   'explicit',
@@ -18,7 +19,7 @@ export type Source = (typeof SOURCES)[number];
 const PHONE_KINDS = ['home', 'work', 'mobile', 'other'];
 const ADDRESS_KINDS = ['home', 'work', 'other'];
 
-export const LIMITS = { phones: 3, addresses: 3, lists: 50, tags: 50, customFields: 25, notes: 150 } as const;
+export const LIMITS = { phones: 3, addresses: 3, lists: 50, tags: 50, customFields: 25, signUpCustomFields: 50, notes: 150 } as const;
 
 export type CoreFields = Pick<
   ContactsTable,
@@ -39,13 +40,16 @@ export type AddressInput = {
   country: string | null;
 };
 export type NoteInput = { note_id: string | null; content: string; created_at: string | null };
-export type CustomValueInput = { custom_field_id: string; value: string };
+/** As sent: `value`, or `choice_ids` for select-type fields; checked against the field by checkCustomValues. */
+export type CustomValueInput = { custom_field_id: string; value: string; choice_ids?: string[] };
 
 /** A parsed body; `core` holds only the keys present (POST/sign-up) or every key (PUT replaces them). */
 export type ContactInput = {
   source: Source;
   core: Partial<CoreFields>;
   email?: EmailInput;
+  /** The SMS channel, stored and returned; Listgate sends no SMS. */
+  sms?: SmsChannelInput;
   phones?: PhoneInput[];
   addresses?: AddressInput[];
   notes?: NoteInput[];
@@ -176,12 +180,21 @@ function notes(errors: Errors, value: unknown): NoteInput[] | undefined {
   });
 }
 
-export function customValues(errors: Errors, value: unknown): CustomValueInput[] | undefined {
-  return items(errors, 'custom_fields', value, LIMITS.customFields)?.map((c, i) => {
-    if (!isUuid(c.custom_field_id))
-      errors[`custom_fields[${i}].custom_field_id`] = `custom_fields[${i}].custom_field_id must be a UUID`;
-    const v = text(errors, `custom_fields[${i}].value`, c.value, 255);
-    return { custom_field_id: String(c.custom_field_id).toLowerCase(), value: v ?? '' };
+export function customValues(
+  errors: Errors,
+  value: unknown,
+  max: number = LIMITS.customFields,
+): CustomValueInput[] | undefined {
+  return items(errors, 'custom_fields', value, max)?.map((c, i) => {
+    const name = `custom_fields[${i}]`;
+    if (!isUuid(c.custom_field_id)) errors[`${name}.custom_field_id`] = `${name}.custom_field_id must be a UUID`;
+    const v = text(errors, `${name}.value`, c.value, 1000);
+    const input: CustomValueInput = { custom_field_id: String(c.custom_field_id).toLowerCase(), value: v ?? '' };
+    if (c.choice_ids === undefined || c.choice_ids === null) return input;
+    input.choice_ids = Array.isArray(c.choice_ids) ? c.choice_ids.map(String) : [];
+    if (!Array.isArray(c.choice_ids) || !input.choice_ids.every((id) => /^\d{1,9}$/.test(id)))
+      errors[`${name}.choice_ids`] = `${name}.choice_ids must be an array of choice ids`;
+    return input;
   });
 }
 
@@ -243,6 +256,7 @@ function subResources(
   body: Record<string, unknown>,
 ): Omit<ContactInput, 'source' | 'core' | 'email'> {
   return {
+    sms: parseSmsChannel(errors, body.sms_channel),
     phones: phones(errors, body.phone_numbers),
     addresses: addresses(errors, body.street_addresses),
     notes: notes(errors, body.notes),
@@ -263,8 +277,8 @@ export function parseCreateBody(body: Record<string, unknown>): ContactInput {
     email: email(errors, body.email_address, false),
     ...subResources(errors, body),
   };
-  if (!input.email && !core.first_name && !core.last_name && !errors.email_address) {
-    errors.email_address = 'email_address.address is required unless first_name or last_name is given';
+  if (!input.email && !input.sms && !core.first_name && !core.last_name && !errors.email_address) {
+    errors.email_address = 'email_address.address is required unless sms_channel, first_name or last_name is given';
   }
   throwIfInvalid(errors);
   return input;

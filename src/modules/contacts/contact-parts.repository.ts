@@ -7,7 +7,8 @@ import type {
   ContactStreetAddressesTable,
 } from '../../db/schema.ts';
 import { newId } from '../../shared/crypto.ts';
-import type { AddressInput, CustomValueInput, PhoneInput } from './contact-input.ts';
+import type { AddressInput, PhoneInput } from './contact-input.ts';
+import type { CheckedValue } from './custom-values.ts';
 import type { Executor } from './contacts.repository.ts';
 
 export type PhoneRow = ContactPhoneNumbersTable;
@@ -99,6 +100,8 @@ export async function replacePhones(
   phones: PhoneInput[],
   meta: { now: string; source: string },
 ): Promise<void> {
+  // A number that stays keeps its id, creation time and create_source; only what changed is stamped anew.
+  const before = new Map((await loadPhones(db, accountId, [contactId])).map((p) => [p.phone_number, p]));
   await db
     .deleteFrom('contact_phone_numbers')
     .where('account_id', '=', accountId)
@@ -108,17 +111,21 @@ export async function replacePhones(
   await db
     .insertInto('contact_phone_numbers')
     .values(
-      phones.map((p, position) => ({
-        phone_number_id: newId(),
-        account_id: accountId,
-        contact_id: contactId,
-        ...p,
-        position,
-        create_source: meta.source,
-        update_source: meta.source,
-        created_at: meta.now,
-        updated_at: meta.now,
-      })),
+      phones.map((p, position) => {
+        const kept = before.get(p.phone_number);
+        const same = kept?.kind === p.kind;
+        return {
+          phone_number_id: kept?.phone_number_id ?? newId(),
+          account_id: accountId,
+          contact_id: contactId,
+          ...p,
+          position,
+          create_source: kept ? kept.create_source : meta.source,
+          update_source: same ? kept.update_source : meta.source,
+          created_at: kept?.created_at ?? meta.now,
+          updated_at: same ? kept.updated_at : meta.now,
+        };
+      }),
     )
     .execute();
 }
@@ -170,7 +177,7 @@ export async function replaceCustomValues(
   db: Executor,
   accountId: string,
   contactId: string,
-  values: CustomValueInput[],
+  values: CheckedValue[],
 ): Promise<void> {
   await db
     .deleteFrom('contact_custom_values')
@@ -185,7 +192,7 @@ export async function upsertCustomValues(
   db: Executor,
   accountId: string,
   contactId: string,
-  values: CustomValueInput[],
+  values: CheckedValue[],
 ): Promise<void> {
   const ids = values.map((v) => v.custom_field_id);
   if (!ids.length) return;
@@ -195,11 +202,20 @@ export async function upsertCustomValues(
     .where('contact_id', '=', contactId)
     .where('custom_field_id', 'in', ids)
     .execute();
-  const kept = values.filter((v) => v.value !== '');
+  // An empty value (or no choice) clears the field.
+  const kept = values.filter((v) => v.value !== '' || v.choice_ids?.length);
   if (!kept.length) return;
   await db
     .insertInto('contact_custom_values')
-    .values(kept.map((v) => ({ account_id: accountId, contact_id: contactId, ...v })))
+    .values(
+      kept.map((v) => ({
+        account_id: accountId,
+        contact_id: contactId,
+        custom_field_id: v.custom_field_id,
+        value: v.value,
+        choice_ids: v.choice_ids ? JSON.stringify(v.choice_ids) : null,
+      })),
+    )
     .execute();
 }
 

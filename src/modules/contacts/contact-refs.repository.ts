@@ -2,6 +2,7 @@
 // account's (or a deleted list's) id; and the batched removal of a list's or tag's links.
 import { sql } from 'kysely';
 import type { Executor } from './contacts.repository.ts';
+import type { FieldDefinition } from './custom-values.ts';
 
 type Ids = readonly string[];
 
@@ -38,6 +39,30 @@ export async function existingIds(
           .where('custom_field_id', 'in', ids)
           .execute();
   return new Set(rows.map((r) => r.id));
+}
+
+/** The account's custom fields among `ids`, with what their values are checked against. */
+export async function customFieldDefinitions(
+  db: Executor,
+  accountId: string,
+  ids: Ids,
+): Promise<Map<string, FieldDefinition>> {
+  const rows = await db
+    .selectFrom('contact_custom_fields')
+    .select(['custom_field_id', 'type', 'choices', 'metadata'])
+    .where('account_id', '=', accountId)
+    .where('custom_field_id', 'in', [...new Set(ids)])
+    .execute();
+  return new Map(
+    rows.map((r) => [
+      r.custom_field_id,
+      {
+        type: r.type,
+        choices: r.choices ? (JSON.parse(r.choices) as FieldDefinition['choices']) : [],
+        metadata: r.metadata ? (JSON.parse(r.metadata) as FieldDefinition['metadata']) : {},
+      },
+    ]),
+  );
 }
 
 /** The tables that link contacts to a list or a tag, and the column naming the list or tag. */

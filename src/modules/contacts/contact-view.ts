@@ -2,6 +2,7 @@
 // one query per sub-resource for a whole page. Absent values are omitted, as the dialect does.
 import type { ContactRow, Executor } from './contacts.repository.ts';
 import * as parts from './contact-parts.repository.ts';
+import type { SmsChannel } from './sms-channel.ts';
 
 export const INCLUDES = [
   'custom_fields',
@@ -41,11 +42,14 @@ export type ContactView = {
   created_at: string;
   updated_at: string;
   deleted_at?: string;
-  custom_fields?: { custom_field_id: string; value: string }[];
+  sms_channel?: SmsChannel;
+  custom_fields?: { custom_field_id: string; value?: string; choice_ids?: string[] }[];
   phone_numbers?: {
     phone_number_id: string;
     phone_number: string;
     kind: string;
+    create_source?: string;
+    update_source?: string;
     created_at: string;
     updated_at: string;
   }[];
@@ -86,6 +90,7 @@ export function toContactView(row: ContactRow): ContactView {
   if (row.anniversary !== null) view.anniversary = row.anniversary;
   if (row.update_source !== null) view.update_source = row.update_source;
   if (row.deleted_at !== null) view.deleted_at = row.deleted_at;
+  if (row.sms_channel !== null) view.sms_channel = JSON.parse(row.sms_channel) as SmsChannel;
   return view;
 }
 
@@ -120,7 +125,10 @@ export async function buildContactViews(
   load(
     'custom_fields',
     () => parts.loadCustomValues(db, accountId, ids),
-    (r) => ({ custom_field_id: r.custom_field_id, value: r.value }),
+    (r) =>
+      r.choice_ids === null
+        ? { custom_field_id: r.custom_field_id, value: r.value }
+        : { custom_field_id: r.custom_field_id, choice_ids: (JSON.parse(r.choice_ids) as number[]).map(String) },
   );
   load(
     'list_memberships',
@@ -139,6 +147,8 @@ export async function buildContactViews(
       phone_number_id: r.phone_number_id,
       phone_number: r.phone_number,
       kind: r.kind,
+      ...(r.create_source !== null ? { create_source: r.create_source } : {}),
+      ...(r.update_source !== null ? { update_source: r.update_source } : {}),
       created_at: r.created_at,
       updated_at: r.updated_at,
     }),

@@ -8,6 +8,8 @@ import { newId } from '../../shared/crypto.ts';
 import type { ChangeLog } from './change-log.ts';
 import type { ContactInput, EmailInput, Source } from './contact-input.ts';
 import * as parts from './contact-parts.repository.ts';
+import { type CheckedValue, checkCustomValues } from './custom-values.ts';
+import { nextSmsChannel, type SmsChannel } from './sms-channel.ts';
 import * as refs from './contact-refs.repository.ts';
 import * as repo from './contacts.repository.ts';
 
@@ -48,11 +50,12 @@ export function newEmailFields(email: EmailInput | undefined, source: Source, no
 /** A new contact's row: the given core fields over empty ones, its email fields, created by `source`. */
 export function newContactRow(
   ids: { accountId: string; contactId: string },
-  input: Pick<ContactInput, 'core' | 'email'>,
+  input: Pick<ContactInput, 'core' | 'email' | 'sms'>,
   source: Source,
   now: string,
   seq: number,
 ): repo.ContactRow {
+  const sms = input.sms && nextSmsChannel(input.sms, null, { id: newId(), source, now });
   return {
     contact_id: ids.contactId,
     account_id: ids.accountId,
@@ -72,7 +75,27 @@ export function newContactRow(
     deleted_at: null,
     change_seq: seq,
     created_seq: seq,
+    sms_channel: sms ? JSON.stringify(sms) : null,
   };
+}
+
+/** A deleted contact's email fields: the opt-out of the deletion, unless it had opted out before. */
+export function deletedOptOut(current: repo.ContactRow, now: string): Partial<EmailFields> {
+  if (!current.email_address || current.opt_out_date) return {};
+  return { opt_out_source: 'Account', opt_out_date: now, opt_out_reason: null };
+}
+
+/** A revived contact drops the deletion's opt-out unless its permission is unsubscribed. */
+export function revivedOptOut(permission: PermissionToSend): Partial<EmailFields> {
+  if (permission === 'unsubscribed') return {};
+  return { opt_out_source: null, opt_out_date: null, opt_out_reason: null };
+}
+
+/** The stored sms_channel after a write that carries one (ids and creation data kept). */
+export function replacedSmsChannel(current: repo.ContactRow, input: Pick<ContactInput, 'sms'>, source: Source, now: string) {
+  if (!input.sms) return {};
+  const previous = current.sms_channel ? (JSON.parse(current.sms_channel) as SmsChannel) : null;
+  return { sms_channel: JSON.stringify(nextSmsChannel(input.sms, previous, { id: newId(), source, now })) };
 }
 
 /**
@@ -126,29 +149,29 @@ export async function assertEmailFree(
   self?: string,
 ): Promise<void> {
   const found = await repo.findContactByEmail(trx, accountId, email);
-  if (found && found.contact_id !== self) {
-    throw new AppError(
-      'CONFLICT',
-      'A contact with this email address already exists (deleted contacts included)',
-      {
-        fields: {
-          'email_address.address':
-            'A contact with this email address already exists (deleted contacts included)',
-        },
-      },
-    );
-  }
+  if (found && found.contact_id !== self) throw emailConflict(found.contact_id);
 }
 
-/** 400 naming each list, tag or custom field id that is not one of the account's own. */
+/** The dialect's 409 names the contact that holds the address (deleted ones too), so a client can PUT to it. */
+export function emailConflict(contactId: string | undefined): AppError {
+  const message = contactId
+    ? `Email already exists for contact ${contactId}`
+    : 'Email already exists for another contact';
+  return new AppError('CONFLICT', message, { fields: { 'email_address.address': message } });
+}
+
+/**
+ * 400 naming each list, tag or custom field id that is not one of the account's own, and each custom value
+ * that does not fit its field; returns the custom values as stored.
+ */
 export async function assertReferences(
   trx: repo.Executor,
   accountId: string,
   input: Omit<ContactInput, 'source' | 'core'>,
-): Promise<void> {
+): Promise<CheckedValue[] | undefined> {
   const errors: Record<string, string> = {};
   const check = async (
-    kind: 'lists' | 'tags' | 'custom_fields',
+    kind: 'lists' | 'tags',
     field: string,
     ids: string[] | undefined,
   ) => {
@@ -160,12 +183,12 @@ export async function assertReferences(
   };
   await check('lists', 'list_memberships', input.lists);
   await check('tags', 'taggings', input.tags);
-  await check(
-    'custom_fields',
-    'custom_fields',
-    input.customFields?.map((c) => c.custom_field_id),
-  );
+  const fields = input.customFields?.length
+    ? await refs.customFieldDefinitions(trx, accountId, input.customFields.map((c) => c.custom_field_id))
+    : new Map();
+  const values = input.customFields && checkCustomValues(errors, input.customFields, fields);
   if (Object.keys(errors).length) throw invalidFields(errors);
+  return values;
 }
 
 /** Sets the list memberships to `target` (or adds `target` when appending), logging each change. */
@@ -194,12 +217,13 @@ export async function writeParts(
   trx: repo.Executor,
   ctx: { accountId: string; contactId: string; now: string; log: ChangeLog; source: Source },
   input: ContactInput,
+  customValues: CheckedValue[] | undefined,
 ): Promise<void> {
   const { accountId, contactId, now } = ctx;
   if (input.phones)
     await parts.replacePhones(trx, accountId, contactId, input.phones, { now, source: ctx.source });
   if (input.addresses) await parts.replaceAddresses(trx, accountId, contactId, input.addresses, now);
-  if (input.customFields) await parts.replaceCustomValues(trx, accountId, contactId, input.customFields);
+  if (customValues) await parts.replaceCustomValues(trx, accountId, contactId, customValues);
   if (input.notes) {
     const existing = new Map((await parts.loadNotes(trx, accountId, [contactId])).map((n) => [n.note_id, n]));
     const notes = input.notes.map((n, position) => {
@@ -236,17 +260,18 @@ export async function writeParts(
   if (input.lists) await writeMemberships(trx, ctx, input.lists, 'replace');
 }
 
-/** Turns a lost race on the email index into the same 409 the pre-check gives. */
-export async function conflictOnDuplicate<T>(work: () => Promise<T>): Promise<T> {
+/** Turns a lost race on the email index into the same 409 the pre-check gives, naming the winner. */
+export async function conflictOnDuplicate<T>(
+  lookup: { db: repo.Executor; accountId: string; email: string | undefined },
+  work: () => Promise<T>,
+): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (isUniqueViolation(error)) {
-      throw new AppError(
-        'CONFLICT',
-        'A contact with this email address already exists (deleted contacts included)',
-      );
-    }
-    throw error;
+    if (!isUniqueViolation(error)) throw error;
+    const winner = lookup.email
+      ? await repo.findContactByEmail(lookup.db, lookup.accountId, lookup.email)
+      : undefined;
+    throw emailConflict(winner?.contact_id);
   }
 }

@@ -11,6 +11,7 @@ import {
   type ContactInput,
   coreFields,
   customValues,
+  LIMITS,
   parseAddress,
   throwIfInvalid,
 } from './contact-input.ts';
@@ -20,10 +21,13 @@ import {
   changedEmailFields,
   conflictOnDuplicate,
   newContactRow,
+  replacedSmsChannel,
+  revivedOptOut,
   writeMemberships,
 } from './contact-writes.ts';
 import * as repo from './contacts.repository.ts';
 import { isUuid } from './formats.ts';
+import { parseSmsChannel } from './sms-channel.ts';
 
 export type SignUpResult = { contact_id: string; action: 'created' | 'updated' };
 
@@ -57,7 +61,8 @@ function parseSignUpBody(body: Record<string, unknown>): SignUpInput {
   const input: SignUpInput = {
     source: 'Contact',
     core: coreFields(errors, body, true),
-    customFields: customValues(errors, body.custom_fields),
+    customFields: customValues(errors, body.custom_fields, LIMITS.signUpCustomFields),
+    sms: parseSmsChannel(errors, body.sms_channel),
     address: address ?? '',
     lists: Array.isArray(lists) ? [...new Set(lists.filter(isUuid).map((id) => id.toLowerCase()))] : [],
     phone,
@@ -114,10 +119,10 @@ export function createSignUpService(deps: { db: Db; clock: Clock }) {
   async function signUp(accountId: string, body: Record<string, unknown>): Promise<SignUpResult> {
     const input = parseSignUpBody(body);
     const now = clock.now().toISOString();
-    return conflictOnDuplicate(() =>
+    return conflictOnDuplicate({ db, accountId, email: input.address }, () =>
       db.transaction().execute(async (trx) => {
         const log = await openChangeLog(trx, accountId, now);
-        await assertReferences(trx, accountId, input);
+        const values = await assertReferences(trx, accountId, input);
         const current = await repo.findContactByEmail(trx, accountId, input.address);
         const contactId = current?.contact_id ?? newId();
         const seq = log.add({ contactId, kind: current ? 'updated' : 'created' });
@@ -126,6 +131,8 @@ export function createSignUpService(deps: { db: Db; clock: Clock }) {
           await repo.updateContact(trx, accountId, contactId, {
             ...input.core,
             ...email,
+            ...(current.deleted_at ? revivedOptOut(email.permission_to_send ?? current.permission_to_send) : {}),
+            ...replacedSmsChannel(current, input, 'Contact', now),
             update_source: 'Contact',
             deleted_at: null,
             updated_at: now,
@@ -135,7 +142,7 @@ export function createSignUpService(deps: { db: Db; clock: Clock }) {
         }
         const ctx = { accountId, contactId, now, log };
         await writeMemberships(trx, ctx, input.lists, 'append');
-        if (input.customFields) await parts.upsertCustomValues(trx, accountId, contactId, input.customFields);
+        if (values) await parts.upsertCustomValues(trx, accountId, contactId, values);
         if (input.phone) await addPhone(trx, accountId, contactId, input.phone, now);
         if (input.street) await addAddress(trx, accountId, contactId, input.street, now);
         await repo.updateContact(trx, accountId, contactId, { change_seq: log.lastSeqOf(contactId)! });

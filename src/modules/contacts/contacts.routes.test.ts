@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type ApiCall, apiClient, createOwnerAndOther, errorMessages } from '../../../test/helpers/api.ts';
+import { type ApiCall, type ApiError, apiClient, createOwnerAndOther, errorMessages } from '../../../test/helpers/api.ts';
 import { TEST_DIALECTS } from '../../../test/helpers/databases.ts';
 import { startTestServer, type TestServer } from '../../../test/helpers/server.ts';
 import { createAccountWithToken } from '../../../test/helpers/tokens.ts';
@@ -60,6 +60,9 @@ for (const dialect of TEST_DIALECTS) {
         email_address: { address: 'GRACE@example.com' },
       });
       assert.equal(dup.status, 409);
+      assert.deepEqual(dup.body, [
+        { error_key: 'contacts.api.conflict', error_message: `Email already exists for contact ${id}` },
+      ]);
       assert.equal((await api('DELETE', `/v3/contacts/${id}`)).status, 204);
       assert.equal((await api('DELETE', `/v3/contacts/${id}`)).status, 404);
       const deleted = await api<Page>('GET', '/v3/contacts?status=deleted');
@@ -76,6 +79,36 @@ for (const dialect of TEST_DIALECTS) {
         ).status,
         409,
       );
+      const revived = await api<ApiError>('POST', '/v3/contacts', {
+        create_source: 'Contact',
+        email_address: { address: 'grace@example.com' },
+      });
+      assert.equal(revived.body[0]?.error_message, `Email already exists for contact ${id}`, 'deleted ones too');
+    });
+
+    it('reports every validation problem of a request at once, in the dialect\'s error keys', async () => {
+      const schema = await api<ApiError>('POST', '/v3/contacts', {
+        create_source: 'Account',
+        first_name: 'x'.repeat(300),
+        birthday_month: 13,
+        birthday_day: 1,
+      });
+      assert.equal(schema.status, 400, schema.text);
+      assert.equal(schema.body.length, 2, schema.text);
+      assert.ok(schema.body.every((e) => e.error_key === 'contacts.api.validation.error'));
+      assert.match(errorMessages(schema.body), /first_name.*birthday_month/);
+      const rules = await api<ApiError>('POST', '/v3/contacts', {
+        create_source: 'Account',
+        email_address: { address: 'not-an-address' },
+        anniversary: '2026-02-30',
+        birthday_month: 5,
+      });
+      assert.equal(rules.status, 400, rules.text);
+      for (const field of ['email_address.address', 'birthday_month', 'anniversary']) {
+        assert.ok(rules.body.some((e) => e.error_message.startsWith(field)), `${field}: ${rules.text}`);
+      }
+      const missing = await api<ApiError>('GET', '/v3/contacts/6f1c2b1e-0a4e-4c57-9d83-1b3f3c1d2e4f');
+      assert.deepEqual(missing.body, [{ error_key: 'contacts.api.not_found', error_message: 'Contact not found' }]);
     });
 
     it('answers 400 naming the field, 404 for ids of other accounts, 415 for non-JSON bodies', async () => {

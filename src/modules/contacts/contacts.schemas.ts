@@ -4,6 +4,7 @@ import { type TSchema, Type } from '@sinclair/typebox';
 import { Body, IncludeCount, Limit, PageLinks, StringEnum, Timestamp, Uuid } from '../../http/api-schemas.ts';
 import { PERMISSIONS, SOURCES } from './contact-input.ts';
 import { INCLUDES } from './contact-view.ts';
+import { SmsChannel, SmsChannelInput } from './sms-channel.schemas.ts';
 
 const Text = (max: number, description?: string) =>
   Type.Optional(Type.Unsafe<string | null>({ type: ['string', 'null'], maxLength: max, description }));
@@ -42,6 +43,8 @@ const PhoneNumber = Type.Object({
   phone_number_id: Uuid('ID of the phone number'),
   phone_number: Type.String(),
   kind: Type.String({ description: 'home, work, mobile or other' }),
+  create_source: Type.Optional(Type.String({ description: 'Contact or Account' })),
+  update_source: Type.Optional(Type.String({ description: 'Contact or Account' })),
   created_at: Timestamp('When it was added'),
   updated_at: Timestamp('When it last changed'),
 });
@@ -61,8 +64,11 @@ const Note = Type.Object({
   created_at: Timestamp('When it was written'),
   content: Type.String(),
 });
-const CustomValue = Type.Object({ custom_field_id: Uuid('The custom field'), value: Type.String() });
-
+const CustomValue = Type.Object({
+  custom_field_id: Uuid('The custom field'),
+  value: Type.Optional(Type.String({ description: 'The value of a field that is not a select type' })),
+  choice_ids: Type.Optional(Type.Array(Type.String(), { description: 'The choices of a select-type field' })),
+});
 export const contactProperties = {
   contact_id: Uuid('Unique ID of the contact'),
   email_address: Type.Optional(EmailAddress),
@@ -80,6 +86,7 @@ export const contactProperties = {
     Timestamp('When the contact last changed (any change, list memberships included)'),
   ),
   deleted_at: Type.Optional(Timestamp('When the contact was deleted (status deleted)')),
+  sms_channel: Type.Optional(SmsChannel),
   custom_fields: Type.Optional(Type.Array(CustomValue)),
   phone_numbers: Type.Optional(Type.Array(PhoneNumber)),
   street_addresses: Type.Optional(Type.Array(StreetAddress)),
@@ -137,6 +144,14 @@ export const ContactPage = Type.Object({
   _links: Type.Optional(PageLinks),
 });
 
+const CustomValueInput = Type.Object({
+  custom_field_id: Type.String({ format: 'uuid' }),
+  value: Text(1000, 'Checked against the field type (text_area: 1000 characters, other text: 255)'),
+  choice_ids: Type.Optional(
+    Type.Array(Type.Union([Type.String(), Type.Integer()]), { maxItems: 100, description: 'Choices of a select field' }),
+  ),
+});
+
 const bodyProperties = {
   email_address: Type.Optional(
     Type.Object({
@@ -154,11 +169,8 @@ const bodyProperties = {
   birthday_month: Int(1, 12, 'With birthday_day'),
   birthday_day: Int(1, 31, 'With birthday_month'),
   anniversary: Text(10, 'A date: YYYY-MM-DD, YYYY/MM/DD, MM/DD/YYYY or M-D-YYYY'),
-  custom_fields: Items(
-    Type.Object({ custom_field_id: Type.String({ format: 'uuid' }), value: Text(255) }),
-    25,
-    'Custom field values',
-  ),
+  custom_fields: Items(CustomValueInput, 25, 'Custom field values'),
+  sms_channel: SmsChannelInput,
   phone_numbers: Items(
     Type.Object({ phone_number: Type.String(), kind: Type.Optional(Type.String()) }),
     3,
@@ -215,7 +227,8 @@ export const SignUpBody = Body(
     anniversary: Text(10),
     birthday_month: Int(1, 12, 'With birthday_day'),
     birthday_day: Int(1, 31, 'With birthday_month'),
-    custom_fields: bodyProperties.custom_fields,
+    custom_fields: Items(CustomValueInput, 50, 'Custom field values (up to 50)'),
+    sms_channel: SmsChannelInput,
     street_address: Type.Optional(
       Type.Object({
         kind: Type.String(),

@@ -17,6 +17,10 @@ import {
   conflictOnDuplicate,
   newContactRow,
   newEmailFields,
+  deletedOptOut,
+  revivedOptOut,
+  writeMemberships,
+  replacedSmsChannel,
   writeParts,
 } from './contact-writes.ts';
 import { createContactChangesService } from './contact-changes.service.ts';
@@ -55,15 +59,15 @@ export function createContactsService(deps: { db: Db; clock: Clock; tokens: Sign
     const input = parseCreateBody(body);
     const now = clock.now().toISOString();
     const contactId = newId();
-    const row = await conflictOnDuplicate(() =>
+    const row = await conflictOnDuplicate({ db, accountId, email: input.email?.address }, () =>
       db.transaction().execute(async (trx) => {
         const log = await openChangeLog(trx, accountId, now);
         if (input.email) await assertEmailFree(trx, accountId, input.email.address);
-        await assertReferences(trx, accountId, input);
+        const values = await assertReferences(trx, accountId, input);
         const seq = log.add({ contactId, kind: 'created' });
         const created = newContactRow({ accountId, contactId }, input, input.source, now, seq);
         await repo.insertContact(trx, created);
-        await writeParts(trx, { accountId, contactId, now, log, source: input.source }, input);
+        await writeParts(trx, { accountId, contactId, now, log, source: input.source }, input, values);
         created.change_seq = log.lastSeqOf(contactId)!;
         if (created.change_seq !== seq)
           await repo.updateContact(trx, accountId, contactId, { change_seq: created.change_seq });
@@ -95,7 +99,7 @@ export function createContactsService(deps: { db: Db; clock: Clock; tokens: Sign
     const id = contactId.toLowerCase();
     const input = parseUpdateBody(body);
     const now = clock.now().toISOString();
-    const row = await conflictOnDuplicate(() =>
+    const row = await conflictOnDuplicate({ db, accountId, email: input.email?.address }, () =>
       db.transaction().execute(async (trx) => {
         const log = await openChangeLog(trx, accountId, now);
         const current = await repo.findContact(trx, accountId, id);
@@ -117,18 +121,21 @@ export function createContactsService(deps: { db: Db; clock: Clock; tokens: Sign
           ...current,
           ...input.core,
           ...emailFields,
+          ...replacedSmsChannel(current, input, input.source, now),
           update_source: input.source,
           updated_at: now,
+          ...(current.deleted_at
+            ? revivedOptOut(emailFields.permission_to_send ?? current.permission_to_send)
+            : {}),
           deleted_at: null,
         };
-        if (!next.email_address && !next.first_name && !next.last_name) {
-          throw new AppError('VALIDATION', 'A contact needs an email address, a first name or a last name', {
-            fields: { email_address: 'A contact needs an email address, a first name or a last name' },
-          });
+        if (!next.email_address && !next.sms_channel && !next.first_name && !next.last_name) {
+          const message = 'A contact needs an email address, an SMS channel, a first name or a last name';
+          throw new AppError('VALIDATION', message, { fields: { email_address: message } });
         }
-        await assertReferences(trx, accountId, input);
+        const values = await assertReferences(trx, accountId, input);
         log.add({ contactId: id, kind: changeKind(current.permission_to_send, next.permission_to_send) });
-        await writeParts(trx, { accountId, contactId: id, now, log, source: input.source }, input);
+        await writeParts(trx, { accountId, contactId: id, now, log, source: input.source }, input, values);
         next.change_seq = log.lastSeqOf(id)!;
         const { contact_id: _c, account_id: _a, created_seq: _s, ...changes } = next;
         await repo.updateContact(trx, accountId, id, changes);
@@ -148,8 +155,15 @@ export function createContactsService(deps: { db: Db; clock: Clock; tokens: Sign
       const log = await openChangeLog(trx, accountId, now);
       const current = await repo.findContact(trx, accountId, id);
       if (!current || current.deleted_at) throw contactNotFound();
+      // As the dialect does: a deleted contact leaves every list and carries when and by whom it went.
+      await writeMemberships(trx, { accountId, contactId: id, now, log }, [], 'replace');
       const seq = log.add({ contactId: id, kind: 'deleted' });
-      await repo.updateContact(trx, accountId, id, { deleted_at: now, updated_at: now, change_seq: seq });
+      await repo.updateContact(trx, accountId, id, {
+        ...deletedOptOut(current, now),
+        deleted_at: now,
+        updated_at: now,
+        change_seq: seq,
+      });
       await log.flush();
     });
   }

@@ -4,7 +4,17 @@ import { invalidFields } from '../../errors.ts';
 import { cleanText } from '../../shared/validate.ts';
 import type { Choice } from './custom-fields.repository.ts';
 
-export const FIELD_TYPES = ['string', 'number', 'currency', 'date', 'boolean', 'single_select', 'multi_select'] as const;
+export const FIELD_TYPES = [
+  'string',
+  'text_area',
+  'number',
+  'currency',
+  'date',
+  'datetime',
+  'boolean',
+  'single_select',
+  'multi_select',
+] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
 
 export const MAX_FIELDS = 100;
@@ -23,6 +33,42 @@ export function parseLabel(value: unknown): string {
 export function parseType(value: unknown): FieldType {
   if (!FIELD_TYPES.includes(value as FieldType)) throw invalidFields({ type: `type must be one of ${FIELD_TYPES.join(', ')}` });
   return value as FieldType;
+}
+
+/** The dialect's display metadata: kept as given (known keys only); number rules come from it. */
+export type FieldMetadata = {
+  display_type?: string;
+  allow_negative?: boolean;
+  decimal_places?: number;
+  currency_code?: string;
+  integer?: boolean;
+  display_format?: string;
+};
+
+export function parseMetadata(value: unknown): FieldMetadata | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'object' || Array.isArray(value)) throw invalidFields({ metadata: 'metadata must be an object' });
+  const m = value as Record<string, unknown>;
+  const out: FieldMetadata = {};
+  const errors: Record<string, string> = {};
+  for (const key of ['display_type', 'currency_code', 'display_format'] as const) {
+    if (m[key] === undefined) continue;
+    const text = cleanText(m[key], 32);
+    if (text) out[key] = text;
+    else errors[`metadata.${key}`] = `metadata.${key} must be a string of 1 to 32 characters`;
+  }
+  for (const key of ['allow_negative', 'integer'] as const) {
+    if (m[key] === undefined) continue;
+    if (typeof m[key] === 'boolean') out[key] = m[key];
+    else errors[`metadata.${key}`] = `metadata.${key} must be true or false`;
+  }
+  if (m.decimal_places !== undefined) {
+    const n = m.decimal_places;
+    if (typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= 10) out.decimal_places = n;
+    else errors['metadata.decimal_places'] = 'metadata.decimal_places must be an integer from 0 to 10';
+  }
+  if (Object.keys(errors).length) throw invalidFields(errors);
+  return out;
 }
 
 /** The dialect builds the unique name from the label by replacing blanks with underscores. */

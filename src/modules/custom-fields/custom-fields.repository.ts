@@ -77,6 +77,8 @@ export type ApiCustomField = {
   name: string;
   type: string;
   choices?: Choice[];
+  metadata?: Record<string, unknown>;
+  version?: number;
   created_at: string;
   updated_at: string;
 };
@@ -88,6 +90,8 @@ export function toApiCustomField(row: CustomFieldRow): ApiCustomField {
     name: row.name,
     type: row.type,
     ...(row.choices ? { choices: JSON.parse(row.choices) as Choice[] } : {}),
+    ...(row.metadata ? { metadata: JSON.parse(row.metadata) as Record<string, unknown> } : {}),
+    ...(row.version !== null ? { version: row.version } : {}),
     created_at: row.created_at,
     updated_at: row.updated_at,
   };

@@ -9,11 +9,19 @@ import { nextCursor, openPage, pageLinks } from '../../shared/page-cursor.ts';
 import type { SignedTokenCodec } from '../../shared/signed-token.ts';
 import { recordBulkChanges } from '../contacts/change-log.ts';
 import { lockChangeSeq } from '../contacts/contact-changes.repository.ts';
-import { type ChoiceInput, MAX_FIELDS, nameFromLabel, parseChoices, parseLabel, parseType } from './custom-field-input.ts';
+import {
+  type ChoiceInput,
+  MAX_FIELDS,
+  nameFromLabel,
+  parseChoices,
+  parseLabel,
+  parseMetadata,
+  parseType,
+} from './custom-field-input.ts';
 import * as repo from './custom-fields.repository.ts';
 import type { ApiCustomField, Choice } from './custom-fields.repository.ts';
 
-export type CustomFieldInput = { label?: unknown; type?: unknown; choices?: ChoiceInput[] };
+export type CustomFieldInput = { label?: unknown; type?: unknown; choices?: ChoiceInput[]; metadata?: unknown; version?: number };
 export type CustomFieldsQuery = { limit?: number; cursor?: string };
 
 export type CustomFieldsService = ReturnType<typeof createCustomFieldsService>;
@@ -45,6 +53,7 @@ export function createCustomFieldsService(deps: { db: Db; clock: Clock; cursors:
     const label = parseLabel(input.label);
     const type = parseType(input.type);
     const choices = parseChoices(type, input.choices);
+    const metadata = parseMetadata(input.metadata);
     const now = clock.now().toISOString();
     const row = {
       custom_field_id: newId(),
@@ -53,6 +62,8 @@ export function createCustomFieldsService(deps: { db: Db; clock: Clock; cursors:
       name: nameFromLabel(label),
       type,
       choices: choices ? JSON.stringify(choices) : null,
+      metadata: metadata ? JSON.stringify(metadata) : null,
+      version: input.version ?? null,
       created_at: now,
       updated_at: now,
     };

@@ -28,12 +28,13 @@ for (const dialect of TEST_DIALECTS) {
       return res.body;
     };
 
-    it('creates a field, derives its name from the label and ignores unknown fields', async () => {
-      const field = await create({ label: 'Shoe size', type: 'number', metadata: { integer: true }, name: 'chosen' });
+    it('creates a field, derives its name from the label, keeps metadata and version, ignores unknown fields', async () => {
+      const field = await create({ label: 'Shoe size', type: 'number', metadata: { integer: true, x: 1 }, version: 2, name: 'chosen' });
       assert.equal(field.name, 'Shoe_size');
       assert.equal(field.type, 'number');
       assert.equal(field.choices, undefined);
-      assert.equal('metadata' in field, false);
+      assert.deepEqual((field as { metadata?: unknown }).metadata, { integer: true });
+      assert.equal((field as { version?: unknown }).version, 2);
       assert.deepEqual((await api('GET', `/v3/contact_custom_fields/${field.custom_field_id}`)).body, field);
     });
 
@@ -74,7 +75,7 @@ for (const dialect of TEST_DIALECTS) {
       const cases: [unknown, RegExp][] = [
         [{ type: 'string' }, /label/],
         [{ label: 'No type' }, /type/],
-        [{ label: 'Bad type', type: 'blob' }, /type.*string, number/],
+        [{ label: 'Bad type', type: 'blob' }, /type.*string, text_area, number/],
         [{ label: 'x'.repeat(51), type: 'string' }, /label/],
         [{ label: 'Pick', type: 'multi_select' }, /choices/],
         [{ label: 'Pick', type: 'multi_select', choices: [] }, /choices/],

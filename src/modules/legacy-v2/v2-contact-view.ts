@@ -102,7 +102,7 @@ export function toV2Contact(row: ContactRow, view: ContactView, ctx: V2ViewConte
     custom_fields: (view.custom_fields ?? [])
       .flatMap((c) => {
         const name = ctx.slotNames.get(c.custom_field_id);
-        return name ? [{ name, value: c.value }] : [];
+        return name ? [{ name, value: c.value ?? '' }] : [];
       })
       .sort((a, b) => Number(a.name.slice(11)) - Number(b.name.slice(11))),
     notes: (view.notes ?? []).map((n) => ({ id: n.note_id, note: n.content, created_date: n.created_at, modified_date: n.created_at })),

@@ -58,7 +58,7 @@ for (const dialect of TEST_DIALECTS) {
       for (const [body, message] of cases) {
         const res = await api('POST', '/v3/contact_lists', body);
         assert.equal(res.status, 400, JSON.stringify(body));
-        assert.equal((res.body as { error_key: string }[])[0]?.error_key, 'http.status.bad_request');
+        assert.equal((res.body as { error_key: string }[])[0]?.error_key, 'contacts.api.validation.error');
         assert.match(errorMessages(res.body), message, JSON.stringify(body));
       }
       const after = (await api<Page>('GET', '/v3/contact_lists?status=all&include_count=true')).body.lists_count;
