@@ -90,7 +90,7 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
   await app.register(metrics, { sources: [services.webhookMetrics] });
 
   // The authorization server under /oauth2, the customer's sign-in/consent steps, and token info.
-  await app.register(oauthPlugin, { provider: services.provider });
+  await app.register(oauthPlugin, { provider: services.provider, polling: services.devicePolling });
   await app.register(interactionRoutes, {
     provider: services.provider,
     sessions: services.sessions,
@@ -154,7 +154,8 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
   );
 
   // The legacy v2 API (Constant Contact v2 contacts dialect) over the same services: JSON only, the API key
-  // required on every call, rate limits answered as v2 did; routes require their scope as in /v3.
+  // required on every call (checked before the token), rate limits answered as v2 did; each route declares its
+  // scope as /v3 routes do.
   await app.register(
     async (v2) => {
       await v2.register(apiScope);

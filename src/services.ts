@@ -34,6 +34,7 @@ import { createRateLimiter } from './http/rate-limit.ts';
 import { createGrantsService } from './oauth/grants.service.ts';
 import { createRevocationBroadcast } from './oauth/revocation-broadcast.ts';
 import { createAdapterClass } from './oauth/adapter.ts';
+import { createDevicePolling } from './oauth/device-polling.ts';
 import { apiResource, createProvider, type StorageHooks } from './oauth/provider.ts';
 import { type Clock, systemClock } from './shared/clock.ts';
 import { createKnownDevices } from './web/known-devices.ts';
@@ -98,6 +99,7 @@ export async function createServices(config: Config, options: { clock?: Clock; d
   const developers = createDevelopersService(credentialDeps);
 
   const explorerCredentials = createExchangeCredentials();
+  const devicePolling = createDevicePolling({ db, clock });
   const userCodeKey = deriveKey(secretKeys[0]!, 'device-user-code');
   const storage = (hooks: StorageHooks) => createAdapterClass(db, clock, { ...hooks, userCodeKey });
   const provider = createProvider({ db, clock, apps, accounts, publicUrl: config.publicUrl, secretKeys, explorerCredentials, counters, refreshGraceSeconds: config.refreshGraceSeconds, trustProxy: config.trustProxy, storage });
@@ -173,5 +175,5 @@ export async function createServices(config: Config, options: { clock?: Clock; d
     await database.destroy();
   }
 
-  return { log, config, clock, database, db, secretKeys, redis, counters, sessions, devices, accounts, apps, mailer, developers, provider, bearer, grants, developerApps, apiTokens, contacts, resubscribe, accountServices, activities, imports, bulk, lists, tags, customFields, legacyV2, explorerCredentials, connections, webhooks, webhookMetrics, webhookDeliverer, close };
+  return { log, config, clock, database, db, secretKeys, redis, counters, sessions, devices, accounts, apps, mailer, developers, provider, devicePolling, bearer, grants, developerApps, apiTokens, contacts, resubscribe, accountServices, activities, imports, bulk, lists, tags, customFields, legacyV2, explorerCredentials, connections, webhooks, webhookMetrics, webhookDeliverer, close };
 }

@@ -27,7 +27,7 @@ for (const dialect of TEST_DIALECTS) {
     let snapshot: string;
 
     before(async () => {
-      server = await startTestServer(dialect);
+      server = await startTestServer(dialect, { WEBHOOK_ALLOW_HTTP_LOOPBACK: 'true' });
       [a, b] = [await createAccountWithToken(server), await createAccountWithToken(server)];
       asA = apiClient(server.url, a);
       asB = apiClient(server.url, b);
@@ -54,6 +54,11 @@ for (const dialect of TEST_DIALECTS) {
       while ((await asB<{ state: string }>('GET', `/v3/activities/${ids.file_export_id}`)).body.state !== 'completed') {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
+      // A webhook subscription of B, disabled so that no delivery writes to it while the test runs.
+      ids.webhook_id = (
+        await asB<{ webhook_id: string }>('POST', '/v3/webhooks', { url: 'http://127.0.0.1:9/hook', events: ['contact.created'] })
+      ).body.webhook_id;
+      assert.equal((await asB('PATCH', `/v3/webhooks/${ids.webhook_id}`, { status: 'disabled' })).status, 200);
       const doc = (await (await fetch(`${server.url}/openapi.json`)).json()) as { paths: Record<string, Record<string, Operation>> };
       routes = Object.entries(doc.paths)
         .filter(([path]) => path.startsWith('/v3/'))

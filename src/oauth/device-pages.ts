@@ -3,14 +3,7 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { html } from '../shared/html.ts';
 import { notice, renderPage } from '../web/layout.ts';
-
-/** The provider's form carries its CSRF value (`xsrf`) and action; we render our own inputs around them. */
-function formParts(form: string): { action: string; xsrf: string } {
-  return {
-    action: form.match(/action="([^"]+)"/)?.[1] ?? '/oauth2/device',
-    xsrf: form.match(/name="xsrf" value="([^"]+)"/)?.[1] ?? '',
-  };
-}
+import { deviceFormParts } from './provider-internals/device-form.ts';
 
 function send(ctx: KoaContextWithOIDC, title: string, body: ReturnType<typeof html>, status?: number): void {
   ctx.type = 'html';
@@ -23,7 +16,7 @@ function send(ctx: KoaContextWithOIDC, title: string, body: ReturnType<typeof ht
 export function deviceFlowPages(hooks: { onWrongCode(ctx: KoaContextWithOIDC): Promise<unknown> }) {
   return {
     async userCodeInputSource(ctx: KoaContextWithOIDC, form: string, _out?: unknown, err?: Error & { userCode?: string }) {
-      const { action, xsrf } = formParts(form);
+      const { action, xsrf } = deviceFormParts(form);
       let message = null;
       if (err?.userCode) await hooks.onWrongCode(ctx);
       if (err && (err.userCode || err.name === 'NoCodeError')) {
@@ -57,7 +50,7 @@ ${message}
       _deviceInfo: unknown,
       userCode: string,
     ) {
-      const { action, xsrf } = formParts(form);
+      const { action, xsrf } = deviceFormParts(form);
       send(
         ctx,
         'Confirm the device',

@@ -1,9 +1,11 @@
 // Mounts the authorization server under /oauth2 (oidc-provider's Koa app behind Fastify routes), serves its
-// metadata at the well-known root paths too, and runs our token-request steps before the provider.
+// metadata at the well-known root paths too, and runs our token-request steps before the provider
+// (including RFC 8628's slow_down and expired_token, which the provider never sends).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type Provider from 'oidc-provider';
+import { DEVICE_CODE_GRANT, type DevicePolling } from './device-polling.ts';
 import { BodyTooLarge, dropUnservedScopes, normalizeTokenRequest, readFormBody, unknownScope } from './token-request.ts';
 
 type MountedRequest = IncomingMessage & { originalUrl?: string };
@@ -23,35 +25,49 @@ function withoutUnservedAuthScopes(url: string): string {
   return params.get('scope') === asked ? url : `${path}?${params.toString()}`;
 }
 
-function sendOauthError(res: ServerResponse, status: number, error: string, description: string): void {
+function sendOauthError(res: ServerResponse, status: number, error: string, description: string, extra: object = {}): void {
   res.statusCode = status;
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
   res.setHeader('Cache-Control', 'no-store');
-  res.end(JSON.stringify({ error, error_description: description }));
+  res.end(JSON.stringify({ error, error_description: description, ...extra }));
+}
+
+type Callback = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** RFC 8628 §3.5: polls too close together get slow_down; an expired device code gets expired_token. */
+async function checkDevicePoll(params: URLSearchParams, polling: DevicePolling, res: ServerResponse): Promise<boolean> {
+  const deviceCode = params.get('device_code');
+  if (params.get('grant_type') !== DEVICE_CODE_GRANT || !deviceCode) return true;
+  const verdict = await polling.check(deviceCode);
+  if (!verdict) return true;
+  if (verdict.error === 'expired_token') sendOauthError(res, 400, 'expired_token', 'the device code has expired; start again');
+  else sendOauthError(res, 400, 'slow_down', `poll at most every ${verdict.interval} seconds`, { interval: verdict.interval });
+  return false;
 }
 
 /** Reads a back-channel form body, refuses what needs no provider to refuse, and hands the rest on. */
-function tokenRequest(req: MountedRequest, res: ServerResponse, callback: (req: IncomingMessage, res: ServerResponse) => void): void {
-  readFormBody(req).then(
-    (params) => {
-      const { clientId } = normalizeTokenRequest(req, params);
-      // RFC 6749 §5.2 / RFC 7662 §2.1: a request that names no client is refused before the provider runs
-      if (!clientId && !params.has('client_assertion')) {
-        res.setHeader('WWW-Authenticate', 'Basic realm="listgate"');
-        return sendOauthError(res, 401, 'invalid_client', 'client authentication is required');
-      }
-      const unknown = unknownScope(params);
-      if (unknown !== null) return sendOauthError(res, 400, 'invalid_scope', `unknown scope: ${unknown.slice(0, 40)}`);
-      callback(req, res);
-    },
-    (err: unknown) =>
-      err instanceof BodyTooLarge
-        ? sendOauthError(res, 413, 'invalid_request', 'the request body is too large')
-        : sendOauthError(res, 400, 'invalid_request', 'the request body could not be read'),
-  );
+async function tokenRequest(req: MountedRequest, res: ServerResponse, callback: Callback, polling: DevicePolling): Promise<void> {
+  let params: URLSearchParams;
+  try {
+    params = await readFormBody(req);
+  } catch (err) {
+    return err instanceof BodyTooLarge
+      ? sendOauthError(res, 413, 'invalid_request', 'the request body is too large')
+      : sendOauthError(res, 400, 'invalid_request', 'the request body could not be read');
+  }
+  const { clientId } = normalizeTokenRequest(req, params);
+  // RFC 6749 §5.2 / RFC 7662 §2.1: a request that names no client is refused before the provider runs
+  if (!clientId && !params.has('client_assertion')) {
+    res.setHeader('WWW-Authenticate', 'Basic realm="listgate"');
+    return sendOauthError(res, 401, 'invalid_client', 'client authentication is required');
+  }
+  const unknown = unknownScope(params);
+  if (unknown !== null) return sendOauthError(res, 400, 'invalid_scope', `unknown scope: ${unknown.slice(0, 40)}`);
+  if (req.url?.split('?')[0] === '/token' && !(await checkDevicePoll(params, polling, res))) return;
+  callback(req, res);
 }
 
-async function oauthPlugin(app: FastifyInstance, opts: { provider: Provider }): Promise<void> {
+async function oauthPlugin(app: FastifyInstance, opts: { provider: Provider; polling: DevicePolling }): Promise<void> {
   const callback = opts.provider.callback();
 
   /** Gives the raw request to the provider with the mount stripped from its URL, as Koa mounting would. */
@@ -66,8 +82,14 @@ async function oauthPlugin(app: FastifyInstance, opts: { provider: Provider }): 
       req.originalUrl = withoutUnservedAuthScopes(req.originalUrl ?? '');
     }
     const isForm = (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
-    if (req.method === 'POST' && isForm && TOKEN_PATHS.has(path)) tokenRequest(req, reply.raw, callback);
-    else callback(req, reply.raw);
+    if (req.method !== 'POST' || !isForm || !TOKEN_PATHS.has(path)) {
+      callback(req, reply.raw);
+      return;
+    }
+    tokenRequest(req, reply.raw, callback, opts.polling).catch((err: unknown) => {
+      request.log.error({ err }, 'token request failed before the provider');
+      if (!reply.raw.headersSent) sendOauthError(reply.raw, 500, 'server_error', 'the request could not be handled');
+    });
   }
 
   // Routes rather than a middleware: only requests for the provider pay for it, and its bodies stay unread.

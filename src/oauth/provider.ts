@@ -1,9 +1,9 @@
 // All of the authorization server's policy in one place: oidc-provider configured for opaque, hashed,
 // per-app tokens (PKCE always, code flow only, device flow, client credentials, introspection, revocation).
 import { createPrivateKey } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
-import type { CanBePromise, ClientMetadata, Configuration, ResponseType, TokenEndpointGrantContext } from 'oidc-provider';
-import Provider, { errors } from 'oidc-provider';
+import type { ClientMetadata, Configuration, ResponseType } from 'oidc-provider';
+import type Provider from 'oidc-provider';
+import { errors } from 'oidc-provider';
 import { deriveKey } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import type { AccountsService } from '../modules/accounts/accounts.service.ts';
@@ -15,10 +15,14 @@ import type { AdapterOptions } from './adapter.ts';
 import { createTtlCache } from '../shared/ttl-cache.ts';
 import { installDeviceFlowSteps, recordWrongCode } from './provider-internals/device-flow.ts';
 import { deviceFlowPages } from './device-pages.ts';
-import { createDevicePolling, DEVICE_CODE_GRANT } from './device-polling.ts';
+import { DEVICE_CODE_GRANT } from './device-polling.ts';
 import { answerDatabaseFaults } from './database-unavailable.ts';
 import { renderOauthError } from './error-page.ts';
-import { createRefreshGrace } from './refresh-grace.ts';
+import { installClientSecretCheck } from './provider-internals/client-secret.ts';
+import { installConnectionInfo } from './provider-internals/connection.ts';
+import { refusePreflights } from './provider-internals/preflight-cors.ts';
+import { createRefreshGrace, providerWithRefreshGrace } from './provider-internals/refresh-grace.ts';
+import { isRevokingAnAccessToken } from './provider-internals/request-context.ts';
 
 export { DEVICE_CODE_GRANT };
 /** The longest lifetime anything of a grant may have: the legacy 10-year token. */
@@ -65,8 +69,6 @@ function signingKey(secret: string) {
   return { ...jwk, kid: deriveKey(secret, 'kid').toString('base64url').slice(0, 16), alg: 'EdDSA', use: 'sig' };
 }
 
-const CORS_HEADERS = ['Access-Control-Allow-Origin', 'Access-Control-Allow-Methods', 'Access-Control-Allow-Headers', 'Access-Control-Max-Age'];
-
 /** CORS on the token, introspection and revocation endpoints: only from the origin of one of the app's own
  * redirect URIs, and only for apps that have them (web and native); none for device or private apps. */
 export function allowsCorsFrom(client: { responseTypes?: readonly string[]; redirectUris?: readonly string[] }, origin: string): boolean {
@@ -89,7 +91,7 @@ export function toClientMetadata(app: AppView, explorerRedirectUri: string): Cli
     case 'web':
       return {
         ...common,
-        // the real secret is only stored hashed; compareClientSecret is overridden to check it
+        // the real secret is only stored hashed; acceptsClientSecret checks it (provider-internals/client-secret.ts)
         client_secret: 'stored-as-a-hash',
         token_endpoint_auth_method: 'client_secret_basic',
         grant_types: ['authorization_code', 'refresh_token', DEVICE_CODE_GRANT],
@@ -122,23 +124,15 @@ export const TOKEN_TTL = 'listgate_access_token_ttl';
 export const REFRESH_POLICY = 'listgate_refresh_policy';
 export const REFRESH_TTL = 'listgate_refresh_ttl';
 
-type GrantTypeOptions = Parameters<Provider['registerGrantType']> extends [unknown, unknown, ...infer R] ? R : never;
 type PolicyClient = { [TOKEN_TTL]?: number; [REFRESH_POLICY]?: string; [REFRESH_TTL]?: number };
 const policyOf = (client: unknown) => (client ?? {}) as PolicyClient;
-
-function describeDirectConnection(req: IncomingMessage, secure: boolean): void {
-  req.headers['x-forwarded-proto'] = secure ? 'https' : 'http';
-  req.headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
-  delete req.headers['x-forwarded-host'];
-}
 
 /**
  * Our revocation policy: revoking an access token ends that token alone, while oidc-provider would also
  * end every other token of its grant. Revoking a refresh token (or the grant itself) still ends them all.
  */
 function keepsGrant(): boolean {
-  const ctx = Provider.ctx;
-  return ctx?.oidc?.route === 'revocation' && ctx.oidc.entities.AccessToken !== undefined;
+  return isRevokingAnAccessToken();
 }
 
 export function createProvider(deps: ProviderDeps): Provider {
@@ -161,6 +155,16 @@ export function createProvider(deps: ProviderDeps): Provider {
       [REFRESH_TTL]: app.refresh_policy === 'long-lived' ? MAX_LIFETIME : app.refresh_idle_ttl,
     };
   }
+
+  /**
+   * Client authentication policy at the token, introspection and revocation endpoints. A presented client
+   * secret is accepted when it is one of the app's active secrets (stored as sha256 hashes, compared in
+   * constant time), or the single-use credential that the API Tester's in-process code exchange minted for
+   * that app a moment before (src/modules/explorer/exchange-credentials.ts: 256 random bits, 60 s, one use,
+   * never sent to a browser). No other way in.
+   */
+  const acceptsClientSecret = async (clientId: string, presented: string): Promise<boolean> =>
+    deps.explorerCredentials?.consume(clientId, presented) === true || apps.verifySecret(clientId, presented);
 
   const configuration: Configuration = {
     adapter: deps.storage({ findClient, keepsGrant }),
@@ -253,36 +257,14 @@ export function createProvider(deps: ProviderDeps): Provider {
     renderError: async (ctx, out) => renderOauthError(ctx, out),
   };
 
-  // oidc-provider registers its grant handlers while it is constructed: the refresh_token handler is
-  // wrapped on its way in, so that the grace window runs after client authentication, as part of the grant.
-  const grace = createRefreshGrace({ db, clock, graceSeconds: deps.refreshGraceSeconds });
-  class ListgateProvider extends Provider {
-    override registerGrantType<P extends object>(
-      name: string,
-      handler: (ctx: TokenEndpointGrantContext<P>) => CanBePromise<void>,
-      ...rest: GrantTypeOptions
-    ): void {
-      super.registerGrantType(name, name === 'refresh_token' ? grace.wrap(handler) : handler, ...rest);
-    }
-  }
+  // The refresh grant runs inside the grace window (provider-internals/refresh-grace.ts).
+  const ListgateProvider = providerWithRefreshGrace(createRefreshGrace({ db, clock, graceSeconds: deps.refreshGraceSeconds }));
   const provider = new ListgateProvider(`${publicUrl}/oauth2`, configuration);
-  // Koa reads the scheme and client address from forwarding headers, which only a trusted proxy may set
-  // (RFC 9700 §4.13); without one, PUBLIC_URL says whether browsers came over TLS and the socket says who.
-  provider.proxy = true;
-  provider.use(async (ctx, next) => {
-    if (!deps.trustProxy) describeDirectConnection(ctx.req, secure);
-    await next();
-    // A preflight names no client, so oidc-provider allows every origin on it; answer none instead. The
-    // requests browser apps send (a public client's form POST) are simple and need no preflight.
-    if (ctx.method === 'OPTIONS') for (const name of CORS_HEADERS) ctx.remove(name);
-  });
+  installConnectionInfo(provider, { trustProxy: deps.trustProxy ?? false, secure });
+  refusePreflights(provider);
   answerDatabaseFaults(provider);
-  installDeviceFlowSteps(provider, { polling: createDevicePolling({ db, clock }), counters: deps.counters, clock, publicUrl, sessionCookie });
+  installDeviceFlowSteps(provider, { counters: deps.counters, clock, publicUrl, sessionCookie });
 
-  // Secrets are stored as sha256 hashes: compare the presented one against every active secret.
-  provider.Client.prototype.compareClientSecret = async function compareClientSecret(actual: string) {
-    if (deps.explorerCredentials?.consume(this.clientId, actual)) return true;
-    return apps.verifySecret(this.clientId, actual);
-  };
+  installClientSecretCheck(provider, acceptsClientSecret);
   return provider;
 }

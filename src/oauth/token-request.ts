@@ -1,8 +1,10 @@
 // Small compatibility steps applied to token-endpoint requests before the provider sees them: the body
-// is read once (the provider then uses it as is), client_secret_post is accepted for every confidential
-// app, and a client-credentials request without `scope` gets the app's full scope.
+// is read once (the provider then reads the rewritten one, see provider-internals/replay-body.ts),
+// client_secret_post is accepted for every confidential app, and a client-credentials request without
+// `scope` gets the app's full scope.
 import type { IncomingMessage } from 'node:http';
 import { API_SCOPES, isKnownScope, withoutUnservedScopes } from '../api-auth/scopes.ts';
+import { replayBody } from './provider-internals/replay-body.ts';
 
 const LIMIT = 56 * 1024;
 
@@ -48,13 +50,6 @@ function basic(clientId: string, secret: string): string {
  */
 export type TokenRequest = { params: URLSearchParams; clientId: string | null };
 
-const readParams = new WeakMap<IncomingMessage, URLSearchParams>();
-
-/** The token-endpoint parameters read by normalizeTokenRequest, for the steps that run inside the provider. */
-export function tokenParams(req: IncomingMessage): URLSearchParams | undefined {
-  return readParams.get(req);
-}
-
 /** Rewrites the request so that the provider sees one authentication method per confidential client. */
 export function normalizeTokenRequest(req: IncomingMessage, params: URLSearchParams): TokenRequest {
   dropUnservedScopes(params);
@@ -69,30 +64,13 @@ export function normalizeTokenRequest(req: IncomingMessage, params: URLSearchPar
     params.set('scope', API_SCOPES.join(' '));
   }
   replayBody(req, params.toString());
-  readParams.set(req, params);
   const fromHeader = basicCredentials(req.headers.authorization);
   if (req.headers.authorization && (!fromHeader || fromHeader.secret === '')) return { params, clientId: null };
   return { params, clientId: fromHeader?.clientId ?? clientId };
 }
 
-/**
- * Hands the (rewritten) body back to the provider as if unread: its body reader iterates the request
- * stream, which we already consumed, so the request is given a fresh iterator over the new bytes.
- */
-function replayBody(req: IncomingMessage, body: string): void {
-  const bytes = Buffer.from(body, 'utf8');
-  req.headers['content-length'] = String(bytes.length);
-  Object.defineProperty(req, 'readable', { value: true, configurable: true });
-  Object.defineProperty(req, 'iterator', {
-    configurable: true,
-    value: async function* replay() {
-      yield bytes;
-    },
-  });
-}
-
 /** The client id and secret of an HTTP Basic header, or null when there is none or it cannot be read. */
-export function basicCredentials(header: string | undefined): { clientId: string; secret: string } | null {
+function basicCredentials(header: string | undefined): { clientId: string; secret: string } | null {
   if (!header?.toLowerCase().startsWith('basic ')) return null;
   const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
   const colon = decoded.indexOf(':');

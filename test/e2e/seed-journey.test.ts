@@ -91,7 +91,11 @@ describe('the seed journey in a browser', { skip: skip ?? false }, () => {
     await checkPage(tab, 'customer sign-up', tabWatch);
     await screenshot(tab, '00-customer-sign-up');
     await tab.getByRole('button', { name: 'Create account' }).click();
-    await tab.waitForURL((url) => !url.pathname.endsWith('/sign-up'));
+    await tab.getByRole('heading', { name: 'Check your email' }).waitFor();
+    // The customer confirms the address with the emailed link, then signs in (the guide's step 1).
+    const mail = await smtp.waitFor(CUSTOMER.email, /account\/verify/);
+    await tab.goto(linkIn(mail, `${server.url}/account/verify?token=`));
+    await tab.getByText('Your email address is verified').waitFor();
     await own.close();
     const user = await server.services.accounts.findUserByEmail(CUSTOMER.email);
     assert.ok(user, 'the sign-up created the customer account');
@@ -242,6 +246,15 @@ describe('the seed journey in a browser', { skip: skip ?? false }, () => {
     assert.equal(code, '200', stdout);
     const lists = JSON.parse(body!) as { id: string; name: string; status: string }[];
     assert.deepEqual(lists.map((l) => [l.id, l.name, l.status]), [['1', 'Monthly newsletter', 'ACTIVE']]);
+
+    // The API Tester lists the v2 calls under their own tag and sends the key in the query string for them.
+    const op = page.locator('details.op').filter({ has: page.locator('.method.get') }).filter({ has: page.locator('.op-path', { hasText: /^\/v2\/lists$/ }) });
+    await op.locator('summary').click();
+    await op.getByRole('button', { name: 'Try it' }).click();
+    const line = op.locator('.status-line[data-status]');
+    await line.waitFor();
+    assert.equal(await line.getAttribute('data-status'), '200');
+    assert.match((await line.textContent()) ?? '', new RegExp(`GET /v2/lists\\?api_key=${apiKey}`));
   });
 
   it('8. the customer revokes the app under Connected apps, and the same call returns 401', async () => {

@@ -6,6 +6,8 @@ import { createInterface } from 'node:readline';
 import type { TestServer } from './server.ts';
 
 export const BIN = path.resolve('bin/listgate.js');
+/** The same CLI with faults installed from LISTGATE_TEST_* variables (crash and wait points). */
+const FAULTY_BIN = path.resolve('test/fixtures/faulty-cli.mjs');
 
 export type CliResult = {
   code: number | null;
@@ -24,7 +26,8 @@ export function startCli(args: string[], env: CliEnv): ChildProcessWithoutNullSt
     `LISTGATE_CONFIG_DIR=${env.configDir}`,
     ...Object.entries(env.extra ?? {}).map(([k, v]) => `${k}=${v}`),
   ];
-  return spawn('env', ['-i', ...vars, 'node', BIN, ...args], { stdio: 'pipe' });
+  const faulty = Object.keys(env.extra ?? {}).some((k) => k.startsWith('LISTGATE_TEST_'));
+  return spawn('env', ['-i', ...vars, 'node', faulty ? FAULTY_BIN : BIN, ...args], { stdio: 'pipe' });
 }
 
 export function finished(child: ChildProcessWithoutNullStreams): Promise<CliResult> {

@@ -6,7 +6,7 @@ import { acquireLock, LockBusyError } from './file-lock.ts';
 import type { RetryPolicy } from './http-client.ts';
 import { configFromProfile, oauthFailure, oidc, type TokenSet, toTokenSet } from './oauth-client.ts';
 import { loginHint, type Profile, profilePath, readProfile, saveProfile } from './profile-store.ts';
-import { crashPoint } from './test-hooks.ts';
+import { faults } from './faults.ts';
 
 export type TokenManager = {
   readonly profileName: string;
@@ -102,7 +102,7 @@ export function createTokenManager(
         return;
       }
       const tokens = await renew(name, latest, policy);
-      crashPoint('AFTER_REFRESH');
+      faults.afterRefresh();
       const next: Profile = { ...latest, ...tokens, updated_at: new Date().toISOString() };
       await saveProfile(name, next, env);
       current = next;

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { ApiRefusal, type ApiClient } from '../client/api-client.ts';
 import { fsyncDirectory, removeStaleTemps, tempPathFor } from '../client/atomic-file.ts';
 import { acquireLock, type FileLock, LockBusyError } from '../client/file-lock.ts';
-import { waitPoint } from '../client/test-hooks.ts';
+import { faults } from '../client/faults.ts';
 import { CliError, EXIT } from '../exit-codes.ts';
 import { createFeedReader, SyncTokenRejected } from './feed.ts';
 import type { Progress } from './progress.ts';
@@ -107,7 +107,7 @@ export async function runSync(plan: SyncPlan, api: ApiClient): Promise<SyncSumma
   const lock = await lockState(stateFile);
   let temp: string | null = null;
   const detach = onInterrupt(lock, () => temp);
-  await waitPoint('AFTER_LOCK');
+  await faults.afterLock();
   try {
     // Temporary outputs of runs that were killed (no handler runs on SIGKILL or a power loss).
     await removeStaleTemps(scope.out);

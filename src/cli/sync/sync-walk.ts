@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { crashPoint } from '../client/test-hooks.ts';
+import { faults } from '../client/faults.ts';
 import { ChangeBatch } from './change-runs.ts';
 import { CSV_HEADER, renderRow } from './contact-rows.ts';
 import type { FeedPage } from './feed.ts';
@@ -91,7 +91,7 @@ async function walk(input: WalkInput) {
       await writeCheckpoint(workDir, checkpoint);
       if (checkpoint.runs.length >= MAX_RUNS) await consolidate(workDir, checkpoint);
     }
-    crashPoint('AFTER_PAGES', pages);
+    faults.afterPage(pages);
     if (!page.more) break;
   }
   return { token: token!, fetched, batch, runs: checkpoint.runs, authoritative: checkpoint.authoritative };

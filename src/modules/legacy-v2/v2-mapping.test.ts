@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { STATUS_TABLE, UNKEPT_FIELDS, V2_STATUSES } from './v2-mapping.ts';
+import { STATUS_TABLE, UNKEPT_FIELDS, V2_STATUSES, v2Status } from './v2-mapping.ts';
 
 const doc = readFileSync(new URL('../../../docs/api-v2.md', import.meta.url), 'utf8');
 
@@ -16,5 +16,18 @@ describe('v2 mapping in docs/api-v2.md', () => {
     const row = doc.split('\n').find((line) => line.includes('no v3 field'));
     assert.ok(row);
     for (const field of UNKEPT_FIELDS) assert.ok(row.includes(`\`${field}\``), field);
+  });
+
+  it('v2Status follows the table: deletion and opt-out first, then permission, then lists', () => {
+    const row = (permission_to_send: 'explicit' | 'unsubscribed' | 'pending_confirmation' | 'not_set' | 'temp_hold', deleted = false) => ({
+      permission_to_send,
+      deleted_at: deleted ? '2026-01-01T00:00:00.000Z' : null,
+    });
+    assert.equal(v2Status(row('explicit', true), true), 'OPTOUT');
+    assert.equal(v2Status(row('unsubscribed'), false), 'OPTOUT');
+    assert.equal(v2Status(row('pending_confirmation'), true), 'UNCONFIRMED');
+    assert.equal(v2Status(row('not_set'), true), 'NON_SUBSCRIBER');
+    assert.equal(v2Status(row('temp_hold'), false), 'REMOVED');
+    assert.equal(v2Status(row('explicit'), true), 'ACTIVE');
   });
 });

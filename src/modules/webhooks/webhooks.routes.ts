@@ -49,7 +49,7 @@ export default async function webhookRoutes(app: FastifyInstance, opts: { webhoo
 
   app.delete<Params>(
     '/webhooks/:webhook_id',
-    { config, schema: { ...doc('deleteWebhook', 'Delete a subscription'), params: WebhookParams } },
+    { config, schema: { ...doc('deleteWebhook', 'Delete a subscription'), params: WebhookParams, response: { 204: { type: 'null' } } } },
     async (request, reply) => reply.status(204).send(await webhooks.deleteWebhook(scopeOf(request), request.params.webhook_id)),
   );
 
@@ -67,7 +67,7 @@ export default async function webhookRoutes(app: FastifyInstance, opts: { webhoo
 
   app.post<Params & { Body: Static<typeof ResendBody> }>(
     '/webhooks/:webhook_id/resend',
-    { config, schema: { ...doc('resendWebhookEvent', 'Send one event again'), params: WebhookParams, body: ResendBody } },
+    { config, schema: { ...doc('resendWebhookEvent', 'Send one event again'), params: WebhookParams, body: ResendBody, response: { 202: { type: 'null' } } } },
     async (request, reply) => reply.status(202).send(await webhooks.resendEvent(scopeOf(request), request.params.webhook_id, request.body.event_id)),
   );
 

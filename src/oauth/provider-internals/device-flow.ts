@@ -1,7 +1,8 @@
 // Provider behaviour changed: the device authorization grant (RFC 8628), which oidc-provider leaves
-// incomplete. Adds `interval` and our /device address to the authorization response, slow_down/expired_token
-// on polls, limits on wrong user codes (per session, per IP, overall), and keeps a 4xx page a 4xx when the
-// provider then fails to save a session that was never stored (finding: 500s on device pages without a cookie).
+// incomplete. Adds `interval` and our /device address to the authorization response and limits wrong user
+// codes (per session, per IP, overall); keeps a device page's 4xx a 4xx when the provider then fails to
+// save a session that was never stored (no cookie, or an expired one), which it would turn into a 500.
+// (slow_down and expired_token on polls run before the provider, in oauth.plugin.ts.)
 // Relies on: Koa middleware added with provider.use running before the provider's router; ctx.path being
 // the provider-relative path; the session cookie name; the error middleware of the device routes rendering
 // the page before the session is saved (see provider-internals.canary.test.ts).
@@ -12,8 +13,7 @@ import type { CounterStore } from '../../shared/counter-store.ts';
 import { sha256 } from '../../shared/crypto.ts';
 import { html } from '../../shared/html.ts';
 import { notice, renderPage } from '../../web/layout.ts';
-import { DEVICE_CODE_GRANT, type DevicePolling, POLL_INTERVAL } from '../device-polling.ts';
-import { tokenParams } from '../token-request.ts';
+import { POLL_INTERVAL } from '../device-polling.ts';
 
 /**
  * RFC 8628 §5.1: user codes are short, so wrong guesses are limited. A session (the device page's cookie)
@@ -28,7 +28,6 @@ type Ctx = KoaContextWithOIDC;
 type Next = () => Promise<unknown>;
 
 export type DeviceFlowDeps = {
-  polling: DevicePolling;
   counters: CounterStore;
   clock: Clock;
   publicUrl: string;
@@ -50,23 +49,6 @@ function wrongCodeKeys(ctx: Ctx, sessionCookie: string): [Scope, string][] {
 /** Counts a wrong, expired or used user code entered on the verification page. */
 export async function recordWrongCode(counters: CounterStore, ctx: Ctx, sessionCookie: string): Promise<void> {
   await Promise.all(wrongCodeKeys(ctx, sessionCookie).map(([, key]) => counters.hit(key, WRONG_CODE_WINDOW_MS)));
-}
-
-function oauthError(ctx: Ctx, error: string, description: string, extra: Record<string, unknown> = {}): void {
-  ctx.status = 400;
-  ctx.set('Cache-Control', 'no-store');
-  ctx.body = { error, error_description: description, ...extra };
-}
-
-/** RFC 8628 §3.5: polls too close together get slow_down; an expired device code gets expired_token. */
-async function pollStep(ctx: Ctx, next: Next, polling: DevicePolling): Promise<unknown> {
-  const params = tokenParams(ctx.req);
-  const deviceCode = params?.get('device_code');
-  if (params?.get('grant_type') !== DEVICE_CODE_GRANT || !deviceCode) return next();
-  const verdict = await polling.check(deviceCode);
-  if (!verdict) return next();
-  if (verdict.error === 'expired_token') return oauthError(ctx, 'expired_token', 'the device code has expired; start again');
-  return oauthError(ctx, 'slow_down', `poll at most every ${verdict.interval} seconds`, { interval: verdict.interval });
 }
 
 /** After too many wrong user codes in this session, from this IP or overall, every submission is refused. */
@@ -117,7 +99,6 @@ export function installDeviceFlowSteps(provider: Provider, deps: DeviceFlowDeps)
   provider.use(async (ctx, next) => {
     // GET /device and GET /device/:uid (the resume step, which also answers GET /device/auth)
     if (ctx.method !== 'POST') return ctx.path.startsWith('/device') ? keepRenderedClientError(ctx as Ctx, next) : next();
-    if (ctx.path === '/token') return pollStep(ctx as Ctx, next, deps.polling);
     if (ctx.path === '/device') return keepRenderedClientError(ctx as Ctx, () => userCodeStep(ctx as Ctx, next, deps));
     await next();
     if (ctx.path === '/device/auth') rewriteAuthorizationResponse(ctx as Ctx, deps.publicUrl);

@@ -1,13 +1,17 @@
-// The refresh-token grace window: for a short time after a rotating refresh token is redeemed, presenting
-// it again returns the very same new pair, so a cron job that lost the response can recover without a reset.
+// Provider behaviour changed: the refresh_token grant. For a short time after a rotating refresh token is
+// redeemed, presenting it again returns the very same new pair (oidc-provider would revoke the grant), so a
+// cron job that lost the response can recover without a reset. Relies on: oidc-provider registering its
+// grant handlers through `registerGrantType` while it is constructed, so a subclass can wrap the
+// refresh_token handler after client authentication; `ctx.oidc.params.refresh_token`, `ctx.oidc.client`
+// and `ctx.oidc.entities.RotatedRefreshToken` (see provider-internals.canary.test.ts).
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { TokenEndpointGrantContext } from 'oidc-provider';
-import { errors } from 'oidc-provider';
-import type { Db } from '../db/database.ts';
-import type { Clock } from '../shared/clock.ts';
-import { sha256 } from '../shared/crypto.ts';
-import { deriveSealKey, type Sealed, seal, unseal } from './sealing.ts';
-import { findArtifactState, findSideRow, insertSideRow } from '../provider-storage/tokens.repository.ts';
+import type { CanBePromise, TokenEndpointGrantContext } from 'oidc-provider';
+import Provider, { errors } from 'oidc-provider';
+import type { Db } from '../../db/database.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { sha256 } from '../../shared/crypto.ts';
+import { deriveSealKey, type Sealed, seal, unseal } from '../sealing.ts';
+import { findArtifactState, findSideRow, insertSideRow } from '../../provider-storage/tokens.repository.ts';
 
 const MODEL = 'RotationGrace';
 /** How long a retry waits for a redemption of the same token still running on another node. */
@@ -22,6 +26,8 @@ type GraceRecord = Sealed & { clientId: string; issuedAt: number };
  */
 const keyFor = (oldToken: string, clientId: string) => deriveSealKey(oldToken, 'refresh-grace', clientId);
 
+
+type RefreshGrace = ReturnType<typeof createRefreshGrace>;
 
 export function createRefreshGrace(deps: { db: Db; clock: Clock; graceSeconds: number }) {
   const { db, clock, graceSeconds } = deps;
@@ -103,4 +109,19 @@ export function createRefreshGrace(deps: { db: Db; clock: Clock; graceSeconds: n
   }
 
   return { wrap };
+}
+
+type GrantTypeOptions = Parameters<Provider['registerGrantType']> extends [unknown, unknown, ...infer R] ? R : never;
+
+/** The provider class whose refresh_token grant runs inside the grace window of `grace`. */
+export function providerWithRefreshGrace(grace: RefreshGrace): typeof Provider {
+  return class ListgateProvider extends Provider {
+    override registerGrantType<P extends object>(
+      name: string,
+      handler: (ctx: TokenEndpointGrantContext<P>) => CanBePromise<void>,
+      ...rest: GrantTypeOptions
+    ): void {
+      super.registerGrantType(name, name === 'refresh_token' ? grace.wrap(handler) : handler, ...rest);
+    }
+  };
 }
