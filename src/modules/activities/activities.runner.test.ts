@@ -125,6 +125,45 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal((await activities.getActivity(accountId, id)).status.items_completed_count, 4);
     });
 
+    it('keeps a checkpoint with each step, and lets a runner presumed dead commit nothing once another took over', async () => {
+      const seen: (string | null)[] = [];
+      let takeOver = false;
+      const job: ActivityJob = {
+        kind: 'checkpointed',
+        async step(trx, activity) {
+          seen.push(activity.checkpoint);
+          if (takeOver) {
+            // Another runner claims the job meanwhile (this one was presumed dead): its heartbeat moves
+            // (written here through this transaction: SQLite has one connection).
+            await trx.updateTable('activities').set({ updated_at: '2999-01-01T00:00:00.000Z' }).where('activity_id', '=', activity.activity_id).execute();
+            await trx.updateTable('accounts').set({ first_name: 'zombie' }).where('id', '=', activity.account_id).execute();
+          }
+          const at = activity.checkpoint ? (JSON.parse(activity.checkpoint) as { n: number }).n : 0;
+          return { completed: 1, done: at + 1 >= 2, checkpoint: { n: at + 1 }, errorCount: 1, errors: [{ message: `bad ${at}`, line_number: at + 2 }] };
+        },
+        cleanup: async () => {
+          seen.push('cleaned');
+        },
+      };
+      const runner = createActivityRunner({ db: t.db, clock: t.clock, jobs: [job] });
+      const activities = createActivitiesService({ db: t.db, clock: t.clock, cursors: t.tokens, runner });
+      const id = await t.db.transaction().execute((trx) => activities.enqueue(trx, { accountId, kind: 'checkpointed', payload: {}, itemsTotal: 2 }));
+      const report = await activities.runNow(accountId, id);
+      assert.deepEqual(seen, [null, '{"n":1}', 'cleaned']);
+      assert.equal(report.state, 'completed');
+      assert.equal(report.status.error_count, 2);
+      assert.deepEqual(report.activity_errors, ['line 2: bad 0', 'line 3: bad 1']);
+
+      const second = await t.db.transaction().execute((trx) => activities.enqueue(trx, { accountId, kind: 'checkpointed', payload: {}, itemsTotal: 2 }));
+      takeOver = true;
+      assert.equal(await runner.run(second), false, 'the fenced step is rolled back and the runner stops');
+      const account = await t.db.selectFrom('accounts').select('first_name').where('id', '=', accountId).executeTakeFirstOrThrow();
+      assert.notEqual(account.first_name, 'zombie');
+      const row = await t.db.selectFrom('activities').selectAll().where('activity_id', '=', second).executeTakeFirstOrThrow();
+      assert.equal(row.checkpoint, null);
+      assert.equal(row.items_completed_count, 0);
+    });
+
     it('fails jobs of an unknown kind with a readable error', async () => {
       const { activities } = services();
       const id = await t.db

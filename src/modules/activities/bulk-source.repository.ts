@@ -63,13 +63,42 @@ export async function sourceIdsPage(db: Db, accountId: string, source: BulkSourc
   return rows.map((r) => r.contact_id);
 }
 
-export async function sourceContactsPage(db: Db, accountId: string, source: BulkSource, after: string, limit: number): Promise<ContactsTable[]> {
-  return sourceQuery(db, accountId, source)
+/** The next page of the source's contacts after `after`, and the last id the page covered (null: the end). */
+export async function sourceContactsPage(
+  db: Db,
+  accountId: string,
+  source: BulkSource,
+  after: string,
+  limit: number,
+): Promise<{ rows: ContactsTable[]; last: string | null }> {
+  const lists = source.list_ids;
+  if (lists?.length === 1 && !source.tag_ids && !source.contact_ids) {
+    // One list: walk its membership index (list_id, contact_id) in order instead of sorting the account's
+    // contacts for every page.
+    const ids = (
+      await db
+        .selectFrom('list_memberships')
+        .select('contact_id')
+        .where('list_id', '=', lists[0]!)
+        .where('account_id', '=', accountId)
+        .where('contact_id', '>', after)
+        .orderBy('contact_id')
+        .limit(limit)
+        .execute()
+    ).map((r) => r.contact_id);
+    if (!ids.length) return { rows: [], last: null };
+    const { list_ids: _, ...rest } = source;
+    const rows = await sourceQuery(db, accountId, { ...rest, contact_ids: ids }).selectAll('contacts').orderBy('contacts.contact_id').execute();
+    // Members filtered out (deleted, another status) still move the position: the page covered them.
+    return { rows, last: ids.at(-1)! };
+  }
+  const rows = await sourceQuery(db, accountId, source)
     .selectAll('contacts')
     .where('contacts.contact_id', '>', after)
     .orderBy('contacts.contact_id')
     .limit(limit)
     .execute();
+  return { rows, last: rows.at(-1)?.contact_id ?? null };
 }
 
 type LinkTable = 'list_memberships' | 'taggings';

@@ -69,8 +69,9 @@ export function createExportJob(deps: { clock: Clock; dir: string; batchSize?: n
         throw new Error(`export file ${part} is missing`);
       }
       await truncate(part, at.bytes);
-      const contacts = await sourceContactsPage(trx, activity.account_id, payload.source, at.after, batch);
-      if (!contacts.length) {
+      const page = await sourceContactsPage(trx, activity.account_id, payload.source, at.after, batch);
+      const contacts = page.rows;
+      if (!page.last) {
         await rename(part, final);
         return { completed: 0, done: true, resultFile: fileOf(activity) };
       }
@@ -81,7 +82,7 @@ export function createExportJob(deps: { clock: Clock; dir: string; batchSize?: n
       return {
         completed: contacts.length,
         done: false,
-        checkpoint: { after: contacts.at(-1)!.contact_id, bytes: at.bytes + Buffer.byteLength(text) } satisfies Checkpoint,
+        checkpoint: { after: page.last, bytes: at.bytes + Buffer.byteLength(text) } satisfies Checkpoint,
       };
     },
     async cleanup(activity) {
