@@ -21,6 +21,7 @@ import accountRoutes from './modules/accounts/accounts.routes.ts';
 import activityRoutes from './modules/activities/activities.routes.ts';
 import bulkRoutes from './modules/activities/bulk.routes.ts';
 import customFieldRoutes from './modules/custom-fields/custom-fields.routes.ts';
+import appWebhooksRoutes from './modules/developer-apps/app-webhooks.routes.ts';
 import developerAppsRoutes from './modules/developer-apps/developer-apps.routes.ts';
 import contactRoutes from './modules/contacts/contacts.routes.ts';
 import resubscribePageRoutes from './modules/contacts/resubscribe-page.routes.ts';
@@ -111,6 +112,12 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
     portal: services.developerApps,
     publicUrl: config.publicUrl,
     now: () => services.clock.now().toISOString(),
+  });
+  await app.register(appWebhooksRoutes, {
+    developers: services.developers,
+    sessions: services.sessions,
+    portal: services.developerApps,
+    webhooks: services.webhooks,
   });
   await app.register(explorerRoutes, {
     apps: services.apps,

@@ -11,6 +11,8 @@ import { eventId, seqOfEventId } from './webhook-events.ts';
 import { newWebhookSecret, type SecretBox } from './webhook-signing.ts';
 import * as repo from './webhooks.repository.ts';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export type WebhookScope = { accountId: string; clientId: string };
 export type WebhookInput = { url?: string; events?: string[]; list_ids?: string[]; description?: string | null; status?: 'active' | 'disabled' };
 
@@ -168,11 +170,27 @@ export function createWebhooksService(deps: { db: Db; clock: Clock; config: Webh
   /** Moves the cursor back to just before `since` (never forward): the deliverer sends everything again. */
   async function replaySince(scope: WebhookScope, id: string, since: string) {
     const row = await find(scope, id);
-    if (since > now()) throw invalidFields({ since: 'since must not be in the future' });
+    const at = Date.parse(since);
+    if (!/^\d{4}-\d{2}-\d{2}T/.test(since) || Number.isNaN(at)) throw invalidFields({ since: 'since must be a date-time such as 2026-11-29T03:00:00Z' });
+    if (at > clock.now().getTime()) throw invalidFields({ since: 'since must not be in the future' });
+    since = new Date(at).toISOString();
     const from = Math.min(row.cursor_seq, await repo.findSeqBefore(db, scope.accountId, since));
     await repo.updateSubscription(db, id, { cursor_seq: from, next_attempt_at: null, updated_at: now() });
     return { webhook_id: id, replay_from_seq: from };
   }
 
-  return { createWebhook, listWebhooks, getWebhook, updateWebhook, deleteWebhook, rotateSecret, listAttempts, resendEvent, replaySince };
+  /** One app's subscriptions across the accounts that granted it, each with its account (developer portal). */
+  async function listForClient(clientId: string) {
+    const rows = await repo.listSubscriptionsOfClient(db, clientId);
+    return Promise.all(rows.map(async (row) => ({ account_id: row.account_id, ...(await view(row)) })));
+  }
+
+  /** The scope (app and account) of one of the app's subscriptions, for listAttempts, resendEvent and replaySince. */
+  async function scopeForClient(clientId: string, id: string): Promise<WebhookScope> {
+    const row = UUID.test(id) ? await repo.findSubscriptionOfClient(db, clientId, id) : undefined;
+    if (!row) throw notFound();
+    return { accountId: row.account_id, clientId };
+  }
+
+  return { createWebhook, listForClient, scopeForClient, listWebhooks, getWebhook, updateWebhook, deleteWebhook, rotateSecret, listAttempts, resendEvent, replaySince };
 }
