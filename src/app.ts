@@ -155,7 +155,7 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
       await v3.register(accountSummaryRoutes, { accounts: services.accounts });
       await v3.register(accountServicesRoutes, { accounts: services.accounts, accountServices: services.accountServices });
       // Webhooks: the calling app's subscriptions on the token's account.
-      await v3.register(webhookRoutes, { webhooks: services.webhooks });
+      await v3.register(webhookRoutes, { webhooks: services.webhooks, readiness });
     },
     { prefix: '/v3' },
   );

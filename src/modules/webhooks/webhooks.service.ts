@@ -7,10 +7,13 @@ import { AppError, invalidFields } from '../../errors.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { newId } from '../../shared/crypto.ts';
 import { checkEndpoint, type Resolver } from './endpoint-guard.ts';
-import { eventId, seqOfEventId } from './webhook-events.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CONTACT_EVENTS, eventId, eventTypeOf, readPage, seqOfEventId, toEvents } from './webhook-events.ts';
 import { newWebhookSecret, type SecretBox } from './webhook-signing.ts';
 import * as repo from './webhooks.repository.ts';
 
+/** How often a waiting `listen` call looks at the log again. */
+const LISTEN_POLL_MS = 200;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type WebhookScope = { accountId: string; clientId: string };
@@ -192,5 +195,25 @@ export function createWebhooksService(deps: { db: Db; clock: Clock; config: Webh
     return { accountId: row.account_id, clientId };
   }
 
-  return { createWebhook, listForClient, scopeForClient, listWebhooks, getWebhook, updateWebhook, deleteWebhook, rotateSecret, listAttempts, resendEvent, replaySince };
+  /**
+   * `listgate listen`: the events after `cursor` (filtered by type), waiting up to `wait` seconds while there
+   * are none. Reads the log as a subscription does, without storing anything: the caller keeps the cursor.
+   */
+  async function listen(scope: WebhookScope, query: { cursor?: string; events?: string; wait?: number }, signal: AbortSignal) {
+    const types = query.events ? query.events.split(',').map((t) => t.trim()) : [...CONTACT_EVENTS];
+    const unknown = types.filter((t) => !(CONTACT_EVENTS as readonly string[]).includes(t));
+    if (unknown.length) throw invalidFields({ events: `events names unknown event types: ${unknown.join(', ')}` });
+    if (query.cursor === undefined) return { events: [], cursor: String(await repo.accountHead(db, scope.accountId)) };
+    const after = Number(query.cursor);
+    const deadline = Date.now() + (query.wait ?? 25) * 1000;
+    for (;;) {
+      const page = await readPage(db, scope.accountId, after, config.batchSize, []);
+      const rows = page.rows.filter((row) => types.includes(eventTypeOf(row.kind)));
+      if (page.end > after || Date.now() >= deadline || signal.aborted)
+        return { events: rows.length ? await toEvents(db, scope.accountId, rows) : [], cursor: String(page.end) };
+      await sleep(Math.min(LISTEN_POLL_MS, Math.max(0, deadline - Date.now())), undefined, { signal }).catch(() => undefined);
+    }
+  }
+
+  return { createWebhook, listen, listForClient, scopeForClient, listWebhooks, getWebhook, updateWebhook, deleteWebhook, rotateSecret, listAttempts, resendEvent, replaySince };
 }
