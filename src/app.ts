@@ -37,6 +37,7 @@ import webhookRoutes from './modules/webhooks/webhooks.routes.ts';
 import deviceRoutes from './oauth/device.routes.ts';
 import interactionRoutes from './oauth/interactions.routes.ts';
 import oauthPlugin from './oauth/oauth.plugin.ts';
+import { allowsLegacyTokenRequests } from './oauth/provider.ts';
 import type { Services } from './services.ts';
 import docsRoutes from './web/docs.routes.ts';
 import homeRoutes from './web/home.routes.ts';
@@ -90,7 +91,11 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
   await app.register(metrics, { sources: [services.webhookMetrics] });
 
   // The authorization server under /oauth2, the customer's sign-in/consent steps, and token info.
-  await app.register(oauthPlugin, { provider: services.provider, polling: services.devicePolling });
+  await app.register(oauthPlugin, {
+    provider: services.provider,
+    polling: services.devicePolling,
+    legacyTokenRequests: async (clientId) => allowsLegacyTokenRequests(await services.apps.getApp(clientId)),
+  });
   await app.register(interactionRoutes, {
     provider: services.provider,
     sessions: services.sessions,

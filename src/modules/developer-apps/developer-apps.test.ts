@@ -120,6 +120,27 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal((await server.services.apps.getApp(key))?.kind, 'native');
     });
 
+    it('turns legacy token requests on and off for a web app, with the warning, and never for a native app', async () => {
+      const { browser } = await signedInDeveloper(server);
+      const { key } = await register(browser, 'Moved from Constant Contact');
+      const settings = await browser.get(`/developer/apps/${key}`);
+      assert.match(settings.body, /<legend>Legacy token requests<\/legend>/);
+      assert.match(settings.body, /turns off PKCE for this app and allows token-endpoint parameters \(including the authorization code\) in the query string/);
+      assert.doesNotMatch(settings.body, /name="legacyTokenRequests"[^>]*checked/, 'off by default');
+      const on = await browser.submit(settings, `/developer/apps/${key}`, { legacyTokenRequests: 'yes' });
+      assert.equal(on.status, 303);
+      assert.equal((await server.services.apps.getApp(key))?.legacy_token_requests, 1);
+      const page = await browser.get(`/developer/apps/${key}`);
+      assert.match(page.body, /name="legacyTokenRequests" value="yes" checked/);
+      const native = await browser.submit(page, `/developer/apps/${key}`, { kind: 'native', redirectUris: 'http://127.0.0.1:8765/callback' });
+      assert.equal(native.status, 400);
+      assert.match(errorOf(native, 'legacyTokenRequests') ?? '', /only for web apps/);
+      assert.equal((await server.services.apps.getApp(key))?.kind, 'web', 'a refused form changes nothing');
+      const off = await browser.submit(page, `/developer/apps/${key}`, { legacyTokenRequests: '' });
+      assert.equal(off.status, 303);
+      assert.equal((await server.services.apps.getApp(key))?.legacy_token_requests, 0);
+    });
+
     it('generates a new secret: the old one stops now, or after the grace period picked', async () => {
       const { browser } = await signedInDeveloper(server);
       const { key, secret } = await register(browser, 'Secret app');
