@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type Provider from 'oidc-provider';
 import { DEVICE_CODE_GRANT, type DevicePolling } from './device-polling.ts';
+import { OFFLINE_CONSENT_IMPLIED } from './provider.ts';
 import {
   BodyTooLarge,
   dropUnservedScopes,
@@ -24,13 +25,24 @@ const TOKEN_PATHS = new Set(['/token', '/token/introspection', '/token/revocatio
 /** RFC 8414 §3 and OpenID Discovery at the root, answered as if asked under /oauth2. */
 const DISCOVERY_PATHS = ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server', '/.well-known/oauth-authorization-server/oauth2'];
 
-/** The authorization request without the dialect's unserved scopes (see dropUnservedScopes). */
-function withoutUnservedAuthScopes(url: string): string {
+/**
+ * The authorization request as the provider gets it: without the dialect's unserved scopes (see
+ * dropUnservedScopes), and, when it asks for offline_access without a `prompt`, with `prompt=consent`
+ * marked as implied (OFFLINE_CONSENT_IMPLIED): the provider keeps offline_access only under prompt=consent
+ * (OpenID Connect Core §11), and the consent step skips the page when the customer already allowed
+ * everything asked (interactions.routes.ts), as the dialect issues a refresh token for offline_access.
+ */
+function authorizationRequest(url: string): string {
   const [path, query = ''] = url.split('?') as [string, string?];
   const params = new URLSearchParams(query);
-  const asked = params.get('scope');
+  const before = params.toString();
+  params.delete(OFFLINE_CONSENT_IMPLIED);
   dropUnservedScopes(params);
-  return params.get('scope') === asked ? url : `${path}?${params.toString()}`;
+  if (!params.has('prompt') && params.get('scope')?.split(' ').includes('offline_access')) {
+    params.set('prompt', 'consent');
+    params.set(OFFLINE_CONSENT_IMPLIED, '1');
+  }
+  return params.toString() === before ? url : `${path}?${params.toString()}`;
 }
 
 function sendOauthError(res: ServerResponse, status: number, error: string, description: string, extra: object = {}): void {
@@ -104,8 +116,8 @@ async function oauthPlugin(app: FastifyInstance, opts: OauthPluginOptions): Prom
     req.url = providerUrl;
     const path = providerUrl.split('?')[0]!;
     if (path === '/auth') {
-      req.url = withoutUnservedAuthScopes(req.url);
-      req.originalUrl = withoutUnservedAuthScopes(req.originalUrl ?? '');
+      req.url = authorizationRequest(req.url);
+      req.originalUrl = authorizationRequest(req.originalUrl ?? '');
     }
     const isForm = (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
     const queryAtToken = path === '/token' && req.url.includes('?');

@@ -125,6 +125,11 @@ export const TOKEN_TTL = 'listgate_access_token_ttl';
 export const REFRESH_POLICY = 'listgate_refresh_policy';
 export const REFRESH_TTL = 'listgate_refresh_ttl';
 export const LEGACY_TOKEN_REQUESTS = 'listgate_legacy_token_requests';
+/**
+ * An authorization parameter only our pre-step sets (oauth.plugin.ts): the request asked for offline_access
+ * without `prompt`, and `prompt=consent` was added so that the provider keeps offline_access.
+ */
+export const OFFLINE_CONSENT_IMPLIED = 'listgate_offline_consent';
 
 type PolicyClient = { [TOKEN_TTL]?: number; [REFRESH_POLICY]?: string; [REFRESH_TTL]?: number; [LEGACY_TOKEN_REQUESTS]?: boolean };
 
@@ -197,6 +202,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     extraClientMetadata: { properties: [TOKEN_TTL, REFRESH_POLICY, REFRESH_TTL, LEGACY_TOKEN_REQUESTS] },
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['given_name', 'family_name'] },
     scopes: [...PROVIDER_SCOPES],
+    extraParams: [OFFLINE_CONSENT_IMPLIED],
     responseTypes: ['code'],
     // PKCE always, except for a web app whose developer turned on legacy token requests
     pkce: { required: (_ctx, client) => policyOf(client)[LEGACY_TOKEN_REQUESTS] !== true },
