@@ -1,13 +1,20 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { TEST_DIALECTS } from '../../../test/helpers/databases.ts';
 import { signedInDeveloper } from '../../../test/helpers/developers.ts';
 import { startTestServer, type TestServer } from '../../../test/helpers/server.ts';
 import type { WebClient, WebResponse } from '../../../test/helpers/web-client.ts';
+import { LEGACY_TOKEN_REQUESTS_WARNING } from './app-settings.views.ts';
 
 const keyOf = (page: WebResponse) => page.body.match(/id="api-key"[^>]*>([^<]+)</)?.[1];
 const secretOf = (page: WebResponse) => page.body.match(/Client secret<\/span>\s*<code class="secret"[^>]*>([^<]+)</)?.[1];
 const errorOf = (page: WebResponse, name: string) => page.body.match(new RegExp(`id="f-${name}-error"[^>]*>([^<]*)<`))?.[1];
+
+it('docs/oauth.md quotes the settings page warning word for word', () => {
+  const quoted = readFileSync(new URL('../../../docs/oauth.md', import.meta.url), 'utf8').match(/The settings page warns:\n\n((?:> .*\n)+)/)?.[1];
+  assert.equal(quoted?.replace(/^> /gm, '').replace(/\n/g, ' ').trim(), LEGACY_TOKEN_REQUESTS_WARNING);
+});
 
 for (const dialect of TEST_DIALECTS) {
   describe(`developer application pages (${dialect})`, () => {
