@@ -94,7 +94,7 @@ ${nextLink(o.next)}
   <h2>Upload a CSV file</h2>
   <div class="field${fileError ? ' has-error' : ''}">
     <label for="f-file">CSV file</label>
-    <p class="hint" id="f-file-hint">UTF-8, with a header row that has an <code>email</code> column (and any of first_name, last_name, job_title, company_name, phone, or cf:&lt;custom field&gt;).</p>
+    <p class="hint" id="f-file-hint">UTF-8, with a header row that has an <code>email</code> column (and, if you like, first_name, last_name, job_title, company_name, phones, address, or cf:&lt;custom field name&gt;).</p>
     <input id="f-file" name="file" type="file" accept=".csv,text/csv" required aria-describedby="f-file-hint">
   </div>
   <div class="actions"><button type="submit">Upload into ${list.name}</button></div>
