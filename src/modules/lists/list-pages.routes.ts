@@ -15,6 +15,7 @@ import type { ContactPage } from '../contacts/contacts-query.service.ts';
 import type { ContactsService } from '../contacts/contacts.service.ts';
 import { isUuid } from '../contacts/formats.ts';
 import * as views from './list-pages.views.ts';
+import type { ApiList } from './lists.repository.ts';
 import type { ListsService } from './lists.service.ts';
 
 type Deps = {
@@ -68,6 +69,13 @@ export default async function listPageRoutes(app: FastifyInstance, deps: Deps): 
     return attempt(action, onOk, (e) => (e.status === 404 || !onError ? reply.callNotFound() : onError(e)));
   }
 
+  /** One of the account's live lists; a deleted one is gone from these pages (404). */
+  async function liveList(accountId: string, listId: string): Promise<ApiList> {
+    const list = await lists.getList(accountId, listId, 'all');
+    if (list.deleted_at) throw new AppError('NOT_FOUND', 'Contact list not found');
+    return list;
+  }
+
   async function showList(request: ListRequest, reply: FastifyReply, accountId: string, error?: AppError) {
     const { listId } = request.params;
     const query = request.query as Form;
@@ -75,7 +83,7 @@ export default async function listPageRoutes(app: FastifyInstance, deps: Deps): 
     const filter = search.email
       ? { [search.match === 'exact' ? 'email' : 'email_prefix']: search.email }
       : {};
-    const list = await lists.getList(accountId, listId, 'all');
+    const list = await liveList(accountId, listId);
     let searchError: string | undefined;
     const page = await contacts
       .listContacts(accountId, {
@@ -147,7 +155,7 @@ export default async function listPageRoutes(app: FastifyInstance, deps: Deps): 
       owned(
         reply,
         request.params.listId,
-        () => lists.getList(accountId, request.params.listId),
+        () => liveList(accountId, request.params.listId),
         () => showList(request, reply, accountId),
       ),
     ),
@@ -163,7 +171,7 @@ export default async function listPageRoutes(app: FastifyInstance, deps: Deps): 
         owned(
           reply,
           request.params.listId,
-          () => lists.getList(accountId, request.params.listId).then(() => startImport(request, accountId)),
+          () => liveList(accountId, request.params.listId).then(() => startImport(request, accountId)),
           (activity) => reply.redirect(`/account/activities/${activity.activity_id}`, 303),
           (error) =>
             error.status === 403 ? Promise.reject(error) : showList(request, reply, accountId, error),

@@ -112,6 +112,10 @@ for (const dialect of TEST_DIALECTS) {
       assert.match(exact.body, /ann@shop\.example/);
       assert.doesNotMatch(exact.body, /a_b@shop/);
 
+      const invalid = await browser.get(`/account/lists/${listId}?email=ann&match=exact`);
+      assert.equal(invalid.status, 400);
+      assert.match(invalid.body, /email must be a valid email address/);
+
       const activities = await browser.get('/account/activities');
       assert.match(activities.body, new RegExp(`href="${progressPath}"`));
       assert.match(activities.body, /<td>completed<\/td>/);
@@ -155,6 +159,10 @@ for (const dialect of TEST_DIALECTS) {
       const before = await importFiles();
       assert.equal((await browser.get(`/account/lists/${owner.listId}`)).status, 404);
       assert.equal((await browser.get('/account/lists/not-a-uuid')).status, 404);
+      const other = await customerWithList();
+      const gone = await server.services.lists.createList(other.accountId, { name: 'Old list' });
+      await server.services.lists.deleteList(other.accountId, gone.list_id);
+      assert.equal((await other.browser.get(`/account/lists/${gone.list_id}`)).status, 404);
       const mine = await browser.get(`/account/lists/${listId}`);
       const forged = { ...mine, body: mine.body.replaceAll(listId, owner.listId) };
       assert.equal((await upload(browser, forged, CSV)).status, 404);
