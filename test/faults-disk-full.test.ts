@@ -4,7 +4,7 @@
 // (never under CI=true).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, statfsSync, writeSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -21,8 +21,10 @@ if (!mounted) {
   process.stderr.write(`\n!!! ${why}: SKIPPED.\n\n`);
 }
 
-/** Fills the file system with one file, up to its last byte. */
+/** Fills the file system with one file, up to its last byte; refuses unless it is the small tmpfs. */
 function fillDisk(file: string): void {
+  const fs = statfsSync(path.dirname(file));
+  if (fs.blocks * fs.bsize > 64 * 1024 * 1024) throw new Error(`${path.dirname(file)} is not the 20 MiB tmpfs any more: not filling it`);
   const fd = openSync(file, 'w');
   const chunk = Buffer.alloc(1 << 20, 1);
   try {

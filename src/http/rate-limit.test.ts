@@ -5,8 +5,8 @@ import { TEST_DIALECTS } from '../../test/helpers/databases.ts';
 import { startTestServer, type TestServer } from '../../test/helpers/server.ts';
 import { createAccountWithToken } from '../../test/helpers/tokens.ts';
 import type { AppError } from '../errors.ts';
-import { createMemoryCounterStore } from '../shared/counter-store.ts';
-import { createRateLimiter } from './rate-limit.ts';
+import { type CounterStore, createMemoryCounterStore } from '../shared/counter-store.ts';
+import { createRateLimiter, type RateLimiter } from './rate-limit.ts';
 
 function fakeReply() {
   const headers: Record<string, string> = {};
@@ -48,6 +48,56 @@ describe('rate limiter', () => {
     await limiter.consume('c', fakeReply().reply, { perSecond: 3 });
     await limiter.consume('c', fakeReply().reply, { perSecond: 3 });
     await assert.rejects(limiter.consume('a', fakeReply().reply));
+  });
+});
+
+describe('rate limiter leases', () => {
+  const at = Date.parse('2026-03-01T10:00:00.000Z');
+  const counting = (store: CounterStore) => {
+    const calls = { hitMany: 0 };
+    const wrapped: CounterStore = {
+      ...store,
+      hitMany(hits) {
+        calls.hitMany++;
+        return store.hitMany(hits);
+      },
+    };
+    return { wrapped, calls };
+  };
+  const admitted = async (limiter: RateLimiter, key: string) =>
+    limiter.consume(key, fakeReply().reply).then(
+      () => true,
+      () => false,
+    );
+
+  it('spends a large budget from local leases: one counter update per 1% of the per-second limit', async () => {
+    const { wrapped, calls } = counting(createMemoryCounterStore(() => at));
+    const limiter = createRateLimiter({ counters: wrapped, defaults: { perSecond: 1000, perDay: 1_000_000 }, now: () => at });
+    const remaining: string[] = [];
+    for (let i = 0; i < 100; i++) {
+      const { reply, headers } = fakeReply();
+      await limiter.consume('key', reply);
+      remaining.push(headers['RateLimit-Remaining']!);
+    }
+    assert.equal(calls.hitMany, 10);
+    assert.equal(remaining[0], '999');
+    assert.equal(remaining[99], '900');
+  });
+
+  it('never lets two nodes sharing the counters admit more than the limit, and refuses early by at most a lease each', async () => {
+    const store = createMemoryCounterStore(() => at);
+    const nodes = [0, 1].map(() => createRateLimiter({ counters: store, defaults: { perSecond: 1000, perDay: 1_000_000 }, now: () => at }));
+    let count = 0;
+    for (let i = 0; i < 1500; i++) if (await admitted(nodes[(i * 7919) % 3 === 0 ? 0 : 1]!, 'shared')) count++;
+    assert.ok(count <= 1000 && count >= 1000 - 2 * 10, `admitted ${count}`);
+  });
+
+  it('stays exact for a small limit (the legacy 4 per second) across two nodes', async () => {
+    const store = createMemoryCounterStore(() => at);
+    const nodes = [0, 1].map(() => createRateLimiter({ counters: store, defaults: { perSecond: 4, perDay: 10_000 }, now: () => at }));
+    const outcomes: boolean[] = [];
+    for (let i = 0; i < 10; i++) outcomes.push(await admitted(nodes[i % 2]!, 'legacy'));
+    assert.deepEqual(outcomes, [true, true, true, true, false, false, false, false, false, false]);
   });
 });
 

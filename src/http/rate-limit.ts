@@ -1,19 +1,64 @@
 // Per-API-key rate limits (per second and per day, from the operator's defaults or the app's own), with
 // the IETF RateLimit headers on every API response and 429 + Retry-After when a limit is reached.
 // Counters live in memory on one node and in Redis when several nodes share the budget.
+//
+// A node takes its share of a window in leases: one counter update reserves max(1, limit / LEASE_PARTS)
+// calls, which the node then spends locally. A large budget thus costs one Redis round trip per lease, not per
+// call; a small one (the legacy 4/s) leases one call at a time, so it stays exact. Reserved calls are counted
+// in the shared window when leased, so the nodes together never admit more than the limit; a node's unspent
+// lease can refuse others early by at most one lease per node and window.
 import type { FastifyReply } from 'fastify';
 import { AppError } from '../errors.ts';
-import type { CounterStore } from '../shared/counter-store.ts';
+import type { CounterIncrement, CounterStore } from '../shared/counter-store.ts';
 
 export type Limits = { perSecond: number; perDay: number };
 
 export type RateLimiter = ReturnType<typeof createRateLimiter>;
 
 const DAY_MS = 86_400_000;
+const LEASE_PARTS = { second: 100, day: 1000 } as const;
+
+type Lease = { resetAt: number; left: number; total: number; limit: number };
+/** Where this call stands in its window: its position (count) and when the window ends. */
+type Position = { count: number; resetAt: number };
 
 export function createRateLimiter(deps: { counters: CounterStore; defaults: Limits; now?: () => number }) {
   const { counters, defaults } = deps;
   const now = deps.now ?? Date.now;
+  const leases = new Map<string, Lease>();
+
+  /** The lease of `key` for the current window, if it still has a call to spend (and the same limit). */
+  function current(key: string, windowMs: number, limit: number): Lease | undefined {
+    const resetAt = Math.floor(now() / windowMs) * windowMs + windowMs;
+    const lease = leases.get(key);
+    if (!lease || lease.resetAt !== resetAt || lease.limit !== limit || lease.left <= 0) return undefined;
+    return lease;
+  }
+
+  /** Spends one call of each window, leasing more from the counter store (one round trip) where needed. */
+  async function take(windows: readonly { key: string; windowMs: number; limit: number; parts: number }[]): Promise<Position[]> {
+    const held = windows.map((w) => current(w.key, w.windowMs, w.limit));
+    const wanted = windows.flatMap((w, i) => (held[i] ? [] : [{ i, key: w.key, windowMs: w.windowMs, limit: w.limit, amount: Math.max(1, Math.floor(w.limit / w.parts)) }]));
+    if (wanted.length) {
+      const hits = await counters.hitMany(wanted.map(({ key, windowMs, amount }): CounterIncrement => ({ key, windowMs, amount })));
+      wanted.forEach((w, j) => {
+        const before = hits[j]!.count - w.amount;
+        // Past the limit only the part of the lease that fits is spendable; the rest stays counted (the window is full).
+        const usable = Math.max(0, Math.min(w.amount, w.limit - before));
+        const lease: Lease = { resetAt: hits[j]!.resetAt, left: usable, total: before + Math.max(usable, 1), limit: w.limit };
+        leases.set(w.key, lease);
+        held[w.i] = lease;
+      });
+      if (leases.size > 50_000) for (const [k, l] of leases) if (l.resetAt <= now()) leases.delete(k);
+    }
+    return held.map((lease) => {
+      const l = lease!;
+      // An empty lease: the window is full, and this call stands past the limit.
+      if (l.left <= 0) return { count: Math.max(l.total, l.limit + 1), resetAt: l.resetAt };
+      l.left--;
+      return { count: l.total - l.left, resetAt: l.resetAt };
+    });
+  }
 
   /**
    * Counts one call of `key` against its limits, sets the headers, and throws 429 when over: `throttled`
@@ -21,7 +66,10 @@ export function createRateLimiter(deps: { counters: CounterStore; defaults: Limi
    */
   async function consume(key: string, reply: FastifyReply, own: Partial<Limits> = {}): Promise<void> {
     const limits = { perSecond: own.perSecond ?? defaults.perSecond, perDay: own.perDay ?? defaults.perDay };
-    const [second, day] = await Promise.all([counters.hit(`rl:s:${key}`, 1000), counters.hit(`rl:d:${key}`, DAY_MS)]);
+    const [second, day] = (await take([
+      { key: `rl:s:${key}`, windowMs: 1000, limit: limits.perSecond, parts: LEASE_PARTS.second },
+      { key: `rl:d:${key}`, windowMs: DAY_MS, limit: limits.perDay, parts: LEASE_PARTS.day },
+    ])) as [Position, Position];
     const t = now();
     const secondReset = Math.max(1, Math.ceil((second.resetAt - t) / 1000));
     const dayReset = Math.max(1, Math.ceil((day.resetAt - t) / 1000));
