@@ -31,6 +31,7 @@ import explorerRoutes from './modules/explorer/explorer.routes.ts';
 import v2ContactRoutes from './modules/legacy-v2/v2-contacts.routes.ts';
 import v2ListRoutes from './modules/legacy-v2/v2-lists.routes.ts';
 import v2Scope from './modules/legacy-v2/v2-scope.ts';
+import listPageRoutes from './modules/lists/list-pages.routes.ts';
 import listRoutes from './modules/lists/lists.routes.ts';
 import tagRoutes from './modules/tags/tags.routes.ts';
 import webhookRoutes from './modules/webhooks/webhooks.routes.ts';
@@ -129,6 +130,17 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
     sessions: services.sessions,
     connections: services.connections,
     publicUrl: config.publicUrl,
+  });
+  // The customer's lists and their imports, exports and activities, through the same services as /v3.
+  await app.register(listPageRoutes, {
+    accounts: services.accounts,
+    sessions: services.sessions,
+    lists: services.lists,
+    contacts: services.contacts,
+    activities: services.activities,
+    imports: services.imports,
+    bulk: services.bulk,
+    importMaxBytes: config.importMaxBytes,
   });
   await app.register(docsRoutes);
   await app.register(resubscribePageRoutes, { resubscribe: services.resubscribe, sessions: services.sessions });
