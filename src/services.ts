@@ -82,7 +82,7 @@ export async function createServices(config: Config, options: { clock?: Clock; d
   const { db } = database;
   const secretKeys = resolveSecretKeys(config);
   const primaryKey = secretKeys[0]!;
-  const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 }) : null;
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2, enableAutoPipelining: true }) : null;
   const counters: CounterStore = redis ? createRedisCounterStore(redis) : createMemoryCounterStore(() => clock.now().getTime());
   const secureCookies = config.publicUrl.startsWith('https://');
 

@@ -3,7 +3,7 @@
 // Counters live in memory on one node and in Redis when several nodes share the budget.
 import type { FastifyReply } from 'fastify';
 import { AppError } from '../errors.ts';
-import type { CounterStore } from '../shared/counter-store.ts';
+import type { CounterHit, CounterStore } from '../shared/counter-store.ts';
 
 export type Limits = { perSecond: number; perDay: number };
 
@@ -21,7 +21,10 @@ export function createRateLimiter(deps: { counters: CounterStore; defaults: Limi
    */
   async function consume(key: string, reply: FastifyReply, own: Partial<Limits> = {}): Promise<void> {
     const limits = { perSecond: own.perSecond ?? defaults.perSecond, perDay: own.perDay ?? defaults.perDay };
-    const [second, day] = await Promise.all([counters.hit(`rl:s:${key}`, 1000), counters.hit(`rl:d:${key}`, DAY_MS)]);
+    const [second, day] = (await counters.hitMany([
+      { key: `rl:s:${key}`, windowMs: 1000 },
+      { key: `rl:d:${key}`, windowMs: DAY_MS },
+    ])) as [CounterHit, CounterHit];
     const t = now();
     const secondReset = Math.max(1, Math.ceil((second.resetAt - t) / 1000));
     const dayReset = Math.max(1, Math.ceil((day.resetAt - t) / 1000));
