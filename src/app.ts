@@ -28,6 +28,7 @@ import resubscribeRoutes from './modules/contacts/resubscribe.routes.ts';
 import connectionRoutes from './modules/connections/connections.routes.ts';
 import developerRoutes from './modules/developers/developers.routes.ts';
 import explorerRoutes from './modules/explorer/explorer.routes.ts';
+import v2ActivityRoutes from './modules/legacy-v2/v2-activities.routes.ts';
 import v2ContactRoutes from './modules/legacy-v2/v2-contacts.routes.ts';
 import v2ListRoutes from './modules/legacy-v2/v2-lists.routes.ts';
 import v2Scope from './modules/legacy-v2/v2-scope.ts';
@@ -180,6 +181,7 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
       await v2.register(apiAuth, { bearer: services.bearer });
       await v2.register(v2ContactRoutes, { v2: services.legacyV2 });
       await v2.register(v2ListRoutes, { v2: services.legacyV2 });
+      await v2.register(v2ActivityRoutes, { activities: services.legacyV2Activities });
     },
     { prefix: '/v2' },
   );
