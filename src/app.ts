@@ -21,6 +21,7 @@ import accountRoutes from './modules/accounts/accounts.routes.ts';
 import activityRoutes from './modules/activities/activities.routes.ts';
 import bulkRoutes from './modules/activities/bulk.routes.ts';
 import customFieldRoutes from './modules/custom-fields/custom-fields.routes.ts';
+import appWebhooksRoutes from './modules/developer-apps/app-webhooks.routes.ts';
 import developerAppsRoutes from './modules/developer-apps/developer-apps.routes.ts';
 import contactRoutes from './modules/contacts/contacts.routes.ts';
 import resubscribePageRoutes from './modules/contacts/resubscribe-page.routes.ts';
@@ -119,6 +120,12 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
     publicUrl: config.publicUrl,
     now: () => services.clock.now().toISOString(),
   });
+  await app.register(appWebhooksRoutes, {
+    developers: services.developers,
+    sessions: services.sessions,
+    portal: services.developerApps,
+    webhooks: services.webhooks,
+  });
   await app.register(explorerRoutes, {
     apps: services.apps,
     developers: services.developers,
@@ -166,7 +173,7 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
       await v3.register(accountSummaryRoutes, { accounts: services.accounts });
       await v3.register(accountServicesRoutes, { accounts: services.accounts, accountServices: services.accountServices });
       // Webhooks: the calling app's subscriptions on the token's account.
-      await v3.register(webhookRoutes, { webhooks: services.webhooks });
+      await v3.register(webhookRoutes, { webhooks: services.webhooks, readiness });
     },
     { prefix: '/v3' },
   );

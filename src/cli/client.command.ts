@@ -1,4 +1,4 @@
-// Client commands of `listgate` (login, logout, whoami, token info, lists, sync, import, export): they talk to any
+// Client commands of `listgate` (login, logout, whoami, token info, lists, sync, import, export, listen): they talk to any
 // Listgate server over HTTP. Each action imports its implementation lazily, so none loads server code.
 import { type Command, Option } from 'commander';
 import { SCOPE_REGISTRY } from '../api-auth/scopes.ts';
@@ -91,6 +91,25 @@ ${EXIT_CODES_HELP}`,
     .addOption(retriesOption())
     .option('--json', 'print the result as JSON')
     .action(async (opts) => (await import('./client/lists.command.ts')).lists(opts));
+
+  program
+    .command('listen')
+    .description('development: receive the account\'s contact events and forward them, signed, to a local URL')
+    .requiredOption('--forward-to <url>', 'where each event is POSTed, e.g. http://localhost:8080/hook')
+    .option('--events <types>', 'comma-separated event types, e.g. contact.created,contact.deleted (default: every contact event)')
+    .addOption(profileOption())
+    .addOption(retriesOption())
+    .addHelpText(
+      'after',
+      `
+listen uses the saved login (scope contact_data) and long-polls the server, so your machine needs no public
+address. It prints a whsec_ signing secret at start: each event is POSTed as {"events":[…]} with the
+Standard Webhooks headers (webhook-id, webhook-timestamp, webhook-signature) signed with that secret, and one
+line per event shows the receiver's status. It starts with changes made from now on; nothing is retried.
+Ctrl+C stops it. See docs/webhooks.md.
+${EXIT_CODES_HELP}`,
+    )
+    .action(async (opts) => (await import('./client/listen.command.ts')).listen(opts));
 
   program
     .command('sync')

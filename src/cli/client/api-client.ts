@@ -20,7 +20,8 @@ export class ApiRefusal extends CliError {
 export type TokenInfo = { client_id: string; user_name: string | null; expires_in: number };
 
 export type ApiClient = {
-  get<T>(pathOrUrl: string): Promise<T>;
+  /** GETs JSON; `signal` stops the request (a long poll) early. */
+  get<T>(pathOrUrl: string, signal?: AbortSignal): Promise<T>;
   /** POSTs a body (JSON text, or FormData whose files are file-backed Blobs, re-read on a retry). */
   post<T>(path: string, body: string | FormData): Promise<T>;
   /** GETs a file (CSV): the checked response, for its body to be streamed. */
@@ -107,9 +108,9 @@ export function createApiClient(tokens: TokenManager, policy: RetryPolicy): ApiC
   });
 
   return {
-    async get<T>(pathOrUrl: string): Promise<T> {
+    async get<T>(pathOrUrl: string, signal?: AbortSignal): Promise<T> {
       const url = new URL(pathOrUrl, `${server()}/`).toString();
-      const response = await send(url, (token) => ({ headers: headers(token, 'application/json') }));
+      const response = await send(url, (token) => ({ headers: headers(token, 'application/json'), ...(signal ? { signal } : {}) }));
       return (await (await check(response, `GET ${new URL(url).pathname}`)).json()) as T;
     },
     async post<T>(path: string, body: string | FormData): Promise<T> {

@@ -79,8 +79,11 @@ export async function fetchWithRetry(
     let response: Response | undefined;
     let failure: unknown;
     try {
-      response = await fetch(url, { ...init, signal: AbortSignal.timeout(policy.timeoutMs) });
+      const timeout = AbortSignal.timeout(policy.timeoutMs);
+      response = await fetch(url, { ...init, signal: init.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
     } catch (error) {
+      // Stopped by the caller (Ctrl+C): not a network failure to retry.
+      if (init.signal?.aborted) throw error;
       failure = error;
     }
     const retriesLeft = attempt < policy.retries;

@@ -161,7 +161,7 @@ ${generalError}
     <span class="label" id="key-label">API key</span>
     <code class="secret" aria-labelledby="key-label">${app.client_id}</code>
   </div>
-  <p class="actions"><a class="button gray" href="/explorer?key=${app.client_id}">Get an access token in the API Tester</a></p>
+  <p class="actions"><a class="button gray" href="/explorer?key=${app.client_id}">Get an access token in the API Tester</a> <a href="/developer/apps/${app.client_id}/webhooks">Webhooks and delivery log</a></p>
 </div>
 <div class="columns">
   <div>${settingsForm(v)}</div>

@@ -25,6 +25,9 @@ const TYPES: Record<ContactChangeKind, WebhookEventType> = {
   list_removed: 'contact.list_membership.removed',
 };
 
+/** The event type of a change-log row. */
+export const eventTypeOf = (kind: ContactChangeKind): WebhookEventType => TYPES[kind];
+
 export type Tombstone = { contact_id: string; status: 'deleted'; deleted_at: string };
 export type WebhookEvent = {
   id: string;

@@ -45,6 +45,24 @@ export async function listSubscriptions(db: Db, scope: Scope): Promise<Subscript
   return rows.map(numeric);
 }
 
+/** Every subscription of one app, on every account that granted it (the developer portal's view). */
+export async function listSubscriptionsOfClient(db: Db, clientId: string): Promise<SubscriptionRow[]> {
+  const rows = await db
+    .selectFrom('webhook_subscriptions')
+    .selectAll()
+    .where('client_id', '=', clientId)
+    .orderBy('account_id')
+    .orderBy('created_at')
+    .orderBy('subscription_id')
+    .execute();
+  return rows.map(numeric);
+}
+
+export async function findSubscriptionOfClient(db: Db, clientId: string, id: string): Promise<SubscriptionRow | undefined> {
+  const row = await db.selectFrom('webhook_subscriptions').selectAll().where('subscription_id', '=', id).where('client_id', '=', clientId).executeTakeFirst();
+  return row && numeric(row);
+}
+
 export async function updateSubscription(db: Executor, id: string, fields: Partial<SubscriptionRow>, leaseOwner?: string): Promise<boolean> {
   let query = db.updateTable('webhook_subscriptions').set(fields).where('subscription_id', '=', id);
   if (leaseOwner) query = query.where('lease_owner', '=', leaseOwner);

@@ -2,8 +2,11 @@
 // (re-enable), delete, rotate the secret — and the delivery log, resend and replay (scope contact_data).
 import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Readiness } from '../../http/health.routes.ts';
 import {
   AttemptList,
+  ListenBatch,
+  ListenQuery,
   ReplayBody,
   ReplayResult,
   ResendBody,
@@ -20,7 +23,7 @@ type Params = { Params: Static<typeof WebhookParams> };
 const scopeOf = (request: FastifyRequest) => ({ accountId: request.auth.accountId, clientId: request.auth.clientId });
 const doc = (operationId: string, summary: string) => ({ operationId, summary });
 
-export default async function webhookRoutes(app: FastifyInstance, opts: { webhooks: WebhooksService }): Promise<void> {
+export default async function webhookRoutes(app: FastifyInstance, opts: { webhooks: WebhooksService; readiness?: Readiness }): Promise<void> {
   const { webhooks } = opts;
   // every route of this module needs the contact_data scope (src/api-auth/README.md)
   const config = { scope: 'contact_data' } as const;
@@ -33,6 +36,38 @@ export default async function webhookRoutes(app: FastifyInstance, opts: { webhoo
 
   app.get('/webhooks', { config, schema: { ...doc('getWebhooks', 'List the app’s subscriptions'), response: { 200: WebhookList } } }, (request) =>
     webhooks.listWebhooks(scopeOf(request)),
+  );
+
+  // Long polls end early (with what they have) when their client goes away or the server shuts down,
+  // which otherwise would wait for them until the drain bound.
+  const polls = new Set<AbortController>();
+  const shutdownWatch = setInterval(() => {
+    if (opts.readiness?.shuttingDown) for (const poll of polls) poll.abort();
+  }, 100);
+  shutdownWatch.unref();
+  app.addHook('preClose', async () => {
+    for (const poll of polls) poll.abort();
+  });
+  app.addHook('onClose', async () => clearInterval(shutdownWatch));
+  /** Runs a long poll with a signal aborted when its client goes away or the server shuts down. */
+  async function polling<T>(request: FastifyRequest, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    const abort = () => controller.abort();
+    polls.add(controller);
+    request.raw.socket?.once('close', abort);
+    try {
+      return await run(controller.signal);
+    } finally {
+      polls.delete(controller);
+      request.raw.socket?.off('close', abort);
+    }
+  }
+
+  // Development: the events a subscription would receive, long-polled, so no public endpoint is needed.
+  app.get<{ Querystring: Static<typeof ListenQuery> }>(
+    '/webhooks/listen',
+    { config, schema: { ...doc('listenWebhookEvents', 'Long-poll the next events (development)'), querystring: ListenQuery, response: { 200: ListenBatch } } },
+    (request) => polling(request, (signal) => webhooks.listen(scopeOf(request), request.query, signal)),
   );
 
   app.get<Params>(

@@ -84,3 +84,26 @@ export const ReplayBody = Body(
 );
 
 export const ReplayResult = Type.Object({ webhook_id: Type.String(), replay_from_seq: Type.Integer({ description: 'Delivery restarts after this change' }) });
+
+export const ListenQuery = Type.Object({
+  cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$', description: 'The cursor of the previous answer; absent: start at the newest change' })),
+  events: Type.Optional(Type.String({ maxLength: 500, description: 'Comma-separated event types to receive (default: every type)' })),
+  wait: Type.Optional(Type.Integer({ minimum: 0, maximum: 30, description: 'Seconds to wait for a change when there is none (default 25)' })),
+});
+
+const ListenEvent = Type.Object(
+  {
+    id: Type.String({ description: 'evt_…, stable for the change' }),
+    type: Type.String({ description: 'An event type' }),
+    timestamp: Timestamp('When the change was recorded'),
+    account_id: Type.String(),
+    seq: Type.Integer({ description: "The change's position in the account's log" }),
+    data: Type.Object({}, { additionalProperties: true, description: 'The contact (or its tombstone) and, for membership events, list_id' }),
+  },
+  { description: 'An event, as in a webhook request' },
+);
+
+export const ListenBatch = Type.Object({
+  events: Type.Array(ListenEvent, { description: 'The next events after the cursor, in log order; empty when none came while waiting' }),
+  cursor: Type.String({ description: 'Pass it to the next call' }),
+});

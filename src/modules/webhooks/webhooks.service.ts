@@ -7,9 +7,14 @@ import { AppError, invalidFields } from '../../errors.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { newId } from '../../shared/crypto.ts';
 import { checkEndpoint, type Resolver } from './endpoint-guard.ts';
-import { eventId, seqOfEventId } from './webhook-events.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CONTACT_EVENTS, eventId, eventTypeOf, readPage, seqOfEventId, toEvents } from './webhook-events.ts';
 import { newWebhookSecret, type SecretBox } from './webhook-signing.ts';
 import * as repo from './webhooks.repository.ts';
+
+/** How often a waiting `listen` call looks at the log again. */
+const LISTEN_POLL_MS = 200;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type WebhookScope = { accountId: string; clientId: string };
 export type WebhookInput = { url?: string; events?: string[]; list_ids?: string[]; description?: string | null; status?: 'active' | 'disabled' };
@@ -168,11 +173,47 @@ export function createWebhooksService(deps: { db: Db; clock: Clock; config: Webh
   /** Moves the cursor back to just before `since` (never forward): the deliverer sends everything again. */
   async function replaySince(scope: WebhookScope, id: string, since: string) {
     const row = await find(scope, id);
-    if (since > now()) throw invalidFields({ since: 'since must not be in the future' });
+    const at = Date.parse(since);
+    if (!/^\d{4}-\d{2}-\d{2}T/.test(since) || Number.isNaN(at)) throw invalidFields({ since: 'since must be a date-time such as 2026-11-29T03:00:00Z' });
+    if (at > clock.now().getTime()) throw invalidFields({ since: 'since must not be in the future' });
+    since = new Date(at).toISOString();
     const from = Math.min(row.cursor_seq, await repo.findSeqBefore(db, scope.accountId, since));
     await repo.updateSubscription(db, id, { cursor_seq: from, next_attempt_at: null, updated_at: now() });
     return { webhook_id: id, replay_from_seq: from };
   }
 
-  return { createWebhook, listWebhooks, getWebhook, updateWebhook, deleteWebhook, rotateSecret, listAttempts, resendEvent, replaySince };
+  /** One app's subscriptions across the accounts that granted it, each with its account (developer portal). */
+  async function listForClient(clientId: string) {
+    const rows = await repo.listSubscriptionsOfClient(db, clientId);
+    return Promise.all(rows.map(async (row) => ({ account_id: row.account_id, ...(await view(row)) })));
+  }
+
+  /** The scope (app and account) of one of the app's subscriptions, for listAttempts, resendEvent and replaySince. */
+  async function scopeForClient(clientId: string, id: string): Promise<WebhookScope> {
+    const row = UUID.test(id) ? await repo.findSubscriptionOfClient(db, clientId, id) : undefined;
+    if (!row) throw notFound();
+    return { accountId: row.account_id, clientId };
+  }
+
+  /**
+   * `listgate listen`: the events after `cursor` (filtered by type), waiting up to `wait` seconds while there
+   * are none. Reads the log as a subscription does, without storing anything: the caller keeps the cursor.
+   */
+  async function listen(scope: WebhookScope, query: { cursor?: string; events?: string; wait?: number }, signal: AbortSignal) {
+    const types = query.events ? query.events.split(',').map((t) => t.trim()) : [...CONTACT_EVENTS];
+    const unknown = types.filter((t) => !(CONTACT_EVENTS as readonly string[]).includes(t));
+    if (unknown.length) throw invalidFields({ events: `events names unknown event types: ${unknown.join(', ')}` });
+    if (query.cursor === undefined) return { events: [], cursor: String(await repo.accountHead(db, scope.accountId)) };
+    const after = Number(query.cursor);
+    const deadline = Date.now() + (query.wait ?? 25) * 1000;
+    for (;;) {
+      const page = await readPage(db, scope.accountId, after, config.batchSize, []);
+      const rows = page.rows.filter((row) => types.includes(eventTypeOf(row.kind)));
+      if (page.end > after || Date.now() >= deadline || signal.aborted)
+        return { events: rows.length ? await toEvents(db, scope.accountId, rows) : [], cursor: String(page.end) };
+      await sleep(Math.min(LISTEN_POLL_MS, Math.max(0, deadline - Date.now())), undefined, { signal }).catch(() => undefined);
+    }
+  }
+
+  return { createWebhook, listen, listForClient, scopeForClient, listWebhooks, getWebhook, updateWebhook, deleteWebhook, rotateSecret, listAttempts, resendEvent, replaySince };
 }
