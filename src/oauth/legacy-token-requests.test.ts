@@ -24,7 +24,10 @@ for (const dialect of TEST_DIALECTS) {
     /** A code through the real pages; with a challenge only when one is given. */
     async function codeFor(app: TestApp, challenge?: string): Promise<string> {
       const query = new URLSearchParams({ client_id: app.clientId, response_type: 'code', redirect_uri: app.redirectUri, scope: 'account_read' });
-      if (challenge) query.set('code_challenge', challenge), query.set('code_challenge_method', 'S256');
+      if (challenge) {
+        query.set('code_challenge', challenge);
+        query.set('code_challenge_method', 'S256');
+      }
       const walk = await walkPages(server, `${server.url}/oauth2/auth?${query}`, customer);
       const code = walk.callback?.searchParams.get('code');
       assert.ok(code, `no code: ${walk.callback?.search}`);
