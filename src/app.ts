@@ -29,15 +29,18 @@ import resubscribeRoutes from './modules/contacts/resubscribe.routes.ts';
 import connectionRoutes from './modules/connections/connections.routes.ts';
 import developerRoutes from './modules/developers/developers.routes.ts';
 import explorerRoutes from './modules/explorer/explorer.routes.ts';
+import v2ActivityRoutes from './modules/legacy-v2/v2-activities.routes.ts';
 import v2ContactRoutes from './modules/legacy-v2/v2-contacts.routes.ts';
 import v2ListRoutes from './modules/legacy-v2/v2-lists.routes.ts';
 import v2Scope from './modules/legacy-v2/v2-scope.ts';
+import listPageRoutes from './modules/lists/list-pages.routes.ts';
 import listRoutes from './modules/lists/lists.routes.ts';
 import tagRoutes from './modules/tags/tags.routes.ts';
 import webhookRoutes from './modules/webhooks/webhooks.routes.ts';
 import deviceRoutes from './oauth/device.routes.ts';
 import interactionRoutes from './oauth/interactions.routes.ts';
 import oauthPlugin from './oauth/oauth.plugin.ts';
+import { allowsLegacyTokenRequests } from './oauth/provider.ts';
 import type { Services } from './services.ts';
 import docsRoutes from './web/docs.routes.ts';
 import homeRoutes from './web/home.routes.ts';
@@ -91,7 +94,11 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
   await app.register(metrics, { sources: [services.webhookMetrics] });
 
   // The authorization server under /oauth2, the customer's sign-in/consent steps, and token info.
-  await app.register(oauthPlugin, { provider: services.provider, polling: services.devicePolling });
+  await app.register(oauthPlugin, {
+    provider: services.provider,
+    polling: services.devicePolling,
+    legacyTokenRequests: async (clientId) => allowsLegacyTokenRequests(await services.apps.getApp(clientId)),
+  });
   await app.register(interactionRoutes, {
     provider: services.provider,
     sessions: services.sessions,
@@ -132,6 +139,17 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
     connections: services.connections,
     publicUrl: config.publicUrl,
   });
+  // The customer's lists and their imports, exports and activities, through the same services as /v3.
+  await app.register(listPageRoutes, {
+    accounts: services.accounts,
+    sessions: services.sessions,
+    lists: services.lists,
+    contacts: services.contacts,
+    activities: services.activities,
+    imports: services.imports,
+    bulk: services.bulk,
+    importMaxBytes: config.importMaxBytes,
+  });
   await app.register(docsRoutes);
   await app.register(resubscribePageRoutes, { resubscribe: services.resubscribe, sessions: services.sessions });
 
@@ -170,6 +188,7 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
       await v2.register(apiAuth, { bearer: services.bearer });
       await v2.register(v2ContactRoutes, { v2: services.legacyV2 });
       await v2.register(v2ListRoutes, { v2: services.legacyV2 });
+      await v2.register(v2ActivityRoutes, { activities: services.legacyV2Activities });
     },
     { prefix: '/v2' },
   );

@@ -26,6 +26,7 @@ import { createConnectionsService } from './modules/connections/connections.serv
 import { createDevelopersService } from './modules/developers/developers.service.ts';
 import { createExchangeCredentials } from './modules/explorer/exchange-credentials.ts';
 import { createListDeleteJob } from './modules/lists/list-delete.job.ts';
+import { createV2ActivitiesService } from './modules/legacy-v2/v2-activities.service.ts';
 import { createLegacyV2Service } from './modules/legacy-v2/v2.service.ts';
 import { createListsService } from './modules/lists/lists.service.ts';
 import { createTagDeleteJob } from './modules/tags/tag-delete.job.ts';
@@ -154,6 +155,7 @@ export async function createServices(config: Config, options: { clock?: Clock; d
   const customFields = createCustomFieldsService({ db, clock, cursors: apiTokens });
   // The legacy v2 dialect: views over the same services and tables.
   const legacyV2 = createLegacyV2Service({ db, clock, tokens: apiTokens, contacts, customFields, lists });
+  const legacyV2Activities = createV2ActivitiesService({ db, imports, bulk, customFields });
 
   // Webhooks: subscriptions through the API, delivered from the change log by `serve` or `listgate worker`.
   const webhookDeps = {
@@ -175,5 +177,5 @@ export async function createServices(config: Config, options: { clock?: Clock; d
     await database.destroy();
   }
 
-  return { log, config, clock, database, db, secretKeys, redis, counters, sessions, devices, accounts, apps, mailer, developers, provider, devicePolling, bearer, grants, developerApps, apiTokens, contacts, resubscribe, accountServices, activities, imports, bulk, lists, tags, customFields, legacyV2, explorerCredentials, connections, webhooks, webhookMetrics, webhookDeliverer, close };
+  return { log, config, clock, database, db, secretKeys, redis, counters, sessions, devices, accounts, apps, mailer, developers, provider, devicePolling, bearer, grants, developerApps, apiTokens, contacts, resubscribe, accountServices, activities, imports, bulk, lists, tags, customFields, legacyV2, legacyV2Activities, explorerCredentials, connections, webhooks, webhookMetrics, webhookDeliverer, close };
 }

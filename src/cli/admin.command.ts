@@ -53,9 +53,11 @@ export function registerAdminCommands(program: Command): void {
     .option('--account <email>', 'owning customer account (private integrations)')
     .option('--token-ttl <seconds>', 'access-token lifetime, 300 to 315359999 (default 315359999, 10 years)')
     .option('--refresh <policy>', 'refresh tokens: rotating (default) or long-lived')
+    .option('--legacy-token-requests', 'web apps moved from Constant Contact: no PKCE, token parameters in the query string (see docs/oauth.md)')
     .option('--json', 'print the result as JSON')
     .action(
       async (opts: {
+        legacyTokenRequests?: boolean;
         name: string;
         kind: string;
         redirectUri: string[];
@@ -79,6 +81,7 @@ export function registerAdminCommands(program: Command): void {
               ownerAccountId,
               accessTokenTtl: opts.tokenTtl,
               refreshPolicy: opts.refresh,
+              legacyTokenRequests: opts.legacyTokenRequests ?? false,
             }),
           );
           printResult({ ...app, client_secret }, Boolean(opts.json), () =>

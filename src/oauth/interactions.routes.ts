@@ -10,6 +10,7 @@ import { csrfInput, sendPage } from '../web/layout.ts';
 import type { WebSessions } from '../web/sessions.ts';
 import { describeScopes } from '../api-auth/scopes.ts';
 import { describeDuration } from '../shared/durations.ts';
+import { OFFLINE_CONSENT_IMPLIED } from './provider.ts';
 
 /**
  * The app's logo when it is an https URL on the host of one of the app's own redirect URIs; null otherwise,
@@ -80,8 +81,13 @@ export default async function interactionRoutes(app: FastifyInstance, deps: Deps
     if (details.prompt.name === 'login' || details.session?.accountId !== userId) {
       return finish(request, reply, { login: { accountId: userId } });
     }
+    const prompt = details.prompt.details as { missingOIDCScope?: string[]; missingResourceScopes?: Record<string, string[]>; missingOIDCClaims?: string[] };
+    // offline_access asked without `prompt` (oauth.plugin.ts): a customer who already allowed all of it is not asked again
+    const allowedBefore = !prompt.missingOIDCScope?.length && !Object.keys(prompt.missingResourceScopes ?? {}).length && !prompt.missingOIDCClaims?.length;
+    if (details.params[OFFLINE_CONSENT_IMPLIED] === '1' && details.grantId && allowedBefore) {
+      return finish(request, reply, { consent: { grantId: details.grantId } }, true);
+    }
     const user = await accounts.getUser(userId);
-    const prompt = details.prompt.details as { missingOIDCScope?: string[]; missingResourceScopes?: Record<string, string[]> };
     // Every scope the app receives, also those granted before (the prompt names only the missing ones).
     const requested = String(details.params.scope ?? '').split(' ').filter(Boolean);
     const scopes = [...requested, ...(prompt.missingOIDCScope ?? []), ...Object.values(prompt.missingResourceScopes ?? {}).flat()];

@@ -6,7 +6,16 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type Provider from 'oidc-provider';
 import { DEVICE_CODE_GRANT, type DevicePolling } from './device-polling.ts';
-import { BodyTooLarge, dropUnservedScopes, normalizeTokenRequest, readFormBody, unknownScope } from './token-request.ts';
+import { OFFLINE_CONSENT_IMPLIED } from './provider.ts';
+import {
+  BodyTooLarge,
+  dropUnservedScopes,
+  type LegacyPolicy,
+  legacyParameters,
+  normalizeTokenRequest,
+  readFormBody,
+  unknownScope,
+} from './token-request.ts';
 
 type MountedRequest = IncomingMessage & { originalUrl?: string };
 
@@ -16,13 +25,24 @@ const TOKEN_PATHS = new Set(['/token', '/token/introspection', '/token/revocatio
 /** RFC 8414 §3 and OpenID Discovery at the root, answered as if asked under /oauth2. */
 const DISCOVERY_PATHS = ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server', '/.well-known/oauth-authorization-server/oauth2'];
 
-/** The authorization request without the dialect's unserved scopes (see dropUnservedScopes). */
-function withoutUnservedAuthScopes(url: string): string {
+/**
+ * The authorization request as the provider gets it: without the dialect's unserved scopes (see
+ * dropUnservedScopes), and, when it asks for offline_access without a `prompt`, with `prompt=consent`
+ * marked as implied (OFFLINE_CONSENT_IMPLIED): the provider keeps offline_access only under prompt=consent
+ * (OpenID Connect Core §11), and the consent step skips the page when the customer already allowed
+ * everything asked (interactions.routes.ts), as the dialect issues a refresh token for offline_access.
+ */
+function authorizationRequest(url: string): string {
   const [path, query = ''] = url.split('?') as [string, string?];
   const params = new URLSearchParams(query);
-  const asked = params.get('scope');
+  const before = params.toString();
+  params.delete(OFFLINE_CONSENT_IMPLIED);
   dropUnservedScopes(params);
-  return params.get('scope') === asked ? url : `${path}?${params.toString()}`;
+  if (!params.has('prompt') && params.get('scope')?.split(' ').includes('offline_access')) {
+    params.set('prompt', 'consent');
+    params.set(OFFLINE_CONSENT_IMPLIED, '1');
+  }
+  return params.toString() === before ? url : `${path}?${params.toString()}`;
 }
 
 function sendOauthError(res: ServerResponse, status: number, error: string, description: string, extra: object = {}): void {
@@ -45,8 +65,17 @@ async function checkDevicePoll(params: URLSearchParams, polling: DevicePolling, 
   return false;
 }
 
-/** Reads a back-channel form body, refuses what needs no provider to refuse, and hands the rest on. */
-async function tokenRequest(req: MountedRequest, res: ServerResponse, callback: Callback, polling: DevicePolling): Promise<void> {
+type Steps = { callback: Callback; polling: DevicePolling; legacy: LegacyPolicy };
+
+/**
+ * Reads a back-channel form body, refuses what needs no provider to refuse, and hands the rest on. At the
+ * token endpoint, an app with legacy token requests may send the parameters in the query string instead.
+ */
+async function tokenRequest(req: MountedRequest, res: ServerResponse, isForm: boolean, steps: Steps): Promise<void> {
+  const { callback, polling } = steps;
+  const legacy = req.url?.split('?')[0] === '/token' ? await legacyParameters(req, steps.legacy) : null;
+  if (legacy && 'refused' in legacy) return sendOauthError(res, 400, 'invalid_request', legacy.refused);
+  if (!isForm && !legacy) return callback(req, res);
   let params: URLSearchParams;
   try {
     params = await readFormBody(req);
@@ -54,6 +83,12 @@ async function tokenRequest(req: MountedRequest, res: ServerResponse, callback: 
     return err instanceof BodyTooLarge
       ? sendOauthError(res, 413, 'invalid_request', 'the request body is too large')
       : sendOauthError(res, 400, 'invalid_request', 'the request body could not be read');
+  }
+  if (legacy) {
+    if (!isForm && params.size) return sendOauthError(res, 400, 'invalid_request', 'send token parameters as a form body or in the query string');
+    // a parameter in both places reaches the provider twice, which it refuses (RFC 6749 §3.1)
+    for (const [name, value] of legacy.params) params.append(name, value);
+    req.headers['content-type'] = 'application/x-www-form-urlencoded';
   }
   const { clientId } = normalizeTokenRequest(req, params);
   // RFC 6749 §5.2 / RFC 7662 §2.1: a request that names no client is refused before the provider runs
@@ -67,8 +102,11 @@ async function tokenRequest(req: MountedRequest, res: ServerResponse, callback: 
   callback(req, res);
 }
 
-async function oauthPlugin(app: FastifyInstance, opts: { provider: Provider; polling: DevicePolling }): Promise<void> {
+export type OauthPluginOptions = { provider: Provider; polling: DevicePolling; legacyTokenRequests: LegacyPolicy };
+
+async function oauthPlugin(app: FastifyInstance, opts: OauthPluginOptions): Promise<void> {
   const callback = opts.provider.callback();
+  const steps: Steps = { callback, polling: opts.polling, legacy: opts.legacyTokenRequests };
 
   /** Gives the raw request to the provider with the mount stripped from its URL, as Koa mounting would. */
   function handOver(request: FastifyRequest, reply: FastifyReply, providerUrl: string, originalUrl = request.raw.url): void {
@@ -78,15 +116,16 @@ async function oauthPlugin(app: FastifyInstance, opts: { provider: Provider; pol
     req.url = providerUrl;
     const path = providerUrl.split('?')[0]!;
     if (path === '/auth') {
-      req.url = withoutUnservedAuthScopes(req.url);
-      req.originalUrl = withoutUnservedAuthScopes(req.originalUrl ?? '');
+      req.url = authorizationRequest(req.url);
+      req.originalUrl = authorizationRequest(req.originalUrl ?? '');
     }
     const isForm = (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
-    if (req.method !== 'POST' || !isForm || !TOKEN_PATHS.has(path)) {
+    const queryAtToken = path === '/token' && req.url.includes('?');
+    if (req.method !== 'POST' || !(isForm || queryAtToken) || !TOKEN_PATHS.has(path)) {
       callback(req, reply.raw);
       return;
     }
-    tokenRequest(req, reply.raw, callback, opts.polling).catch((err: unknown) => {
+    tokenRequest(req, reply.raw, isForm, steps).catch((err: unknown) => {
       request.log.error({ err }, 'token request failed before the provider');
       if (!reply.raw.headersSent) sendOauthError(reply.raw, 500, 'server_error', 'the request could not be handled');
     });

@@ -1,5 +1,6 @@
 // All of the authorization server's policy in one place: oidc-provider configured for opaque, hashed,
-// per-app tokens (PKCE always, code flow only, device flow, client credentials, introspection, revocation).
+// per-app tokens (PKCE unless an app turns on legacy token requests, code flow only, device flow, client
+// credentials, introspection, revocation).
 import { createPrivateKey } from 'node:crypto';
 import type { ClientMetadata, Configuration, ResponseType } from 'oidc-provider';
 import type Provider from 'oidc-provider';
@@ -123,8 +124,23 @@ export function toClientMetadata(app: AppView, explorerRedirectUri: string): Cli
 export const TOKEN_TTL = 'listgate_access_token_ttl';
 export const REFRESH_POLICY = 'listgate_refresh_policy';
 export const REFRESH_TTL = 'listgate_refresh_ttl';
+export const LEGACY_TOKEN_REQUESTS = 'listgate_legacy_token_requests';
+/**
+ * An authorization parameter only our pre-step sets (oauth.plugin.ts): the request asked for offline_access
+ * without `prompt`, and `prompt=consent` was added so that the provider keeps offline_access.
+ */
+export const OFFLINE_CONSENT_IMPLIED = 'listgate_offline_consent';
 
-type PolicyClient = { [TOKEN_TTL]?: number; [REFRESH_POLICY]?: string; [REFRESH_TTL]?: number };
+type PolicyClient = { [TOKEN_TTL]?: number; [REFRESH_POLICY]?: string; [REFRESH_TTL]?: number; [LEGACY_TOKEN_REQUESTS]?: boolean };
+
+/**
+ * The app setting "Legacy token requests" (docs/oauth.md), for an app moved from the hosted platform: the
+ * authorization code flow without PKCE, and token-endpoint parameters in the query string (oauth.plugin.ts).
+ * Only an active confidential web app can have it.
+ */
+export function allowsLegacyTokenRequests(app: Pick<AppView, 'kind' | 'status' | 'legacy_token_requests'> | null): boolean {
+  return app?.kind === 'web' && app.status === 'active' && app.legacy_token_requests === 1;
+}
 const policyOf = (client: unknown) => (client ?? {}) as PolicyClient;
 
 /**
@@ -153,6 +169,7 @@ export function createProvider(deps: ProviderDeps): Provider {
       [TOKEN_TTL]: app.access_token_ttl,
       [REFRESH_POLICY]: app.refresh_policy,
       [REFRESH_TTL]: app.refresh_policy === 'long-lived' ? MAX_LIFETIME : app.refresh_idle_ttl,
+      [LEGACY_TOKEN_REQUESTS]: allowsLegacyTokenRequests(app),
     };
   }
 
@@ -182,11 +199,13 @@ export function createProvider(deps: ProviderDeps): Provider {
         }),
       };
     },
-    extraClientMetadata: { properties: [TOKEN_TTL, REFRESH_POLICY, REFRESH_TTL] },
+    extraClientMetadata: { properties: [TOKEN_TTL, REFRESH_POLICY, REFRESH_TTL, LEGACY_TOKEN_REQUESTS] },
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['given_name', 'family_name'] },
     scopes: [...PROVIDER_SCOPES],
+    extraParams: [OFFLINE_CONSENT_IMPLIED],
     responseTypes: ['code'],
-    pkce: { required: () => true },
+    // PKCE always, except for a web app whose developer turned on legacy token requests
+    pkce: { required: (_ctx, client) => policyOf(client)[LEGACY_TOKEN_REQUESTS] !== true },
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
     allowOmittingSingleRegisteredRedirectUri: false,
     clientBasedCORS: (_ctx, origin, client) => allowsCorsFrom(client, origin),

@@ -44,6 +44,30 @@ function basic(clientId: string, secret: string): string {
   return `Basic ${Buffer.from(`${enc(clientId)}:${enc(secret)}`).toString('base64')}`;
 }
 
+/** Whether a client has the app setting "Legacy token requests" (provider.ts allowsLegacyTokenRequests). */
+export type LegacyPolicy = (clientId: string) => Promise<boolean>;
+
+export type LegacyParameters = { params: URLSearchParams } | { refused: string } | null;
+
+/**
+ * The dialect's server flow sends token-endpoint parameters in the query string
+ * (`POST /oauth2/token?code=…&redirect_uri=…&grant_type=authorization_code`). For an app with the legacy
+ * setting they are taken from there, and the query is removed from the request the provider sees; for any
+ * other app (null) the request goes on as it came, and the provider refuses it as it always has. A client
+ * secret is never taken from a URL.
+ */
+export async function legacyParameters(req: IncomingMessage & { originalUrl?: string }, allows: LegacyPolicy): Promise<LegacyParameters> {
+  const [path, query] = (req.url ?? '').split('?', 2) as [string, string?];
+  if (!query) return null;
+  const params = new URLSearchParams(query);
+  const clientId = basicCredentials(req.headers.authorization)?.clientId ?? params.get('client_id');
+  if (!clientId || !(await allows(clientId))) return null;
+  if (params.has('client_secret')) return { refused: 'send the client secret in the Authorization header, never in the URL' };
+  req.url = path;
+  req.originalUrl = req.originalUrl?.split('?')[0];
+  return { params };
+}
+
 /**
  * `clientId` is null when the request names no client, or presents HTTP Basic credentials that cannot be
  * read or carry an empty secret: RFC 6749 §5.2 answers those with 401 invalid_client.

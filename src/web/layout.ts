@@ -16,6 +16,8 @@ export type PageOptions = {
   /** Narrow centered card (sign-in, consent) instead of the full-width layout. */
   narrow?: boolean;
   status?: number;
+  /** Reload the page after this many seconds (a job's progress page), with no script. */
+  refresh?: number;
 };
 
 export function renderPage(options: PageOptions): string {
@@ -26,6 +28,7 @@ export function renderPage(options: PageOptions): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
+${options.refresh ? html`<meta http-equiv="refresh" content="${String(options.refresh)}">` : ''}
 <title>${title} · Listgate</title>
 <link rel="stylesheet" href="/static/app.css">
 <link rel="icon" href="/static/favicon.svg" type="image/svg+xml">

@@ -75,8 +75,12 @@ export function createWebSessions(deps: { db: Db; clock: Clock; csrfKey: Buffer;
 
   /** preHandler for every form POST: the body's `_csrf` must be the HMAC of the browser's CSRF cookie. */
   async function verifyCsrf(request: FastifyRequest): Promise<void> {
+    return verifyCsrfValue(request, (request.body as Record<string, unknown> | undefined)?._csrf);
+  }
+
+  /** The same check for a token read elsewhere than a parsed body (the first part of a multipart form). */
+  async function verifyCsrfValue(request: FastifyRequest, sent: unknown): Promise<void> {
     const cookie = request.cookies[csrfCookie];
-    const sent = (request.body as Record<string, unknown> | undefined)?._csrf;
     if (!cookie || typeof sent !== 'string' || !safeEqual(sent, csrfFor(cookie))) {
       throw new AppError('FORBIDDEN', 'The form has expired or did not come from this site. Reload the page and try again.');
     }
@@ -84,5 +88,5 @@ export function createWebSessions(deps: { db: Db; clock: Clock; csrfKey: Buffer;
 
   const reveal = createRevealOnce({ key: csrfKey, secureCookies });
 
-  return { start, current, end, endAll, csrfToken, verifyCsrf, cookieName, reveal };
+  return { start, current, end, endAll, csrfToken, verifyCsrf, verifyCsrfValue, cookieName, reveal };
 }

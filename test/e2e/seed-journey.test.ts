@@ -340,6 +340,19 @@ describe('the seed journey in a browser', { skip: skip ?? false }, () => {
     await tab.getByText('The client secret was shown once').waitFor();
     await visit('/account/integrations', 'Private integrations (one)');
     assert.equal(await tab.getByRole('button', { name: /^Delete/ }).count(), 1, 'the reload created no second integration');
+    // The list pages: upload a CSV file into a list, watch the job finish, and the pages around it.
+    const owner = await server.services.accounts.findUserByEmail(CUSTOMER.email);
+    const list = await server.services.lists.createList(owner!.account_id, { name: 'Book club' });
+    await visit('/account/lists', 'Lists');
+    await visit(`/account/lists/${list.list_id}`, 'a list (empty)');
+    tabWatch.reset();
+    const csv = 'email,first_name\nreader@bookshop.example,Rea\nnot-an-email,Bad\n';
+    await tab.getByLabel('CSV file').setInputFiles({ name: 'readers.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await tab.getByRole('button', { name: 'Upload into Book club' }).click();
+    await tab.getByText('State: completed').waitFor();
+    await checkPage(tab, 'import activity', tabWatch);
+    await visit(`/account/lists/${list.list_id}`, 'a list (one contact)');
+    await visit('/account/activities', 'Activities');
     await fresh.close();
   });
 });

@@ -8,6 +8,7 @@ import * as verifiedCustomers from './0005-verified-customers.ts';
 import * as bulkActivities from './0006-bulk-activities.ts';
 import * as webhooks from './0007-webhooks.ts';
 import * as v3Fidelity from './0008-v3-fidelity.ts';
+import * as legacyTokenRequests from './0009-legacy-token-requests.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-identity': identity,
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '0006-bulk-activities': bulkActivities,
   '0007-webhooks': webhooks,
   '0008-v3-fidelity': v3Fidelity,
+  '0009-legacy-token-requests': legacyTokenRequests,
 };

@@ -88,6 +88,8 @@ export interface AppsTable {
   rate_per_second: number | null;
   rate_per_day: number | null;
   status: 'active' | 'disabled';
+  /** 1: a confidential web app may skip PKCE and send token parameters in the query string (migration 0009). */
+  legacy_token_requests: number;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

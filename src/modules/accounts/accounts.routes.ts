@@ -15,6 +15,8 @@ type Form = Record<string, string | undefined>;
 
 export const ACCOUNT_NAV: NavLink[] = [
   { href: '/account', label: 'Account' },
+  { href: '/account/lists', label: 'Lists' },
+  { href: '/account/activities', label: 'Activities' },
   { href: '/account/apps', label: 'Connected apps' },
   { href: '/account/integrations', label: 'Private integrations' },
 ];

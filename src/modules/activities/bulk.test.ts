@@ -118,7 +118,8 @@ for (const dialect of TEST_DIALECTS) {
       const noList = await api('POST', '/v3/activities/contacts_json_import', { import_data: [{ email: 'j@example.com' }], list_ids: 'x' });
       assert.equal(noList.status, 400);
       const res = await api<ApiActivity>('POST', '/v3/activities/contacts_json_import', {
-        import_data: [{ email: 'json@example.com', first_name: 'Jay', birthday_month: 5, birthday_day: 4 }],
+        // A new contact with a phone and an address: their rows reference the contact's, written first.
+        import_data: [{ email: 'json@example.com', first_name: 'Jay', birthday_month: 5, birthday_day: 4, home_phone: '555-0100', city: 'Oslo' }],
         list_ids: [listId],
       });
       assert.equal(res.status, 201, errorMessages(res.body));

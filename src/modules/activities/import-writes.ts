@@ -62,6 +62,8 @@ export async function applyImportBatch(
   const newRows: Contact[] = [];
   const newLinks: { contact_id: string; list_id: string }[] = [];
   const changedValues: { contact_id: string; custom_field_id: string; value: string }[] = [];
+  // Phones and addresses reference the contact: written once the new contacts' rows are in.
+  const partWrites: (() => Promise<void>)[] = [];
   for (const [email, row] of byEmail) {
     const contactId = ids.get(email)!;
     const current = existing.get(email);
@@ -82,10 +84,11 @@ export async function applyImportBatch(
     }
     newLinks.push(...links.map((list_id) => ({ contact_id: contactId, list_id })));
     changedValues.push(...values.map((v) => ({ contact_id: contactId, ...v })));
-    if (row.phones.length) await mergePhones(trx, accountId, contactId, row.phones, now);
-    if (row.addresses.length) await mergeAddresses(trx, accountId, contactId, row.addresses, now);
+    if (row.phones.length) partWrites.push(() => mergePhones(trx, accountId, contactId, row.phones, now));
+    if (row.addresses.length) partWrites.push(() => mergeAddresses(trx, accountId, contactId, row.addresses, now));
   }
   await importRepo.insertContacts(trx, newRows);
+  for (const write of partWrites) await write();
   await importRepo.insertMemberships(trx, accountId, newLinks, now);
   await importRepo.replaceCustomValues(trx, accountId, changedValues);
   await log.flush();

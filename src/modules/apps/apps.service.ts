@@ -29,6 +29,8 @@ export type AppInput = {
   refreshPolicy?: unknown;
   ratePerSecond?: unknown;
   ratePerDay?: unknown;
+  /** "Legacy token requests" (docs/oauth.md): true/false, or a form's "yes"/"" (confidential web apps only). */
+  legacyTokenRequests?: unknown;
 };
 
 export type CreateAppInput = AppInput & { ownerDeveloperId?: string | null; ownerAccountId?: string | null };
@@ -52,6 +54,14 @@ export function isConfidential(kind: AppKind): boolean {
 
 export function toAppView(row: repo.AppRow): AppView {
   return { ...row, redirect_uris: JSON.parse(row.redirect_uris) as string[], confidential: isConfidential(row.kind) };
+}
+
+/** An on/off setting from JSON (true/false), a form checkbox ("yes" or absent) or the command line. */
+function parseSwitch(value: unknown): boolean | null {
+  if (value === true || value === false) return value;
+  if (value === null || value === '' || value === 'no' || value === 'off' || value === 'false') return false;
+  if (value === 'yes' || value === 'on' || value === 'true') return true;
+  return null;
 }
 
 type Settings = Partial<Omit<repo.AppRow, 'client_id' | 'created_at' | 'updated_at'>>;
@@ -118,6 +128,12 @@ function validateSettings(input: AppInput, kind: AppKind, creating: boolean): Se
       else out[column] = n;
     }
   }
+  if (input.legacyTokenRequests !== undefined) {
+    const on = parseSwitch(input.legacyTokenRequests);
+    if (on === null) errors.legacyTokenRequests = 'Legacy token requests must be on or off';
+    else if (on && kind !== 'web') errors.legacyTokenRequests = 'Legacy token requests are only for web apps (confidential, with a client secret)';
+    else out.legacy_token_requests = on ? 1 : 0;
+  }
   if (Object.keys(errors).length) throw invalidFields(errors);
   return out;
 }
@@ -163,6 +179,7 @@ export function createAppsService(deps: { db: Db; clock: Clock; defaultAccessTok
       rate_per_second: settings.rate_per_second ?? null,
       rate_per_day: settings.rate_per_day ?? null,
       status: 'active',
+      legacy_token_requests: settings.legacy_token_requests ?? 0,
       created_at: timestamp,
       updated_at: timestamp,
     };
@@ -194,6 +211,8 @@ export function createAppsService(deps: { db: Db; clock: Clock; defaultAccessTok
       throw invalidFields({ kind: 'The kind must be web, native or device' });
     }
     const settings = validateSettings({ redirectUris: app.redirect_uris, ...input }, kind, false);
+    // the setting is a web app's only: an app that becomes another kind loses it
+    if (kind !== 'web') settings.legacy_token_requests = 0;
     await repo.updateApp(db, clientId, { ...settings, kind, updated_at: now() });
     if (isConfidential(kind) && !isConfidential(app.kind)) await newSecret(clientId);
     return requireApp(clientId);

@@ -37,6 +37,7 @@ export type ContactQuery = {
 export const QUERY_PARAMS = [
   'status',
   'email',
+  'email_prefix',
   'lists',
   'tags',
   ...Object.keys(DATE_PARAMS),
@@ -102,6 +103,12 @@ export function parseContactQuery(raw: RawContactQuery): ContactQuery {
     const email = normalizeEmail(raw.email);
     if (!email) errors.email = 'email must be a valid email address';
     else filter.email = email;
+  }
+  // Not a parameter of the API (its schema refuses it): the customer pages search by the start of an address.
+  if (raw.email_prefix !== undefined && raw.email_prefix !== '') {
+    const prefix = String(raw.email_prefix).trim().toLowerCase();
+    if (prefix.length > 254) errors.email_prefix = 'email_prefix must be at most 254 characters';
+    else if (prefix) filter.emailPrefix = prefix;
   }
   const lists = ids(errors, 'lists', raw.lists, 25);
   if (lists) filter.lists = lists;

@@ -1,6 +1,6 @@
 // Queries on the contacts table: single rows, keyset pages with every filter of the dialect, counts.
 // Every query is scoped by account_id.
-import type { ExpressionBuilder, SelectQueryBuilder, Transaction } from 'kysely';
+import { type ExpressionBuilder, type SelectQueryBuilder, sql, type Transaction } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { ContactsTable, Database, PermissionToSend } from '../../db/schema.ts';
 
@@ -19,6 +19,8 @@ export type ContactFilter = {
   /** null: every contact that is not deleted (the dialect's default); 'all': every contact. */
   statuses: StatusFilter[] | 'all' | null;
   email?: string;
+  /** Addresses starting with this text (the customer pages' search); LIKE wildcards in it are escaped. */
+  emailPrefix?: string;
   lists?: string[];
   tags?: string[];
   updatedAfter?: string;
@@ -123,6 +125,10 @@ function applyFilter<O>(
   if (statuses === null) q = q.where('deleted_at', 'is', null);
   else if (statuses !== 'all') q = q.where((eb) => eb.or(statuses.map((s) => statusCondition(eb, s))));
   if (filter.email) q = q.where('email_address', '=', filter.email);
+  if (filter.emailPrefix) {
+    const pattern = `${filter.emailPrefix.replace(/[\\%_]/g, '\\$&')}%`;
+    q = q.where(sql<boolean>`email_address like ${pattern} escape '\\'`);
+  }
   if (filter.updatedAfter) q = q.where('updated_at', '>', filter.updatedAfter);
   if (filter.updatedBefore) q = q.where('updated_at', '<', filter.updatedBefore);
   if (filter.createdAfter) q = q.where('created_at', '>', filter.createdAfter);

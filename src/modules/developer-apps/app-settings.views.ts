@@ -79,8 +79,24 @@ function settingsForm(v: SettingsView): SafeHtml {
     hint: `Now ${describeDuration(app.access_token_ttl)} (${app.access_token_ttl} seconds). Shorter tokens with a refresh token are safer; customers can revoke any token under Connected apps.`,
     error: f.accessTokenTtl,
   })}
+  ${legacySwitch(app, form, f.legacyTokenRequests)}
   <div class="actions"><button type="submit">Save settings</button></div>
 </form>`;
+}
+
+/** The warning shown next to the "Legacy token requests" switch (also in docs/oauth.md). */
+export const LEGACY_TOKEN_REQUESTS_WARNING =
+  'Only for an app moved from Constant Contact that cannot be changed. This turns off PKCE for this app and allows token-endpoint parameters (including the authorization code) in the query string, where proxies and server logs may record them. Leave it off for new apps.';
+
+/** Web apps only: the authorization code flow without PKCE and token parameters in the query string. */
+function legacySwitch(app: AppView, form: Record<string, string | undefined>, error: string | undefined): SafeHtml | string {
+  if (app.kind !== 'web') return '';
+  const checked = form.name !== undefined ? form.legacyTokenRequests === 'yes' : app.legacy_token_requests === 1;
+  return html`<fieldset>
+  <legend>Legacy token requests</legend>
+  <p class="hint"><strong>Warning:</strong> ${LEGACY_TOKEN_REQUESTS_WARNING}</p>
+  ${checkboxField({ name: 'legacyTokenRequests', label: 'Allow legacy token requests (no PKCE, parameters in the query string)', checked, error })}
+</fieldset>`;
 }
 
 function secretSection(v: SettingsView): SafeHtml | string {

@@ -73,6 +73,8 @@ export function createDeveloperAppsService(deps: { db: Db; clock: Clock; apps: A
       kind: form.kind,
       refreshPolicy: form.refreshPolicy,
       accessTokenTtl: form.accessTokenTtl,
+      // an unticked checkbox sends nothing: off
+      legacyTokenRequests: form.legacyTokenRequests ?? '',
     };
     if (input.kind !== undefined && !PORTAL_KINDS.includes(input.kind as string)) throw invalidFields({ kind: KIND_REQUIRED });
     return apps.updateSettings(clientId, input);

@@ -1,13 +1,20 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { TEST_DIALECTS } from '../../../test/helpers/databases.ts';
 import { signedInDeveloper } from '../../../test/helpers/developers.ts';
 import { startTestServer, type TestServer } from '../../../test/helpers/server.ts';
 import type { WebClient, WebResponse } from '../../../test/helpers/web-client.ts';
+import { LEGACY_TOKEN_REQUESTS_WARNING } from './app-settings.views.ts';
 
 const keyOf = (page: WebResponse) => page.body.match(/id="api-key"[^>]*>([^<]+)</)?.[1];
 const secretOf = (page: WebResponse) => page.body.match(/Client secret<\/span>\s*<code class="secret"[^>]*>([^<]+)</)?.[1];
 const errorOf = (page: WebResponse, name: string) => page.body.match(new RegExp(`id="f-${name}-error"[^>]*>([^<]*)<`))?.[1];
+
+it('docs/oauth.md quotes the settings page warning word for word', () => {
+  const quoted = readFileSync(new URL('../../../docs/oauth.md', import.meta.url), 'utf8').match(/The settings page warns:\n\n((?:> .*\n)+)/)?.[1];
+  assert.equal(quoted?.replace(/^> /gm, '').replace(/\n/g, ' ').trim(), LEGACY_TOKEN_REQUESTS_WARNING);
+});
 
 for (const dialect of TEST_DIALECTS) {
   describe(`developer application pages (${dialect})`, () => {
@@ -118,6 +125,27 @@ for (const dialect of TEST_DIALECTS) {
       const native = await browser.submit(settings, `/developer/apps/${key}`, { kind: 'native', redirectUris: 'http://127.0.0.1:8765/callback' });
       assert.equal(native.status, 303);
       assert.equal((await server.services.apps.getApp(key))?.kind, 'native');
+    });
+
+    it('turns legacy token requests on and off for a web app, with the warning, and never for a native app', async () => {
+      const { browser } = await signedInDeveloper(server);
+      const { key } = await register(browser, 'Moved from Constant Contact');
+      const settings = await browser.get(`/developer/apps/${key}`);
+      assert.match(settings.body, /<legend>Legacy token requests<\/legend>/);
+      assert.match(settings.body, /turns off PKCE for this app and allows token-endpoint parameters \(including the authorization code\) in the query string/);
+      assert.doesNotMatch(settings.body, /name="legacyTokenRequests"[^>]*checked/, 'off by default');
+      const on = await browser.submit(settings, `/developer/apps/${key}`, { legacyTokenRequests: 'yes' });
+      assert.equal(on.status, 303);
+      assert.equal((await server.services.apps.getApp(key))?.legacy_token_requests, 1);
+      const page = await browser.get(`/developer/apps/${key}`);
+      assert.match(page.body, /name="legacyTokenRequests" value="yes" checked/);
+      const native = await browser.submit(page, `/developer/apps/${key}`, { kind: 'native', redirectUris: 'http://127.0.0.1:8765/callback' });
+      assert.equal(native.status, 400);
+      assert.match(errorOf(native, 'legacyTokenRequests') ?? '', /only for web apps/);
+      assert.equal((await server.services.apps.getApp(key))?.kind, 'web', 'a refused form changes nothing');
+      const off = await browser.submit(page, `/developer/apps/${key}`, { legacyTokenRequests: '' });
+      assert.equal(off.status, 303);
+      assert.equal((await server.services.apps.getApp(key))?.legacy_token_requests, 0);
     });
 
     it('generates a new secret: the old one stops now, or after the grace period picked', async () => {

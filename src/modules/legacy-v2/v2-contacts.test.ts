@@ -258,7 +258,7 @@ for (const dialect of TEST_DIALECTS) {
       assert.deepEqual(seen, all.results.map((r) => r.id));
       const byEmail = (await v2<V2Page>('GET', '/v2/contacts?email=ADA%40example.com')).body.results;
       assert.deepEqual(byEmail.map((r) => r.email_addresses[0]!.email_address), ['ada@example.com']);
-      for (const q of ['limit=0', 'limit=501', 'limit=x', 'status=GONE', 'modified_since=yesterday', 'next=abc', 'next=' + 'A'.repeat(40), 'email=nope', 'include_contact_id=maybe']) {
+      for (const q of ['limit=0', 'limit=501', 'limit=x', 'status=GONE', 'modified_since=yesterday', 'next=abc', `next=${'A'.repeat(40)}`, 'email=nope', 'include_contact_id=maybe']) {
         const res = await v2('GET', `/v2/contacts?${q}`);
         assert.equal(res.status, 400, q);
         assert.equal((res.body as { error_key: string }[])[0]!.error_key, 'http.status.bad_request');

@@ -98,3 +98,60 @@ export function toV3Address(a: Record<string, unknown>, kind: string) {
     country: str(a.country_code).toUpperCase() || null,
   };
 }
+
+/** v2 activity `status` ← the v3 activity state (v2's UNCONFIRMED and PENDING are never produced). */
+export const ACTIVITY_STATUS_TABLE = {
+  initialized: 'QUEUED',
+  processing: 'RUNNING',
+  completed: 'COMPLETE',
+  failed: 'ERROR',
+  timed_out: 'ERROR',
+  cancelled: 'CANCELLED',
+} as const;
+export const V2_ACTIVITY_STATUSES = ['UNCONFIRMED', 'PENDING', 'QUEUED', 'RUNNING', 'COMPLETE', 'ERROR', 'CANCELLED'] as const;
+
+/** v2 activity `type` ← the v3 job that does the work; a clear is a removal whose source is its own lists. */
+export const ACTIVITY_TYPE_TABLE = [
+  { type: 'ADD_CONTACTS', call: 'addcontacts', job: 'contacts_json_import (or contacts_file_import) with list_ids' },
+  { type: 'REMOVE_CONTACTS_FROM_LISTS', call: 'removefromlists', job: 'remove_list_memberships, source contact_ids' },
+  { type: 'CLEAR_CONTACTS_FROM_LISTS', call: 'clearlists', job: 'remove_list_memberships, source list_ids = list_ids' },
+  { type: 'EXPORT_CONTACTS', call: 'exportcontacts', job: 'contact_exports, source list_ids' },
+] as const;
+export type V2ActivityType = (typeof ACTIVITY_TYPE_TABLE)[number]['type'];
+export const V2_ACTIVITY_TYPES = ACTIVITY_TYPE_TABLE.map((t) => t.type);
+
+/** v2 bulk column names (RB util/config.rb activities_columns) → the v3 import columns. */
+export const IMPORT_COLUMNS: Record<string, string> = {
+  EMAIL: 'email',
+  'FIRST NAME': 'first_name',
+  'LAST NAME': 'last_name',
+  'JOB TITLE': 'job_title',
+  'COMPANY NAME': 'company_name',
+  'WORK PHONE': 'work_phone',
+  'HOME PHONE': 'home_phone',
+  'ADDRESS LINE 1': 'street',
+  'ADDRESS LINE 2': 'street2',
+  'ADDRESS LINE 3': 'street2',
+  CITY: 'city',
+  STATE: 'state',
+  COUNTRY: 'country',
+  'ZIP/POSTAL CODE': 'zip',
+  BIRTHDAY_DAY: 'birthday_day',
+  BIRTHDAY_MONTH: 'birthday_month',
+  ANNIVERSARY: 'anniversary',
+  ...Object.fromEntries(CUSTOM_FIELD_SLOTS.map((slot, i) => [`CUSTOM FIELD ${i + 1}`, `cf:${slot}`])),
+};
+
+/** v2 export column names → the v3 export fields (custom field slots as cf:CustomFieldN). */
+export const EXPORT_COLUMNS: Record<string, string> = {
+  EMAIL: 'email',
+  'EMAIL ADDRESS': 'email',
+  'FIRST NAME': 'first_name',
+  'LAST NAME': 'last_name',
+  'JOB TITLE': 'job_title',
+  'COMPANY NAME': 'company_name',
+  BIRTHDAY_DAY: 'birthday_day',
+  BIRTHDAY_MONTH: 'birthday_month',
+  ANNIVERSARY: 'anniversary',
+  ...Object.fromEntries(CUSTOM_FIELD_SLOTS.map((slot, i) => [`CUSTOM FIELD ${i + 1}`, `cf:${slot}`])),
+};

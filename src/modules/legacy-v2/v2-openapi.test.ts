@@ -26,8 +26,10 @@ describe('/openapi.json documents the legacy v2 operations', () => {
       .flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ call: `${method.toUpperCase()} ${path}`, op })));
     assert.deepEqual(ops.map((o) => o.call).sort(), [
       'DELETE /v2/contacts/{id}', 'DELETE /v2/contacts/{id}/lists', 'DELETE /v2/contacts/{id}/lists/{listId}', 'DELETE /v2/lists/{id}',
+      'GET /v2/activities', 'GET /v2/activities/{id}',
       'GET /v2/contacts', 'GET /v2/contacts/{id}', 'GET /v2/lists', 'GET /v2/lists/{id}', 'GET /v2/lists/{id}/contacts',
-      'POST /v2/contacts', 'POST /v2/lists', 'PUT /v2/contacts/{id}', 'PUT /v2/lists/{id}',
+      'POST /v2/activities/addcontacts', 'POST /v2/activities/clearlists', 'POST /v2/activities/exportcontacts',
+      'POST /v2/activities/removefromlists', 'POST /v2/contacts', 'POST /v2/lists', 'PUT /v2/contacts/{id}', 'PUT /v2/lists/{id}',
     ]);
     for (const { call, op } of ops) {
       assert.deepEqual(op.tags, ['Legacy v2'], call);

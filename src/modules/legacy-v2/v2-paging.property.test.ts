@@ -19,7 +19,6 @@ type Op =
   | { kind: 'create'; n: number; list: number | null }
   | { kind: 'update'; n: number; lists: number[] }
   | { kind: 'unsubscribe' | 'delete' | 'v2unsubscribe' | 'v2leave'; n: number };
-type Step = { ops: Op[]; fetch: boolean; at: number };
 
 const SLOTS = 8;
 const n = fc.integer({ min: 0, max: SLOTS - 1 });

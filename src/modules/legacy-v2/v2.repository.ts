@@ -1,7 +1,7 @@
 // Queries of the legacy v2 dialect over the v3 tables: contact pages with v2's filters (its derived
 // statuses, modified_since, one list), lookups by the per-account numbers, and the lists' numbers.
 import type { ExpressionBuilder } from 'kysely';
-import type { Database } from '../../db/schema.ts';
+import type { ActivitiesTable, ActivityState, Database } from '../../db/schema.ts';
 import type { ContactRow, Executor, PageOrder } from '../contacts/contacts.repository.ts';
 import type { ListRow } from '../lists/lists.repository.ts';
 import type { V2Status } from './v2-mapping.ts';
@@ -103,4 +103,28 @@ export async function findSlotFields(db: Executor, accountId: string, names: rea
     .where('account_id', '=', accountId)
     .where('name', 'in', names)
     .execute();
+}
+
+/** Ids of the account's contacts (not deleted) with these (normalized) email addresses. */
+export async function findContactIdsByEmail(db: Executor, accountId: string, emails: string[]): Promise<Map<string, string>> {
+  if (!emails.length) return new Map();
+  const rows = await db
+    .selectFrom('contacts')
+    .select(['contact_id', 'email_address'])
+    .where('account_id', '=', accountId)
+    .where('deleted_at', 'is', null)
+    .where('email_address', 'in', emails)
+    .execute();
+  return new Map(rows.map((r) => [r.email_address ?? '', r.contact_id]));
+}
+
+/** The account's activities of these kinds (and states), newest first, at most `limit`. */
+export async function listActivitiesOfKinds(
+  db: Executor,
+  accountId: string,
+  filter: { kinds: readonly string[]; states: readonly ActivityState[] | null; limit: number },
+): Promise<ActivitiesTable[]> {
+  let query = db.selectFrom('activities').selectAll().where('account_id', '=', accountId).where('kind', 'in', filter.kinds);
+  if (filter.states) query = query.where('state', 'in', filter.states);
+  return query.orderBy('created_at', 'desc').orderBy('activity_id', 'desc').limit(filter.limit).execute();
 }

@@ -4,7 +4,7 @@
 import { Type } from '@sinclair/typebox';
 import { StringEnum } from '../../http/api-schemas.ts';
 import { ACTION_BY } from './v2-contact-input.ts';
-import { V2_STATUSES } from './v2-mapping.ts';
+import { V2_ACTIVITY_STATUSES, V2_ACTIVITY_TYPES, V2_STATUSES } from './v2-mapping.ts';
 
 const Str = (description?: string) => Type.String(description ? { description } : {});
 const When = (description: string) => Type.String({ description: `${description} (ISO-8601, UTC, milliseconds)` });
@@ -88,3 +88,27 @@ export const V2ContactBody = Type.Object(
   },
 );
 export const V2ListBody = Type.Object({}, { additionalProperties: true, description: 'A ContactList: name, status (ACTIVE, HIDDEN or REMOVED; not kept)' });
+
+const ActivityError = Type.Object({ message: Str(), line_number: Type.Integer({ description: '0 when not about a row' }), email_address: Str() });
+export const V2Activity = Type.Object(
+  {
+    id: Str('The activity id (32 lowercase alphanumerics)'),
+    type: StringEnum(V2_ACTIVITY_TYPES),
+    status: Type.Optional(StringEnum(V2_ACTIVITY_STATUSES)),
+    created_date: Type.Optional(When('When the activity was created')),
+    start_date: Type.Optional(When('When it started running')),
+    finish_date: Type.Optional(When('When it finished')),
+    error_count: Type.Integer({ description: 'Rows that could not be applied' }),
+    contact_count: Type.Integer({ description: 'Contacts (rows) the activity works on' }),
+    errors: Type.Optional(Type.Array(ActivityError)),
+    warnings: Type.Optional(Type.Array(ActivityError)),
+    file_name: Type.Optional(Str('Export: where its CSV is downloaded (GET, same token)')),
+  },
+  { description: 'A bulk activity in the legacy v2 shape; the POST answer holds only id, type, error_count, contact_count' },
+);
+export const ActivitiesQuery = Type.Object({
+  api_key: ApiKey,
+  status: Type.Optional(Str(V2_ACTIVITY_STATUSES.join(', '))),
+  type: Type.Optional(Str(V2_ACTIVITY_TYPES.join(', '))),
+});
+export const V2BulkBody = Type.Object({}, { additionalProperties: true, description: 'The v2 bulk body (docs/api-v2.md)' });

@@ -14,6 +14,7 @@ import { readPage, toEvents, type WebhookEvent } from './webhook-events.ts';
 import { sendWebhook, type SendResult } from './webhook-sender.ts';
 import { type SecretBox, signPayload } from './webhook-signing.ts';
 import * as repo from './webhooks.repository.ts';
+import * as changeLog from './webhook-log.repository.ts';
 import type { DeliveryMetrics } from './webhook-metrics.ts';
 
 /** Subscriptions one node works on at once; each has at most one request in flight. */
@@ -117,7 +118,7 @@ export function createWebhookDeliverer(deps: {
   async function step(sub: repo.SubscriptionRow): Promise<boolean> {
     const resends = await repo.findResendSeqs(db, sub.subscription_id, config.batchSize);
     if (resends.length) {
-      const rows = await repo.findChangesBySeq(db, sub.account_id, resends);
+      const rows = await changeLog.findChangesBySeq(db, sub.account_id, resends);
       const sent = rows.length ? await post(sub, await toEvents(db, sub.account_id, rows)) : null;
       if (sent && !sent.result.ok) return failed(sub, sent);
       await db.transaction().execute(async (trx) => {
@@ -126,7 +127,7 @@ export function createWebhookDeliverer(deps: {
       });
       return true;
     }
-    const head = await repo.accountHead(db, sub.account_id);
+    const head = await changeLog.accountHead(db, sub.account_id);
     const lists = JSON.parse(sub.list_ids) as string[];
     const page = await readPage(db, sub.account_id, sub.cursor_seq, config.batchSize, lists);
     const end = page.rows.length ? page.end : Math.max(sub.cursor_seq, head);

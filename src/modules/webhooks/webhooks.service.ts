@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CONTACT_EVENTS, eventId, eventTypeOf, readPage, seqOfEventId, toEvents } from './webhook-events.ts';
 import { newWebhookSecret, type SecretBox } from './webhook-signing.ts';
 import * as repo from './webhooks.repository.ts';
+import * as changeLog from './webhook-log.repository.ts';
 
 /** How often a waiting `listen` call looks at the log again. */
 const LISTEN_POLL_MS = 200;
@@ -27,7 +28,7 @@ export function createWebhooksService(deps: { db: Db; clock: Clock; config: Webh
   const notFound = () => new AppError('NOT_FOUND', 'Webhook subscription not found');
 
   async function view(row: repo.SubscriptionRow, head?: number) {
-    const accountHead = head ?? (await repo.accountHead(db, row.account_id));
+    const accountHead = head ?? (await changeLog.accountHead(db, row.account_id));
     const rotated = row.previous_secret_expires_at && row.previous_secret_expires_at > now() ? row.previous_secret_expires_at : undefined;
     return {
       webhook_id: row.subscription_id,
@@ -54,7 +55,7 @@ export function createWebhooksService(deps: { db: Db; clock: Clock; config: Webh
       if (!check.ok) errors.url = `url ${check.reason}`;
     }
     if (input.list_ids?.length) {
-      const live = await repo.findLiveListIds(db, scope.accountId, input.list_ids.map((id) => id.toLowerCase()));
+      const live = await changeLog.findLiveListIds(db, scope.accountId, input.list_ids.map((id) => id.toLowerCase()));
       const unknown = input.list_ids.filter((id) => !live.has(id.toLowerCase()));
       if (unknown.length) errors.list_ids = `list_ids names lists that do not exist in this account: ${unknown.join(', ')}`;
     }
@@ -85,7 +86,7 @@ export function createWebhooksService(deps: { db: Db; clock: Clock; config: Webh
       previous_secret_sealed: null,
       previous_secret_expires_at: null,
       // Starts at the log's head: changes recorded from now on are delivered.
-      cursor_seq: await repo.accountHead(db, scope.accountId),
+      cursor_seq: await changeLog.accountHead(db, scope.accountId),
       failed_attempts: 0,
       failing_since: null,
       next_attempt_at: null,
@@ -100,7 +101,7 @@ export function createWebhooksService(deps: { db: Db; clock: Clock; config: Webh
   }
 
   async function listWebhooks(scope: WebhookScope) {
-    const head = await repo.accountHead(db, scope.accountId);
+    const head = await changeLog.accountHead(db, scope.accountId);
     const rows = await repo.listSubscriptions(db, scope);
     return { webhooks: await Promise.all(rows.map((row) => view(row, head))) };
   }
@@ -165,7 +166,7 @@ export function createWebhooksService(deps: { db: Db; clock: Clock; config: Webh
   async function resendEvent(scope: WebhookScope, id: string, event: string) {
     await find(scope, id);
     const seq = seqOfEventId(scope.accountId, event);
-    const exists = seq !== null && (await repo.findChangesBySeq(db, scope.accountId, [seq])).length === 1;
+    const exists = seq !== null && (await changeLog.findChangesBySeq(db, scope.accountId, [seq])).length === 1;
     if (!exists) throw invalidFields({ event_id: 'event_id names no event of this account that is still in the change history' });
     await repo.insertResend(db, id, seq, now());
   }
@@ -177,7 +178,7 @@ export function createWebhooksService(deps: { db: Db; clock: Clock; config: Webh
     if (!/^\d{4}-\d{2}-\d{2}T/.test(since) || Number.isNaN(at)) throw invalidFields({ since: 'since must be a date-time such as 2026-11-29T03:00:00Z' });
     if (at > clock.now().getTime()) throw invalidFields({ since: 'since must not be in the future' });
     since = new Date(at).toISOString();
-    const from = Math.min(row.cursor_seq, await repo.findSeqBefore(db, scope.accountId, since));
+    const from = Math.min(row.cursor_seq, await changeLog.findSeqBefore(db, scope.accountId, since));
     await repo.updateSubscription(db, id, { cursor_seq: from, next_attempt_at: null, updated_at: now() });
     return { webhook_id: id, replay_from_seq: from };
   }
@@ -203,7 +204,7 @@ export function createWebhooksService(deps: { db: Db; clock: Clock; config: Webh
     const types = query.events ? query.events.split(',').map((t) => t.trim()) : [...CONTACT_EVENTS];
     const unknown = types.filter((t) => !(CONTACT_EVENTS as readonly string[]).includes(t));
     if (unknown.length) throw invalidFields({ events: `events names unknown event types: ${unknown.join(', ')}` });
-    if (query.cursor === undefined) return { events: [], cursor: String(await repo.accountHead(db, scope.accountId)) };
+    if (query.cursor === undefined) return { events: [], cursor: String(await changeLog.accountHead(db, scope.accountId)) };
     const after = Number(query.cursor);
     const deadline = Date.now() + (query.wait ?? 25) * 1000;
     for (;;) {

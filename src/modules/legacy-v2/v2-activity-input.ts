@@ -1,0 +1,129 @@
+// The bodies of the v2 bulk activities, checked whole and turned into the v3 jobs' input: import_data rows
+// (v2 contact keys) → v3 import rows, column_names → v3 columns, list numbers kept for the caller to resolve.
+import { invalidFields } from '../../errors.ts';
+import { EXPORT_COLUMNS, IMPORT_COLUMNS } from './v2-mapping.ts';
+import { slotName } from './v2-contact-input.ts';
+
+type Body = Record<string, unknown>;
+type Cell = string | number | null;
+
+/** DOCS bulk-activities-import-contacts: 40,000 contacts per call. */
+export const MAX_IMPORT_ROWS = 40_000;
+/** removefromlists goes through remove_list_memberships, whose source takes up to 500 contact ids. */
+export const MAX_REMOVE_ROWS = 500;
+
+const isObject = (v: unknown): v is Body => typeof v === 'object' && v !== null && !Array.isArray(v);
+const text = (v: unknown): string => (typeof v === 'string' ? v.trim() : typeof v === 'number' ? String(v) : '');
+
+export function bodyOf(body: unknown): Body {
+  if (!isObject(body)) throw invalidFields({ body: 'the body must be a JSON object' });
+  return body;
+}
+
+/** `lists`: 1 to 50 list numbers (strings of digits, or numbers; RB also sends `{id}` objects). */
+export function parseListNumbers(body: Body): number[] {
+  const value = body.lists;
+  const numbers = Array.isArray(value) ? value.map((l) => Number(text(isObject(l) ? l.id : l))) : [];
+  if (!Array.isArray(value) || !value.length || value.length > 50 || numbers.some((n) => !Number.isSafeInteger(n) || n < 1)) {
+    throw invalidFields({ lists: 'lists must be an array of 1 to 50 list ids (numbers)' });
+  }
+  return [...new Set(numbers)];
+}
+
+function parseRows(body: Body, max: number): Body[] {
+  const rows = body.import_data;
+  if (!Array.isArray(rows) || !rows.length || rows.length > max) {
+    throw invalidFields({ import_data: `import_data must be an array of 1 to ${max} contacts` });
+  }
+  const bad = rows.findIndex((r) => !isObject(r));
+  if (bad >= 0) throw invalidFields({ [`import_data[${bad}]`]: `import_data[${bad}] must be an object` });
+  return rows as Body[];
+}
+
+/** The first address of a row: `email_addresses` holds plain strings (RB), or `{email_address}` objects. */
+export function rowEmail(row: Body): string {
+  const first = Array.isArray(row.email_addresses) ? row.email_addresses[0] : undefined;
+  return text(isObject(first) ? first.email_address : first);
+}
+
+/** One import_data row as v2 column name → value (the names of RB util/config.rb activities_columns). */
+function v2Cells(row: Body): Record<string, string> {
+  const cells: Record<string, string> = { EMAIL: rowEmail(row) };
+  const flat: [string, string][] = [
+    ['first_name', 'FIRST NAME'], ['last_name', 'LAST NAME'], ['job_title', 'JOB TITLE'], ['company_name', 'COMPANY NAME'],
+    ['work_phone', 'WORK PHONE'], ['home_phone', 'HOME PHONE'], ['birthday_day', 'BIRTHDAY_DAY'],
+    ['birthday_month', 'BIRTHDAY_MONTH'], ['anniversary', 'ANNIVERSARY'],
+  ];
+  for (const [key, column] of flat) cells[column] = text(row[key]);
+  const address = Array.isArray(row.addresses) && isObject(row.addresses[0]) ? row.addresses[0] : {};
+  cells['ADDRESS LINE 1'] = text(address.line1);
+  cells['ADDRESS LINE 2'] = text(address.line2);
+  cells['ADDRESS LINE 3'] = text(address.line3);
+  cells.CITY = text(address.city);
+  cells.STATE = text(address.state_code) || text(address.state);
+  cells.COUNTRY = text(address.country_code).toUpperCase();
+  const sub = text(address.sub_postal_code);
+  cells['ZIP/POSTAL CODE'] = sub ? `${text(address.postal_code)}-${sub}` : text(address.postal_code);
+  for (const field of Array.isArray(row.custom_fields) ? row.custom_fields : []) {
+    const slot = isObject(field) ? slotName(field.name) : null;
+    if (slot) cells[`CUSTOM FIELD ${slot.slice('CustomField'.length)}`] = text((field as Body).value);
+  }
+  return cells;
+}
+
+/** `column_names`: which v2 columns to use (all when absent); 400 for a name v2 does not know. */
+function parseColumns(body: Body, known: Record<string, string>, fallback: string[]): string[] {
+  const value = body.column_names ?? fallback;
+  if (!Array.isArray(value) || !value.length || value.some((c) => typeof c !== 'string')) {
+    throw invalidFields({ column_names: 'column_names must be an array of column names' });
+  }
+  const names = value.map((c: string) => c.trim().toUpperCase());
+  const unknown = names.filter((n) => !known[n]);
+  if (unknown.length) throw invalidFields({ column_names: `column_names: ${unknown.join(', ')} unknown; use ${Object.keys(known).join(', ')}` });
+  return [...new Set(names)];
+}
+
+/** addcontacts: the rows as v3 import rows (only declared columns; blanks left out) and the slots they use. */
+export function parseAddContacts(body: Body): { rows: Record<string, Cell>[]; slots: string[] } {
+  const rows = parseRows(body, MAX_IMPORT_ROWS);
+  const columns = parseColumns(body, IMPORT_COLUMNS, Object.keys(IMPORT_COLUMNS));
+  if (!columns.includes('EMAIL')) throw invalidFields({ column_names: 'column_names must include EMAIL' });
+  const slots = new Set<string>();
+  const out = rows.map((row) => {
+    const cells = v2Cells(row);
+    const v3: Record<string, Cell> = {};
+    for (const column of columns) {
+      const value = cells[column] ?? '';
+      const name = IMPORT_COLUMNS[column]!;
+      if (value === '' && name !== 'email') continue;
+      v3[name] = name === 'street2' && v3.street2 ? `${v3.street2}, ${value}` : value;
+      if (name.startsWith('cf:')) slots.add(name.slice(3));
+    }
+    return v3;
+  });
+  return { rows: out, slots: [...slots] };
+}
+
+/** removefromlists: the distinct addresses of `import_data[].email_addresses`. */
+export function parseRemoveEmails(body: Body): string[] {
+  const rows = parseRows(body, MAX_REMOVE_ROWS);
+  const emails = rows.map(rowEmail);
+  const bad = emails.findIndex((e) => !e);
+  if (bad >= 0) throw invalidFields({ [`import_data[${bad}]`]: `import_data[${bad}].email_addresses must hold one email address` });
+  return [...new Set(emails.map((e) => e.toLowerCase()))];
+}
+
+/** exportcontacts: file_type, sort_by and the flags checked; the columns as v3 export fields. */
+export function parseExport(body: Body): { fields: string[] } {
+  const errors: Record<string, string> = {};
+  if (body.file_type !== undefined && !['CSV', 'TXT'].includes(String(body.file_type))) errors.file_type = 'file_type must be CSV or TXT';
+  if (body.sort_by !== undefined && !['EMAIL_ADDRESS', 'DATE_DESC'].includes(String(body.sort_by))) errors.sort_by = 'sort_by must be EMAIL_ADDRESS or DATE_DESC';
+  for (const flag of ['export_date_added', 'export_added_by']) {
+    if (body[flag] !== undefined && typeof body[flag] !== 'boolean') errors[flag] = `${flag} must be true or false`;
+  }
+  if (Object.keys(errors).length) throw invalidFields(errors);
+  const columns = parseColumns(body, EXPORT_COLUMNS, ['EMAIL ADDRESS', 'FIRST NAME', 'LAST NAME']);
+  const fields = [...new Set(columns.map((c) => EXPORT_COLUMNS[c]!))];
+  if (body.export_date_added !== false) fields.push('created_at');
+  return { fields };
+}
