@@ -54,12 +54,12 @@ describe('rate limiter', () => {
 describe('rate limiter leases', () => {
   const at = Date.parse('2026-03-01T10:00:00.000Z');
   const counting = (store: CounterStore) => {
-    const calls = { hitMany: 0 };
+    const calls = { hit: 0 };
     const wrapped: CounterStore = {
       ...store,
-      hitMany(hits) {
-        calls.hitMany++;
-        return store.hitMany(hits);
+      hit(key, windowMs, amount) {
+        calls.hit++;
+        return store.hit(key, windowMs, amount);
       },
     };
     return { wrapped, calls };
@@ -79,7 +79,8 @@ describe('rate limiter leases', () => {
       await limiter.consume('key', reply);
       remaining.push(headers['RateLimit-Remaining']!);
     }
-    assert.equal(calls.hitMany, 10);
+    // 100 calls: ten leases of 10 in the second's window, one lease of 1,000 in the day's.
+    assert.equal(calls.hit, 11);
     assert.equal(remaining[0], '999');
     assert.equal(remaining[99], '900');
   });
@@ -90,6 +91,21 @@ describe('rate limiter leases', () => {
     let count = 0;
     for (let i = 0; i < 1500; i++) if (await admitted(nodes[(i * 7919) % 3 === 0 ? 0 : 1]!, 'shared')) count++;
     assert.ok(count <= 1000 && count >= 1000 - 2 * 10, `admitted ${count}`);
+  });
+
+  it('admits concurrent calls far below the limit while a lease of the other window is being taken', async () => {
+    const store = createMemoryCounterStore(() => at);
+    // A counter store that answers later, as Redis does: calls overlap while one awaits its lease.
+    const slow: CounterStore = {
+      ...store,
+      async hit(key, windowMs, amount) {
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        return store.hit(key, windowMs, amount);
+      },
+    };
+    const limiter = createRateLimiter({ counters: slow, defaults: { perSecond: 1000, perDay: 1_000_000 }, now: () => at });
+    const outcomes = await Promise.all(Array.from({ length: 200 }, () => admitted(limiter, 'busy')));
+    assert.equal(outcomes.filter(Boolean).length, 200);
   });
 
   it('stays exact for a small limit (the legacy 4 per second) across two nodes', async () => {

@@ -9,7 +9,7 @@
 // lease can refuse others early by at most one lease per node and window.
 import type { FastifyReply } from 'fastify';
 import { AppError } from '../errors.ts';
-import type { CounterIncrement, CounterStore } from '../shared/counter-store.ts';
+import type { CounterStore } from '../shared/counter-store.ts';
 
 export type Limits = { perSecond: number; perDay: number };
 
@@ -18,7 +18,8 @@ export type RateLimiter = ReturnType<typeof createRateLimiter>;
 const DAY_MS = 86_400_000;
 const LEASE_PARTS = { second: 100, day: 1000 } as const;
 
-type Lease = { resetAt: number; left: number; total: number; limit: number };
+type Lease = { resetAt: number; left: number; total: number; limit: number; full: boolean };
+type Window = { key: string; windowMs: number; limit: number; parts: number };
 /** Where this call stands in its window: its position (count) and when the window ends. */
 type Position = { count: number; resetAt: number };
 
@@ -26,6 +27,7 @@ export function createRateLimiter(deps: { counters: CounterStore; defaults: Limi
   const { counters, defaults } = deps;
   const now = deps.now ?? Date.now;
   const leases = new Map<string, Lease>();
+  const pending = new Map<string, Promise<Lease>>();
 
   /** The lease of `key` for the current window, if it still has a call to spend (and the same limit). */
   function current(key: string, windowMs: number, limit: number): Lease | undefined {
@@ -35,29 +37,43 @@ export function createRateLimiter(deps: { counters: CounterStore; defaults: Limi
     return lease;
   }
 
-  /** Spends one call of each window, leasing more from the counter store (one round trip) where needed. */
-  async function take(windows: readonly { key: string; windowMs: number; limit: number; parts: number }[]): Promise<Position[]> {
-    const held = windows.map((w) => current(w.key, w.windowMs, w.limit));
-    const wanted = windows.flatMap((w, i) => (held[i] ? [] : [{ i, key: w.key, windowMs: w.windowMs, limit: w.limit, amount: Math.max(1, Math.floor(w.limit / w.parts)) }]));
-    if (wanted.length) {
-      const hits = await counters.hitMany(wanted.map(({ key, windowMs, amount }): CounterIncrement => ({ key, windowMs, amount })));
-      wanted.forEach((w, j) => {
-        const before = hits[j]!.count - w.amount;
+  /** Spends one call from a lease that has one left: synchronously, so that concurrent calls never share it. */
+  function spend(lease: Lease): Position {
+    lease.left--;
+    return { count: lease.total - lease.left, resetAt: lease.resetAt };
+  }
+
+  /** Takes a new lease of `w` from the counter store; concurrent callers of one key share one request. */
+  function lease(w: Window): Promise<Lease> {
+    const inFlight = pending.get(w.key);
+    if (inFlight) return inFlight;
+    const amount = Math.max(1, Math.floor(w.limit / w.parts));
+    const request = counters
+      .hit(w.key, w.windowMs, amount)
+      .then((hit) => {
+        const before = hit.count - amount;
         // Past the limit only the part of the lease that fits is spendable; the rest stays counted (the window is full).
-        const usable = Math.max(0, Math.min(w.amount, w.limit - before));
-        const lease: Lease = { resetAt: hits[j]!.resetAt, left: usable, total: before + Math.max(usable, 1), limit: w.limit };
-        leases.set(w.key, lease);
-        held[w.i] = lease;
-      });
-      if (leases.size > 50_000) for (const [k, l] of leases) if (l.resetAt <= now()) leases.delete(k);
+        const usable = Math.max(0, Math.min(amount, w.limit - before));
+        const fresh: Lease = { resetAt: hit.resetAt, left: usable, total: before + usable, limit: w.limit, full: usable < amount };
+        leases.set(w.key, fresh);
+        if (leases.size > 50_000) for (const [k, l] of leases) if (l.resetAt <= now()) leases.delete(k);
+        return fresh;
+      })
+      .finally(() => pending.delete(w.key));
+    pending.set(w.key, request);
+    return request;
+  }
+
+  /** Spends one call of the window, from the node's lease or, when it is spent, from a new one. */
+  async function take(w: Window): Promise<Position> {
+    for (;;) {
+      const held = current(w.key, w.windowMs, w.limit);
+      if (held) return spend(held);
+      const fresh = await lease(w);
+      if (fresh.left > 0) return spend(fresh);
+      // The window is full: this call stands past the limit.
+      if (fresh.full) return { count: Math.max(fresh.total + 1, w.limit + 1), resetAt: fresh.resetAt };
     }
-    return held.map((lease) => {
-      const l = lease!;
-      // An empty lease: the window is full, and this call stands past the limit.
-      if (l.left <= 0) return { count: Math.max(l.total, l.limit + 1), resetAt: l.resetAt };
-      l.left--;
-      return { count: l.total - l.left, resetAt: l.resetAt };
-    });
   }
 
   /**
@@ -66,10 +82,10 @@ export function createRateLimiter(deps: { counters: CounterStore; defaults: Limi
    */
   async function consume(key: string, reply: FastifyReply, own: Partial<Limits> = {}): Promise<void> {
     const limits = { perSecond: own.perSecond ?? defaults.perSecond, perDay: own.perDay ?? defaults.perDay };
-    const [second, day] = (await take([
-      { key: `rl:s:${key}`, windowMs: 1000, limit: limits.perSecond, parts: LEASE_PARTS.second },
-      { key: `rl:d:${key}`, windowMs: DAY_MS, limit: limits.perDay, parts: LEASE_PARTS.day },
-    ])) as [Position, Position];
+    const [second, day] = await Promise.all([
+      take({ key: `rl:s:${key}`, windowMs: 1000, limit: limits.perSecond, parts: LEASE_PARTS.second }),
+      take({ key: `rl:d:${key}`, windowMs: DAY_MS, limit: limits.perDay, parts: LEASE_PARTS.day }),
+    ]);
     const t = now();
     const secondReset = Math.max(1, Math.ceil((second.resetAt - t) / 1000));
     const dayReset = Math.max(1, Math.ceil((day.resetAt - t) / 1000));
