@@ -8,11 +8,11 @@
 //        [--concurrency 4] [--seconds 5]      (PostgreSQL admin URL: BENCH_DATABASE_URL or TEST_DATABASE_URL)
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { type LoadResult, loadAlternating, sampleRss } from './http-load.ts';
-import { writeSection } from './report.ts';
+import { dialectTable, perDialect, writeSection } from './report.ts';
 import { seedContacts } from './seed-contacts.ts';
 import {
   benchEnv,
@@ -149,8 +149,7 @@ async function benchDialect(dialect: string): Promise<Result> {
   }
 }
 
-function report(results: Result[]): string {
-  const cols = (f: (r: Result) => string) => `| ${results.map(f).join(' | ')} |`;
+function report(results: Result[], loadMax: number): string {
   const int = (n: number) => Math.round(n).toLocaleString('en-US');
   const ms = (n: number) => `${n.toFixed(1)} ms`;
   const rows: [string, (r: Result) => string][] = [
@@ -191,25 +190,12 @@ function report(results: Result[]): string {
     `(${args.concurrency} connections for the req/s rows, ${args.seconds} s each; non-200 answers: ${errors};`,
     `1-minute load average up to ${loadMax.toFixed(1)} during the run on ${cpus().length} CPUs).`,
     '',
-    `| | ${results.map((r) => (r.dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL')).join(' | ')} |`,
-    `|---|${results.map(() => '---:').join('|')}|`,
-    ...rows.map(([label, f]) => `| ${label} ${cols(f)}`),
+    ...dialectTable(results, rows),
   ].join('\n');
 }
 
-const results: Result[] = [];
-const loadBefore = loadavg()[0]!;
-// Other work on a shared machine skews every figure: keep the highest load average seen during the run.
-let loadMax = loadBefore;
-const loadTimer = setInterval(() => {
-  loadMax = Math.max(loadMax, loadavg()[0]!);
-}, 2000);
-for (const dialect of args.dialects.split(',')) {
-  results.push(await benchDialect(dialect.trim()));
-  log(JSON.stringify(results[results.length - 1]));
-}
-clearInterval(loadTimer);
-const table = report(results);
+const { results, loadBefore, loadMax } = await perDialect(args.dialects, benchDialect, log);
+const table = report(results, loadMax);
 console.log(table);
 writeSection('Contacts API', {
   command: `npm exec -- node --import tsx bench/contacts.bench.ts --count ${COUNT} --dialects ${args.dialects} --concurrency ${args.concurrency} --seconds ${args.seconds}`,

@@ -40,3 +40,38 @@ export function writeSection(
   const next = current.indexOf('\n## ', start + 1);
   writeFileSync(FILE, `${current.slice(0, start + 1)}${text}${next < 0 ? '' : current.slice(next)}`);
 }
+
+/**
+ * Runs `bench` for each dialect one after the other. Other work on a shared machine skews every figure: the
+ * highest 1-minute load average seen during the run is kept, for the report to say.
+ */
+export async function perDialect<R>(
+  dialects: string,
+  bench: (dialect: string) => Promise<R>,
+  log: (line: string) => void,
+): Promise<{ results: R[]; loadBefore: number; loadMax: number }> {
+  const results: R[] = [];
+  const loadBefore = loadavg()[0]!;
+  let loadMax = loadBefore;
+  const timer = setInterval(() => {
+    loadMax = Math.max(loadMax, loadavg()[0]!);
+  }, 2000);
+  try {
+    for (const dialect of dialects.split(',')) {
+      results.push(await bench(dialect.trim()));
+      log(JSON.stringify(results[results.length - 1]));
+    }
+  } finally {
+    clearInterval(timer);
+  }
+  return { results, loadBefore, loadMax };
+}
+
+/** A Markdown table with a column per dialect and a row per `[label, value]`. */
+export function dialectTable<R extends { dialect: string }>(results: readonly R[], rows: readonly [string, (r: R) => string][]): string[] {
+  return [
+    `| | ${results.map((r) => (r.dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL')).join(' | ')} |`,
+    `|---|${results.map(() => '---:').join('|')}|`,
+    ...rows.map(([label, f]) => `| ${label} | ${results.map(f).join(' | ')} |`),
+  ];
+}

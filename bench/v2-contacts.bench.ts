@@ -7,10 +7,10 @@
 //        [--rounds 2]      (PostgreSQL admin URL: BENCH_DATABASE_URL or TEST_DATABASE_URL)
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { writeSection } from './report.ts';
+import { dialectTable, perDialect, writeSection } from './report.ts';
 import { seedContacts } from './seed-contacts.ts';
 import { benchEnv, clientToken, createBenchAccount, freshDatabase, startServerProcess, stopServer } from './server-process.ts';
 
@@ -79,11 +79,10 @@ async function benchDialect(dialect: string): Promise<Result> {
   }
 }
 
-function report(results: Result[]): string {
+function report(results: Result[], loadMax: number): string {
   const int = (n: number) => Math.round(n).toLocaleString('en-US');
   const best = (walks: Walk[]) => Math.max(...walks.map((w) => w.perSecond));
   const all = (walks: Walk[]) => walks.map((w) => int(w.perSecond)).join(', ');
-  const cols = (f: (r: Result) => string) => `| ${results.map(f).join(' | ')} |`;
   const rows: [string, (r: Result) => string][] = [
     ['`/v3/contacts?updated_after` walk, each round (contacts/s)', (r) => all(r.v3)],
     ['`/v2/contacts?modified_since` walk, each round (contacts/s)', (r) => all(r.v2)],
@@ -94,24 +93,12 @@ function report(results: Result[]): string {
     `${COUNT.toLocaleString('en-US')} contacts in one account, \`limit=500\`, ${ROUNDS} alternating rounds; server and client on one`,
     `machine over loopback (1-minute load average up to ${loadMax.toFixed(1)} during the run on ${cpus().length} CPUs).`,
     '',
-    `| | ${results.map((r) => (r.dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL')).join(' | ')} |`,
-    `|---|${results.map(() => '---:').join('|')}|`,
-    ...rows.map(([label, f]) => `| ${label} ${cols(f)}`),
+    ...dialectTable(results, rows),
   ].join('\n');
 }
 
-const results: Result[] = [];
-const loadBefore = loadavg()[0]!;
-let loadMax = loadBefore;
-const loadTimer = setInterval(() => {
-  loadMax = Math.max(loadMax, loadavg()[0]!);
-}, 2000);
-for (const dialect of args.dialects.split(',')) {
-  results.push(await benchDialect(dialect.trim()));
-  log(JSON.stringify(results[results.length - 1]));
-}
-clearInterval(loadTimer);
-const table = report(results);
+const { results, loadBefore, loadMax } = await perDialect(args.dialects, benchDialect, log);
+const table = report(results, loadMax);
 console.log(table);
 writeSection('Legacy v2 walk', {
   command: `npm exec -- node --import tsx bench/v2-contacts.bench.ts --count ${COUNT} --dialects ${args.dialects} --rounds ${ROUNDS}`,
