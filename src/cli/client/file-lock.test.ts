@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -90,5 +90,18 @@ describe('file lock', () => {
     );
     const outcomes = results.map((r) => r.stdout.trim()).sort();
     assert.deepEqual(outcomes, ['busy', 'busy', 'busy', 'busy', 'busy', 'busy', 'busy', 'won']);
+  });
+  it('never shows an empty lock: the owner is written before the lock appears, and a killed writer\'s leftover is removed', async () => {
+    const file = path.join(dir, 'e.lock');
+    // What a process killed between writing its owner and linking it leaves behind.
+    const leftover = `${file}.${deadPid()}.new`;
+    writeFileSync(leftover, '{"pid":1}');
+    const lock = await acquireLock(file);
+    try {
+      assert.equal((JSON.parse(readFileSync(file, 'utf8')) as { pid: number }).pid, process.pid);
+      assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('e.lock')), ['e.lock']);
+    } finally {
+      await lock.release();
+    }
   });
 });

@@ -1,8 +1,10 @@
-// Exclusive lock files (O_CREAT|O_EXCL) shared by concurrent `listgate` processes: one per credential
-// profile (refresh + save) and one per sync state file. A lock left by a killed process is taken over.
+// Exclusive lock files shared by concurrent `listgate` processes: one per credential profile (refresh +
+// save) and one per sync state file. A lock left by a killed process is taken over. The lock appears with
+// its owner already written (a hard link of a finished file), so a kill can never leave an empty lock.
 import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
-import { open, readFile, rm, stat, utimes } from 'node:fs/promises';
+import { link, open, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import os from 'node:os';
 
 type LockOwner = {
@@ -86,7 +88,7 @@ export function isStale(raw: string, mtimeMs: number, staleMs: number, nowMs = D
   try {
     owner = JSON.parse(raw) as Partial<LockOwner>;
   } catch {
-    // An empty or torn file is a holder between create and write, unless it is old.
+    // Locks are written before they appear; an unreadable one (another version, a shared disk) waits out staleMs.
   }
   if (owner && typeof owner.pid === 'number' && owner.host === os.hostname()) {
     if (!isAlive(owner.pid)) return true;
@@ -136,18 +138,32 @@ async function breakStaleLock(file: string, seen: string): Promise<boolean> {
   }
 }
 
+/** The owner's file before it becomes the lock: `<lock>.<pid>.new`, beside it. */
+const pendingName = (file: string, pid: number) => `${file}.${pid}.new`;
+
+/** Removes the pending files that killed processes left beside `file` (plain name checks, no pattern). */
+async function removeDeadPending(file: string): Promise<void> {
+  const dir = path.dirname(file);
+  const prefix = `${path.basename(file)}.`;
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    if (!name.startsWith(prefix) || !name.endsWith('.new')) continue;
+    const pid = Number(name.slice(prefix.length, -'.new'.length));
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !isAlive(pid)) await rm(path.join(dir, name), { force: true });
+  }
+}
+
 async function tryCreate(file: string, owner: LockOwner): Promise<boolean> {
+  const pending = pendingName(file, owner.pid);
+  await writeFile(pending, JSON.stringify(owner), { mode: 0o600 });
   try {
-    const handle = await open(file, 'wx', 0o600);
-    try {
-      await handle.writeFile(JSON.stringify(owner));
-    } finally {
-      await handle.close();
-    }
+    // link() fails with EEXIST when the lock exists: it creates the lock exclusively, already complete.
+    await link(pending, file);
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw error;
+  } finally {
+    await rm(pending, { force: true });
   }
 }
 
@@ -155,6 +171,7 @@ export async function acquireLock(file: string, options: LockOptions = {}): Prom
   const { waitMs = 0, staleMs = 60_000, heartbeatMs = 10_000 } = options;
   const owner = selfOwner();
   const deadline = Date.now() + waitMs;
+  await removeDeadPending(file);
   for (;;) {
     if (await tryCreate(file, owner)) break;
     const current = await readLock(file);
