@@ -28,3 +28,18 @@ export function v2Client(baseUrl: string, token: Pick<TestToken, 'accessToken' |
     return { status: res.status, headers: res.headers, body: parsed, text };
   };
 }
+
+/**
+ * A multipart POST as the SDKs send the file forms of the bulk activities (PHP: `data` a file part; RB's
+ * RestClient: `data` a plain field), through undici's FormData and fetch: the boundary is the client's own.
+ */
+export function v2Upload(baseUrl: string, token: Pick<TestToken, 'accessToken' | 'clientId'>) {
+  return async <T = unknown>(path: string, form: FormData, headers: Record<string, string> = {}): Promise<ApiResponse<T>> => {
+    const url = new URL(path, baseUrl);
+    url.searchParams.set('api_key', token.clientId);
+    const res = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token.accessToken}`, accept: 'application/json', ...headers }, body: form });
+    const text = await res.text();
+    const parsed = text && (res.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : text;
+    return { status: res.status, headers: res.headers, body: parsed, text };
+  };
+}

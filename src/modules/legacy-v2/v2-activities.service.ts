@@ -12,6 +12,7 @@ import type { ImportsService } from '../activities/imports.service.ts';
 import { CONTACTS_FILE_IMPORT, CONTACTS_JSON_IMPORT } from '../activities/import.job.ts';
 import type { CustomFieldsService } from '../custom-fields/custom-fields.service.ts';
 import * as input from './v2-activity-input.ts';
+import * as upload from './v2-activity-upload.ts';
 import { ACTIVITY_STATUS_TABLE, type V2ActivityType, V2_ACTIVITY_STATUSES, V2_ACTIVITY_TYPES } from './v2-mapping.ts';
 import * as repo from './v2.repository.ts';
 
@@ -103,20 +104,23 @@ export function createV2ActivitiesService(deps: { db: Db; imports: ImportsServic
     }
   }
 
-  async function addContacts(accountId: string, raw: unknown) {
+  /** addcontacts, JSON or (`form`) multipart: both become the same v3 JSON import. */
+  async function addContacts(accountId: string, raw: unknown, form = false) {
     const body = input.bodyOf(raw);
-    const { rows, slots } = input.parseAddContacts(body);
-    const lists = await listIds(accountId, body);
+    const file = form ? upload.parseAddContactsForm(body) : null;
+    const { rows, slots } = file ? input.parseAddContactsFile(file.header, file.rows) : input.parseAddContacts(body);
+    const lists = await listIds(accountId, file ? { lists: file.lists } : body);
     await ensureSlots(accountId, slots);
     const created = await imports.importJson(accountId, { import_data: rows, list_ids: lists });
     return rendered(accountId, created.activity_id, true);
   }
 
   /** removefromlists: the addresses' contacts leave the lists; addresses with no contact are skipped. */
-  async function removeFromLists(accountId: string, raw: unknown) {
+  async function removeFromLists(accountId: string, raw: unknown, form = false) {
     const body = input.bodyOf(raw);
-    const emails = input.parseRemoveEmails(body);
-    const lists = await listIds(accountId, body);
+    const file = form ? upload.parseRemoveForm(body, input.MAX_REMOVE_ROWS) : null;
+    const emails = file ? file.emails : input.parseRemoveEmails(body);
+    const lists = await listIds(accountId, file ? { lists: file.lists } : body);
     const ids = [...(await repo.findContactIdsByEmail(db, accountId, emails)).values()];
     const created = await bulk.linkActivity(accountId, 'remove_list_memberships', { source: { contact_ids: ids }, list_ids: lists });
     return rendered(accountId, created.activity_id, true);

@@ -83,14 +83,11 @@ function parseColumns(body: Body, known: Record<string, string>, fallback: strin
   return [...new Set(names)];
 }
 
-/** addcontacts: the rows as v3 import rows (only declared columns; blanks left out) and the slots they use. */
-export function parseAddContacts(body: Body): { rows: Record<string, Cell>[]; slots: string[] } {
-  const rows = parseRows(body, MAX_IMPORT_ROWS);
-  const columns = parseColumns(body, IMPORT_COLUMNS, Object.keys(IMPORT_COLUMNS));
+/** v2 cells (column → value) as v3 import rows: only declared columns, blanks left out; and the slots used. */
+function toImportRows(cellRows: Record<string, string>[], columns: string[]): { rows: Record<string, Cell>[]; slots: string[] } {
   if (!columns.includes('EMAIL')) throw invalidFields({ column_names: 'column_names must include EMAIL' });
   const slots = new Set<string>();
-  const out = rows.map((row) => {
-    const cells = v2Cells(row);
+  const out = cellRows.map((cells) => {
     const v3: Record<string, Cell> = {};
     for (const column of columns) {
       const value = cells[column] ?? '';
@@ -102,6 +99,35 @@ export function parseAddContacts(body: Body): { rows: Record<string, Cell>[]; sl
     return v3;
   });
   return { rows: out, slots: [...slots] };
+}
+
+/** addcontacts: the rows as v3 import rows (only declared columns; blanks left out) and the slots they use. */
+export function parseAddContacts(body: Body): { rows: Record<string, Cell>[]; slots: string[] } {
+  const rows = parseRows(body, MAX_IMPORT_ROWS);
+  const columns = parseColumns(body, IMPORT_COLUMNS, Object.keys(IMPORT_COLUMNS));
+  return toImportRows(rows.map(v2Cells), columns);
+}
+
+/** Other spellings of EMAIL in a file's header (techblog "Import Contacts using the Multipart form"). */
+const EMAIL_ALIASES = new Set(['EMAIL ADDRESS', 'E-MAIL', 'E-MAIL ADDRESS']);
+/** DOCS: deprecated since May 2014, "the API ignores these columns and any values". */
+export const IGNORED_FILE_COLUMNS = new Set(['MIDDLE NAME', 'SUB ZIP/POSTAL CODE', 'US STATE/CA PROVINCE']);
+
+/** addcontacts from a file: the header's v2 column names (any case) pick the cells of each row. */
+export function parseAddContactsFile(header: string[], rows: string[][]): { rows: Record<string, Cell>[]; slots: string[] } {
+  if (rows.length > MAX_IMPORT_ROWS) throw invalidFields({ data: `the file holds ${rows.length} contacts; at most ${MAX_IMPORT_ROWS} per call` });
+  const names = header.map((h) => {
+    const name = h.trim().toUpperCase().replace(/\s+/g, ' ');
+    return EMAIL_ALIASES.has(name) ? 'EMAIL' : name;
+  });
+  const unknown = names.filter((n) => !IMPORT_COLUMNS[n] && !IGNORED_FILE_COLUMNS.has(n));
+  if (unknown.length) throw invalidFields({ data: `the header names unknown columns: ${unknown.map((n) => n.slice(0, 50)).join(', ')}; use ${Object.keys(IMPORT_COLUMNS).join(', ')}` });
+  const twice = names.filter((n, i) => names.indexOf(n) !== i && !IGNORED_FILE_COLUMNS.has(n));
+  if (twice.length) throw invalidFields({ data: `the header names ${twice[0]} twice` });
+  const columns = names.filter((n) => IMPORT_COLUMNS[n]);
+  if (!columns.includes('EMAIL')) throw invalidFields({ data: 'the header has no EMAIL column (also EMAIL ADDRESS, E-MAIL)' });
+  const cellRows = rows.map((cells) => Object.fromEntries(names.map((n, i) => [n, (cells[i] ?? '').trim()])));
+  return toImportRows(cellRows, columns);
 }
 
 /** removefromlists: the distinct addresses of `import_data[].email_addresses`. */
