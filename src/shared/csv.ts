@@ -105,3 +105,8 @@ export function csvCell(value: string | number | null | undefined): string {
 export function csvLine(values: readonly (string | number | null | undefined)[]): string {
   return `${values.map(csvCell).join(',')}\r\n`;
 }
+
+/** A line of tab-separated values: the CSV rules with a tab for the comma (a cell with a tab is quoted). */
+export function tsvLine(values: readonly (string | number | null | undefined)[]): string {
+  return `${values.map((v) => { const cell = csvCell(v); return cell.startsWith('"') || !/\t/.test(cell) ? cell : `"${cell.replaceAll('"', '""')}"`; }).join('\t')}\r\n`;
+}

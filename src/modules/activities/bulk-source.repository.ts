@@ -1,5 +1,6 @@
 // The contacts a bulk activity works on (its "source": ids, members of lists, tagged contacts, all active
 // contacts, a status), read in pages ordered by contact_id, so each step resumes after the last id it did.
+import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { ContactsTable, PermissionToSend } from '../../db/schema.ts';
 
@@ -99,6 +100,38 @@ export async function sourceContactsPage(
     .limit(limit)
     .execute();
   return { rows, last: rows.at(-1)?.contact_id ?? null };
+}
+
+/** email: by address (no address first), then id; created_desc: newest first (by creation sequence). */
+export type SourceOrder = 'email' | 'created_desc';
+
+/**
+ * The next page of the source's contacts in `order`, after the position `after` ('' = the start), and the
+ * position of its last row (null: the end). Positions: `created_seq` for created_desc, `[email, id]` as JSON
+ * for email; both keys are unique with the id, so a resumed page neither repeats nor skips a contact.
+ */
+export async function sourceContactsPageInOrder(
+  db: Db,
+  accountId: string,
+  source: BulkSource,
+  order: SourceOrder,
+  after: string,
+  limit: number,
+): Promise<{ rows: ContactsTable[]; last: string | null }> {
+  let query = sourceQuery(db, accountId, source).selectAll('contacts');
+  if (order === 'created_desc') {
+    if (after) query = query.where('contacts.created_seq', '<', Number(after));
+    const rows = await query.orderBy('contacts.created_seq', 'desc').limit(limit).execute();
+    return { rows, last: rows.length ? String(rows.at(-1)!.created_seq) : null };
+  }
+  const email = sql<string>`coalesce(contacts.email_address, '')`;
+  if (after) {
+    const [key, id] = JSON.parse(after) as [string, string];
+    query = query.where((eb) => eb.or([eb(email, '>', key), eb.and([eb(email, '=', key), eb('contacts.contact_id', '>', id)])]));
+  }
+  const rows = await query.orderBy(email).orderBy('contacts.contact_id').limit(limit).execute();
+  const tail = rows.at(-1);
+  return { rows, last: tail ? JSON.stringify([tail.email_address ?? '', tail.contact_id]) : null };
 }
 
 type LinkTable = 'list_memberships' | 'taggings';

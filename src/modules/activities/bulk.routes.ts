@@ -68,8 +68,11 @@ export default async function bulkRoutes(app: FastifyInstance, opts: Opts): Prom
   app.get<{ Params: Static<typeof schemas.ExportParams> }>(
     '/contact_exports/:file_export_id',
     { config, schema: { ...doc('getCSVExportFile', 'Download an export (CSV)'), params: schemas.ExportParams, response: csv } },
-    async (request, reply) =>
-      reply.type('text/csv; charset=utf-8').send(await bulk.openExport(request.auth.accountId, request.params.file_export_id)),
+    async (request, reply) => {
+      const file = await bulk.openExport(request.auth.accountId, request.params.file_export_id);
+      // A legacy v2 export of file_type TXT is tab-separated, kept as .txt.
+      return reply.type(`${String(file.path).endsWith('.txt') ? 'text/tab-separated-values' : 'text/csv'}; charset=utf-8`).send(file);
+    },
   );
 
   app.get<{ Params: Static<typeof ActivityParams> }>(

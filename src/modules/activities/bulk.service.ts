@@ -1,7 +1,7 @@
 // The bulk activities with a JSON body (memberships, taggings, deletions, exports): check that every id is
 // the account's own, count the contacts concerned, enqueue the job and start it. Also the files they
 // produce: an export's CSV until it expires, and an import's bad rows as CSV.
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream, existsSync, type ReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { Db } from '../../db/database.ts';
@@ -125,7 +125,8 @@ export function createBulkService(deps: { db: Db; clock: Clock; activities: Acti
     return enqueue(accountId, kinds.CUSTOM_FIELDS_DELETE, { custom_field_ids: fieldIds }, fieldIds!.length);
   }
 
-  async function exportContacts(accountId: string, body: Body) {
+  /** `layout`: order and format of the file, which only the legacy v2 export asks for. */
+  async function exportContacts(accountId: string, body: Body, layout: Pick<ExportPayload, 'order' | 'format'> = {}) {
     const errors: Record<string, string> = {};
     const source: BulkSource = {
       contact_ids: ids(errors, 'contact_ids', body.contact_ids, 500),
@@ -147,12 +148,12 @@ export function createBulkService(deps: { db: Db; clock: Clock; activities: Acti
       if (unknown.length) errors.fields = `fields: ${unknown.join(', ')} unknown; use ${EXPORT_FIELDS.join(', ')} or cf:<custom field name>`;
     }
     await checked(accountId, source, errors);
-    const payload: ExportPayload = { source, fields: fields as string[], custom_fields: customFields };
+    const payload: ExportPayload = { source, fields: fields as string[], custom_fields: customFields, ...layout };
     return enqueue(accountId, CONTACT_EXPORTS, payload, await countSource(db, accountId, source));
   }
 
   /** The export's CSV as a stream; 404 when unknown, not finished or expired (then the file is gone). */
-  async function openExport(accountId: string, activityId: string): Promise<Readable> {
+  async function openExport(accountId: string, activityId: string): Promise<ReadStream> {
     const row = isUuid(activityId) ? await repo.findActivity(db, accountId, activityId.toLowerCase()) : undefined;
     const file = row?.kind === CONTACT_EXPORTS ? exportFilePath(deps.exportDir, row) : null;
     if (!file || !existsSync(file)) throw new AppError('NOT_FOUND', 'Export file not found: unknown, not finished, or expired');

@@ -7,10 +7,10 @@ import path from 'node:path';
 import type { Db } from '../../db/database.ts';
 import type { ContactsTable } from '../../db/schema.ts';
 import type { Clock } from '../../shared/clock.ts';
-import { csvLine } from '../../shared/csv.ts';
+import { csvLine, tsvLine } from '../../shared/csv.ts';
 import type { ActivityRow } from './activities.repository.ts';
 import type { ActivityJob } from './activities.runner.ts';
-import { type BulkSource, sourceContactsPage } from './bulk-source.repository.ts';
+import { type BulkSource, type SourceOrder, sourceContactsPage, sourceContactsPageInOrder } from './bulk-source.repository.ts';
 import { findCustomValues } from './import.repository.ts';
 
 export const CONTACT_EXPORTS = 'contact_exports';
@@ -29,6 +29,7 @@ export const EXPORT_FIELDS = [
   'permission_to_send',
   'created_at',
   'updated_at',
+  'create_source',
 ] as const;
 
 export type ExportPayload = {
@@ -36,11 +37,15 @@ export type ExportPayload = {
   fields: string[];
   /** custom field name → id, for the cf: fields */
   custom_fields: Record<string, string>;
+  /** Row order (the legacy v2 export's sort_by); absent: contact id order. */
+  order?: SourceOrder;
+  /** `txt`: tab-separated values in a .txt file (the legacy v2 export's file_type); absent: CSV. */
+  format?: 'csv' | 'txt';
 };
 
 type Checkpoint = { after: string; bytes: number };
 
-const fileOf = (activity: ActivityRow) => `${activity.activity_id}.csv`;
+const fileOf = (activity: ActivityRow, payload: ExportPayload) => `${activity.activity_id}.${payload.format === 'txt' ? 'txt' : 'csv'}`;
 
 function cell(contact: ContactsTable, field: string, values: Map<string, string>, customFields: Record<string, string>) {
   if (field.startsWith('cf:')) return values.get(`${contact.contact_id} ${customFields[field.slice(3).toLowerCase()]}`) ?? '';
@@ -54,30 +59,33 @@ export function createExportJob(deps: { clock: Clock; dir: string; batchSize?: n
     kind: CONTACT_EXPORTS,
     async step(trx: Db, activity: ActivityRow) {
       const payload = JSON.parse(activity.payload ?? '{}') as ExportPayload;
-      const final = path.join(deps.dir, fileOf(activity));
+      const final = path.join(deps.dir, fileOf(activity, payload));
+      const line = payload.format === 'txt' ? tsvLine : csvLine;
       const part = `${final}.part`;
       const at: Checkpoint = activity.checkpoint ? (JSON.parse(activity.checkpoint) as Checkpoint) : { after: '', bytes: 0 };
       if (!activity.checkpoint) {
         await mkdir(deps.dir, { recursive: true });
-        const header = csvLine(payload.fields);
+        const header = line(payload.fields);
         await writeFile(part, header);
         return { completed: 0, done: false, checkpoint: { after: '', bytes: Buffer.byteLength(header) } };
       }
       if (!existsSync(part)) {
         // Renamed by a step whose commit was lost: the file is complete.
-        if (existsSync(final)) return { completed: 0, done: true, resultFile: fileOf(activity) };
+        if (existsSync(final)) return { completed: 0, done: true, resultFile: fileOf(activity, payload) };
         throw new Error(`export file ${part} is missing`);
       }
       await truncate(part, at.bytes);
-      const page = await sourceContactsPage(trx, activity.account_id, payload.source, at.after, batch);
+      const page = payload.order
+        ? await sourceContactsPageInOrder(trx, activity.account_id, payload.source, payload.order, at.after, batch)
+        : await sourceContactsPage(trx, activity.account_id, payload.source, at.after, batch);
       const contacts = page.rows;
       if (!page.last) {
         await rename(part, final);
-        return { completed: 0, done: true, resultFile: fileOf(activity) };
+        return { completed: 0, done: true, resultFile: fileOf(activity, payload) };
       }
       const needsValues = payload.fields.some((f) => f.startsWith('cf:'));
       const values = needsValues ? await findCustomValues(trx, activity.account_id, contacts.map((c) => c.contact_id)) : new Map<string, string>();
-      const text = contacts.map((c) => csvLine(payload.fields.map((f) => cell(c, f, values, payload.custom_fields)))).join('');
+      const text = contacts.map((c) => line(payload.fields.map((f) => cell(c, f, values, payload.custom_fields)))).join('');
       await appendFile(part, text);
       return {
         completed: contacts.length,
@@ -86,7 +94,8 @@ export function createExportJob(deps: { clock: Clock; dir: string; batchSize?: n
       };
     },
     async cleanup(activity) {
-      if (activity.state !== 'completed') await rm(path.join(deps.dir, `${fileOf(activity)}.part`), { force: true });
+      const payload = JSON.parse(activity.payload ?? '{}') as ExportPayload;
+      if (activity.state !== 'completed') await rm(path.join(deps.dir, `${fileOf(activity, payload)}.part`), { force: true });
     },
   };
 }

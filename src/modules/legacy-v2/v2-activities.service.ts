@@ -134,9 +134,9 @@ export function createV2ActivitiesService(deps: { db: Db; imports: ImportsServic
 
   async function exportContacts(accountId: string, raw: unknown) {
     const body = input.bodyOf(raw);
-    const { fields } = input.parseExport(body);
+    const { fields, layout } = input.parseExport(body);
     const lists = await listIds(accountId, body);
-    const created = await bulk.exportContacts(accountId, { list_ids: lists, fields });
+    const created = await bulk.exportContacts(accountId, { list_ids: lists, fields }, layout);
     return rendered(accountId, created.activity_id, true);
   }
 

@@ -115,22 +115,40 @@ for (const dialect of TEST_DIALECTS) {
       assert.deepEqual(await members(list), ['ada@example.com', 'grace@example.com']);
     });
 
-    it('POST exportcontacts writes the members of the lists as CSV, downloadable at file_name', async () => {
+    it('POST exportcontacts writes the members of the lists as CSV in address order, downloadable at file_name', async () => {
       const body = { file_type: 'CSV', sort_by: 'EMAIL_ADDRESS', export_date_added: true, export_added_by: true, lists: [list], column_names: ['Email Address', 'First Name', 'Last Name'] };
       const done = await created('exportcontacts', body, 'EXPORT_CONTACTS');
       assert.deepEqual(Object.keys(done).sort(), [...GET_KEYS, 'file_name'].sort());
       assert.equal(done.contact_count, 2);
       const csv = await v3('GET', done.file_name!);
       assert.equal(csv.status, 200);
+      assert.match(csv.headers.get('content-type')!, /^text\/csv/);
       const lines = csv.text.trim().split(/\r?\n/);
-      assert.equal(lines[0], 'email,first_name,last_name,created_at');
-      assert.deepEqual(lines.slice(1).map((l) => l.split(',')[0]).sort(), ['ada@example.com', 'grace@example.com']);
+      assert.equal(lines[0], 'email,first_name,last_name,created_at,create_source');
+      assert.deepEqual(lines.slice(1).map((l) => l.split(',')[0]), ['ada@example.com', 'grace@example.com']);
+      assert.equal(lines[1]!.split(',')[4], 'Account');
+    });
+
+    it('POST exportcontacts follows sort_by (DATE_DESC: newest first) and file_type (TXT: tab-separated), PHP nulls as defaults', async () => {
+      // Created after ada and grace, and first by address: only DATE_DESC puts it first.
+      await v2('POST', '/v2/contacts', { email_addresses: [{ email_address: 'aaron@example.com' }], first_name: 'Aaron', lists: [{ id: list }] });
+      const newest = await created('exportcontacts', { sort_by: 'DATE_DESC', file_type: 'TXT', export_date_added: false, export_added_by: false, lists: [list], column_names: ['EMAIL ADDRESS', 'FIRST NAME'] }, 'EXPORT_CONTACTS');
+      const txt = await v3('GET', newest.file_name!);
+      assert.equal(txt.status, 200);
+      assert.match(txt.headers.get('content-type')!, /^text\/tab-separated-values/);
+      assert.deepEqual(txt.text.trim().split(/\r?\n/), ['email\tfirst_name', 'aaron@example.com\tAaron', 'grace@example.com\tGrace', 'ada@example.com\tAugusta']);
+      const php = await created('exportcontacts', { file_type: null, sort_by: null, export_date_added: null, export_added_by: null, lists: [list], column_names: null }, 'EXPORT_CONTACTS');
+      const rows = (await v3('GET', php.file_name!)).text.trim().split(/\r?\n/);
+      assert.equal(rows[0], 'email,first_name,last_name,created_at,create_source');
+      assert.deepEqual(rows.slice(1).map((l) => l.split(',')[0]), ['aaron@example.com', 'ada@example.com', 'grace@example.com']);
+      const res = await v2('DELETE', `/v2/contacts/${(await v2<V2Page>('GET', '/v2/contacts?email=aaron@example.com')).body.results[0]!.id}/lists`);
+      assert.equal(res.status, 204);
     });
 
     it('GET /v2/activities answers a bare array filtered by status and type; another account sees none', async () => {
       const all = await v2<V2Activity[]>('GET', '/v2/activities');
       assert.equal(all.status, 200);
-      assert.deepEqual(all.body.map((a) => a.type).sort(), ['ADD_CONTACTS', 'ADD_CONTACTS', 'CLEAR_CONTACTS_FROM_LISTS', 'EXPORT_CONTACTS', 'REMOVE_CONTACTS_FROM_LISTS']);
+      assert.deepEqual(all.body.map((a) => a.type).sort(), ['ADD_CONTACTS', 'ADD_CONTACTS', 'CLEAR_CONTACTS_FROM_LISTS', 'EXPORT_CONTACTS', 'EXPORT_CONTACTS', 'EXPORT_CONTACTS', 'REMOVE_CONTACTS_FROM_LISTS']);
       for (const a of all.body) assert.equal(a.status, 'COMPLETE');
       assert.equal((await v2<V2Activity[]>('GET', '/v2/activities?type=ADD_CONTACTS')).body.length, 2);
       assert.deepEqual((await v2<V2Activity[]>('GET', '/v2/activities?status=RUNNING')).body, []);

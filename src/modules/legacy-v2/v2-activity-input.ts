@@ -139,17 +139,30 @@ export function parseRemoveEmails(body: Body): string[] {
   return [...new Set(emails.map((e) => e.toLowerCase()))];
 }
 
-/** exportcontacts: file_type, sort_by and the flags checked; the columns as v3 export fields. */
-export function parseExport(body: Body): { fields: string[] } {
+/** v2 sort_by → the export's row order; file_type → its format. */
+const EXPORT_ORDERS = { EMAIL_ADDRESS: 'email', DATE_DESC: 'created_desc' } as const;
+const EXPORT_FORMATS = { CSV: 'csv', TXT: 'txt' } as const;
+type ExportLayout = { order: (typeof EXPORT_ORDERS)[keyof typeof EXPORT_ORDERS]; format: (typeof EXPORT_FORMATS)[keyof typeof EXPORT_FORMATS] };
+
+/**
+ * exportcontacts: file_type (CSV default, TXT = tab-separated), sort_by (EMAIL_ADDRESS default, DATE_DESC),
+ * export_date_added and export_added_by (both true by default, as the SDKs send them) and the columns as
+ * v3 export fields. `null` counts as absent (PHP sends unset fields as null).
+ */
+export function parseExport(body: Body): { fields: string[]; layout: ExportLayout } {
   const errors: Record<string, string> = {};
-  if (body.file_type !== undefined && !['CSV', 'TXT'].includes(String(body.file_type))) errors.file_type = 'file_type must be CSV or TXT';
-  if (body.sort_by !== undefined && !['EMAIL_ADDRESS', 'DATE_DESC'].includes(String(body.sort_by))) errors.sort_by = 'sort_by must be EMAIL_ADDRESS or DATE_DESC';
+  const fileType = String(body.file_type ?? 'CSV');
+  const sortBy = String(body.sort_by ?? 'EMAIL_ADDRESS');
+  if (!Object.hasOwn(EXPORT_FORMATS, fileType)) errors.file_type = 'file_type must be CSV or TXT';
+  if (!Object.hasOwn(EXPORT_ORDERS, sortBy)) errors.sort_by = 'sort_by must be EMAIL_ADDRESS or DATE_DESC';
   for (const flag of ['export_date_added', 'export_added_by']) {
-    if (body[flag] !== undefined && typeof body[flag] !== 'boolean') errors[flag] = `${flag} must be true or false`;
+    if (body[flag] !== undefined && body[flag] !== null && typeof body[flag] !== 'boolean') errors[flag] = `${flag} must be true or false`;
   }
   if (Object.keys(errors).length) throw invalidFields(errors);
-  const columns = parseColumns(body, EXPORT_COLUMNS, ['EMAIL ADDRESS', 'FIRST NAME', 'LAST NAME']);
+  const columns = parseColumns({ column_names: body.column_names ?? undefined }, EXPORT_COLUMNS, ['EMAIL ADDRESS', 'FIRST NAME', 'LAST NAME']);
   const fields = [...new Set(columns.map((c) => EXPORT_COLUMNS[c]!))];
   if (body.export_date_added !== false) fields.push('created_at');
-  return { fields };
+  if (body.export_added_by !== false) fields.push('create_source');
+  const layout = { order: EXPORT_ORDERS[sortBy as keyof typeof EXPORT_ORDERS], format: EXPORT_FORMATS[fileType as keyof typeof EXPORT_FORMATS] };
+  return { fields, layout };
 }

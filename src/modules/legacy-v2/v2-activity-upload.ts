@@ -24,9 +24,9 @@ function formatOf(form: Form): Format {
 function textOf(form: Form): string {
   const data = form.data;
   const bytes = Buffer.isBuffer(data) ? data : typeof data === 'string' ? Buffer.from(data, 'utf8') : null;
-  if (!bytes || !bytes.length) throw invalidFields({ data: 'data is required: the file, as the multipart part named data' });
+  if (!bytes?.length) throw invalidFields({ data: 'data is required: the file, as the multipart part named data' });
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, '');
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes); // drops a leading byte-order mark
   } catch {
     throw invalidFields({ data: 'data is not valid UTF-8; save the file as UTF-8 and send it again' });
   }
