@@ -186,6 +186,8 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
       await v2.register(apiScope);
       await v2.register(v2Scope);
       await v2.register(apiAuth, { bearer: services.bearer });
+      // A parameter a /v2 route does not declare is refused with 400, never ignored.
+      await v2.register(queryParams);
       await v2.register(v2ContactRoutes, { v2: services.legacyV2 });
       await v2.register(v2ListRoutes, { v2: services.legacyV2 });
       await v2.register(v2ActivityRoutes, { activities: services.legacyV2Activities });

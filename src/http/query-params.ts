@@ -13,6 +13,7 @@ export const UNSERVED_PARAMETERS: Readonly<Record<string, string>> = {
   sms_status: 'Listgate does not serve SMS',
   channel_type: 'Listgate serves email lists only and does not filter by channel',
   include_sms_membership_count: 'Listgate does not serve SMS',
+  blanks_enabled: 'a v2 import never erases a value with a blank cell; send the contact through PUT /v2/contacts/{id} to clear a field',
 };
 
 const declared = new WeakMap<object, Set<string>>();

@@ -123,7 +123,7 @@ for (const dialect of TEST_DIALECTS) {
       assert.deepEqual(await members(list), ['ada@example.com', 'grace@example.com']);
     });
 
-    it('refuses bad forms with 400 and the v2 error array, writing nothing; other calls stay JSON only', async () => {
+    it('refuses bad forms and unserved parameters with 400 and the v2 error array, writing nothing; other calls stay JSON only', async () => {
       const before = await activityCount();
       const cases: [string, FormData, RegExp][] = [
         ['addcontacts', phpForm('contacts.xlsx', 'email\nnew@example.com\n', list), /\.csv or \.txt/],
@@ -151,6 +151,13 @@ for (const dialect of TEST_DIALECTS) {
         assert.ok(Array.isArray(res.body), 'the v2 error array');
         assert.match(res.body[0]!.error_message, message);
       }
+      // v2's blanks_enabled (blanks erase) is not served: refused, never ignored; so is any undeclared parameter.
+      const blanks = await upload<Errors>('/v2/activities/addcontacts?blanks_enabled=true', phpForm('c.csv', 'email,first name\nnew@example.com,\n', list), PHP);
+      assert.equal(blanks.status, 400);
+      assert.match(blanks.body[0]!.error_message, /blanks_enabled is not supported/);
+      const unknown = await v2<Errors>('GET', '/v2/contacts?sort_by=EMAIL_ADDRESS');
+      assert.equal(unknown.status, 400);
+      assert.match(unknown.body[0]!.error_message, /sort_by is not a parameter of this operation/);
       const big = await upload<Errors>('/v2/activities/addcontacts', phpForm('big.csv', `email\n${'a'.repeat(4 * 1024 * 1024)}\n`, list), PHP);
       assert.equal(big.status, 413);
       for (const path of ['clearlists', 'exportcontacts']) {
