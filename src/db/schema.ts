@@ -12,6 +12,7 @@ import type {
   ContactPhoneNumbersTable,
   ContactStreetAddressesTable,
   ContactTagsTable,
+  ContactV2FieldsTable,
   ContactsTable,
   ListMembershipsTable,
   TaggingsTable,
@@ -50,6 +51,7 @@ export interface Database {
   contact_street_addresses: ContactStreetAddressesTable;
   contact_notes: ContactNotesTable;
   contact_lists: ContactListsTable;
+  contact_v2_fields: ContactV2FieldsTable;
   list_memberships: ListMembershipsTable;
   contact_tags: ContactTagsTable;
   taggings: TaggingsTable;

@@ -87,6 +87,17 @@ export interface ContactListsTable {
   deleted_at: Timestamp | null;
   /** per-account number given at creation, never reused: the legacy v2 id (migration 0004) */
   sequence_id: number;
+  /** the legacy v2 status: null = ACTIVE, or HIDDEN (migration 0010); v3 does not show it */
+  v2_status?: string | null;
+}
+
+/** What a legacy v2 contact carries that v3 has no field for (migration 0010); v3 never touches it. */
+export interface ContactV2FieldsTable {
+  contact_id: string;
+  account_id: string;
+  prefix_name: string | null;
+  middle_name: string | null;
+  department_name: string | null;
 }
 
 export interface ListMembershipsTable {

@@ -42,6 +42,12 @@ export const contactNotFound = () => new AppError('NOT_FOUND', 'Contact not foun
 
 export type ContactsService = ReturnType<typeof createContactsService>;
 
+/**
+ * A caller's own writes inside the transaction of a create or replace (the legacy v2 dialect: the custom
+ * fields its slots need, before; the fields only it keeps, after), so the whole call commits or nothing does.
+ */
+export type WriteSteps = { before?: (trx: Db) => Promise<void>; after?: (trx: Db, contactId: string) => Promise<void> };
+
 /** Everything the contacts routes need: core CRUD here, plus listing, the sign-up form and the change feed. */
 export function createContactsService(deps: { db: Db; clock: Clock; tokens: SignedTokenCodec }) {
   const { db, clock } = deps;
@@ -55,13 +61,14 @@ export function createContactsService(deps: { db: Db; clock: Clock; tokens: Sign
     return result!;
   }
 
-  async function createContact(accountId: string, body: Record<string, unknown>): Promise<ContactView> {
+  async function createContact(accountId: string, body: Record<string, unknown>, steps: WriteSteps = {}): Promise<ContactView> {
     const input = parseCreateBody(body);
     const now = clock.now().toISOString();
     const contactId = newId();
     const row = await conflictOnDuplicate({ db, accountId, email: input.email?.address }, () =>
       db.transaction().execute(async (trx) => {
         const log = await openChangeLog(trx, accountId, now);
+        await steps.before?.(trx);
         if (input.email) await assertEmailFree(trx, accountId, input.email.address);
         const values = await assertReferences(trx, accountId, input);
         const seq = log.add({ contactId, kind: 'created' });
@@ -71,6 +78,7 @@ export function createContactsService(deps: { db: Db; clock: Clock; tokens: Sign
         created.change_seq = log.lastSeqOf(contactId)!;
         if (created.change_seq !== seq)
           await repo.updateContact(trx, accountId, contactId, { change_seq: created.change_seq });
+        await steps.after?.(trx, contactId);
         await log.flush();
         return created;
       }),
@@ -94,6 +102,7 @@ export function createContactsService(deps: { db: Db; clock: Clock; tokens: Sign
     accountId: string,
     contactId: string,
     body: Record<string, unknown>,
+    steps: WriteSteps = {},
   ): Promise<ContactView> {
     if (!isUuid(contactId)) throw contactNotFound();
     const id = contactId.toLowerCase();
@@ -102,6 +111,7 @@ export function createContactsService(deps: { db: Db; clock: Clock; tokens: Sign
     const row = await conflictOnDuplicate({ db, accountId, email: input.email?.address }, () =>
       db.transaction().execute(async (trx) => {
         const log = await openChangeLog(trx, accountId, now);
+        await steps.before?.(trx);
         const current = await repo.findContact(trx, accountId, id);
         if (!current) throw contactNotFound();
         if (current.deleted_at && input.source !== 'Account') {
@@ -139,6 +149,7 @@ export function createContactsService(deps: { db: Db; clock: Clock; tokens: Sign
         next.change_seq = log.lastSeqOf(id)!;
         const { contact_id: _c, account_id: _a, created_seq: _s, ...changes } = next;
         await repo.updateContact(trx, accountId, id, changes);
+        await steps.after?.(trx, id);
         await log.flush();
         return next;
       }),

@@ -3,8 +3,9 @@
 // On PUT, whatever v2 cannot express (birthday, anniversary, tags, other custom fields, an `other` address)
 // is carried over from the current contact, so a v2 full replace never wipes v3-only data.
 import { invalidFields } from '../../errors.ts';
+import { hasControlChars } from '../../shared/validate.ts';
 import type { ContactView } from '../contacts/contact-view.ts';
-import { ADDRESS_SLOTS, CUSTOM_FIELD_SLOTS, PHONE_SLOTS, toV3Address } from './v2-mapping.ts';
+import { ADDRESS_SLOTS, CUSTOM_FIELD_SLOTS, PHONE_SLOTS, toV3Address, V2_ONLY_FIELDS } from './v2-mapping.ts';
 
 export const ACTION_BY = ['ACTION_BY_OWNER', 'ACTION_BY_VISITOR'] as const;
 export type ActionBy = (typeof ACTION_BY)[number];
@@ -149,5 +150,25 @@ function toV3Fields(body: Body, current: ContactView | undefined, ctx: V2WriteCo
   const lists = listIds(body, ctx);
   if (lists) out.list_memberships = lists;
   else if (current) out.list_memberships = current.list_memberships ?? [];
+  return out;
+}
+
+type V2OnlyFields = Record<(typeof V2_ONLY_FIELDS)[number], string | null>;
+
+/**
+ * The v2-only fields a write leaves on the contact: a field given replaces (`""` clears), one that is null
+ * or absent keeps its `current` value; null when the body gives none of them (nothing to write).
+ */
+export function parseV2Fields(body: Body, current: V2OnlyFields | null): V2OnlyFields | null {
+  if (!V2_ONLY_FIELDS.some((key) => given(body[key]))) return null;
+  const errors: Record<string, string> = {};
+  const out = { prefix_name: null, middle_name: null, department_name: null, ...current } as V2OnlyFields;
+  for (const key of V2_ONLY_FIELDS) {
+    if (!given(body[key])) continue;
+    const text = typeof body[key] === 'string' ? body[key].trim() : typeof body[key] === 'number' ? String(body[key]) : null;
+    if (text === null || text.length > 255 || hasControlChars(text)) errors[key] = `${key} must be text of at most 255 characters`;
+    else out[key] = text || null;
+  }
+  if (Object.keys(errors).length) throw invalidFields(errors);
   return out;
 }

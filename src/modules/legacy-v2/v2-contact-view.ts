@@ -2,6 +2,7 @@
 // reject unknown ones in nested objects), ids as strings of digits, dates with milliseconds and Z.
 import type { ContactView } from '../contacts/contact-view.ts';
 import type { ContactRow } from '../contacts/contacts.repository.ts';
+import type { V2OnlyFields } from './v2.repository.ts';
 import { ADDRESS_SLOTS, PHONE_SLOTS, type V2Address, type V2Status, toV2Address, v2Status } from './v2-mapping.ts';
 
 export type V2EmailAddress = {
@@ -44,6 +45,10 @@ export type V2Contact = {
 /** What a page of contacts needs besides the rows: list numbers and the custom fields of the v2 slots. */
 export type V2ViewContext = {
   listNumbers: ReadonlyMap<string, number>;
+  /** lists whose v2 status is HIDDEN */
+  hiddenLists: ReadonlySet<string>;
+  /** the v2-only fields of the page's contacts that have any */
+  v2Fields: ReadonlyMap<string, V2OnlyFields>;
   slotNames: ReadonlyMap<string, string>;
   includeContactId: boolean;
 };
@@ -52,20 +57,24 @@ const source = (v3Source: string | null) => (v3Source === 'Contact' ? 'ACTION_BY
 
 export function toV2Contact(row: ContactRow, view: ContactView, ctx: V2ViewContext): V2Contact {
   const lists = (view.list_memberships ?? [])
-    .map((id) => ctx.listNumbers.get(id))
-    .filter((n): n is number => n !== undefined)
-    .sort((a, b) => a - b)
-    .map((n) => ({ id: String(n), status: 'ACTIVE' as const }));
+    .flatMap((id) => {
+      const n = ctx.listNumbers.get(id);
+      return n === undefined ? [] : [{ n, status: ctx.hiddenLists.has(id) ? ('HIDDEN' as const) : ('ACTIVE' as const) }];
+    })
+    .sort((a, b) => a.n - b.n)
+    .map(({ n, status }) => ({ id: String(n), status }));
   const status = v2Status(row, lists.length > 0);
   const phones = new Map((view.phone_numbers ?? []).map((p) => [p.kind, p.phone_number]));
   const phone = Object.fromEntries(PHONE_SLOTS.map((s) => [s.field, phones.get(s.kind) ?? ''])) as Record<
     (typeof PHONE_SLOTS)[number]['field'],
     string
   >;
-  const addresses = ADDRESS_SLOTS.flatMap((slot) => {
+  // An address's id is its contact's number and its slot (1 PERSONAL, 2 BUSINESS): the same after every write.
+  const addresses = ADDRESS_SLOTS.flatMap((slot, i) => {
     const found = view.street_addresses?.find((a) => a.kind === slot.kind);
-    return found ? [toV2Address(found, slot.type)] : [];
+    return found ? [{ ...toV2Address(found, slot.type), id: `${row.created_seq}${i + 1}` }] : [];
   });
+  const kept = ctx.v2Fields.get(row.contact_id);
   const pending = row.permission_to_send === 'pending_confirmation';
   const emails: V2EmailAddress[] = row.email_address
     ? [
@@ -84,12 +93,12 @@ export function toV2Contact(row: ContactRow, view: ContactView, ctx: V2ViewConte
     id: String(row.created_seq),
     status,
     first_name: row.first_name ?? '',
-    middle_name: '',
+    middle_name: kept?.middle_name ?? '',
     last_name: row.last_name ?? '',
-    prefix_name: '',
+    prefix_name: kept?.prefix_name ?? '',
     job_title: row.job_title ?? '',
     company_name: row.company_name ?? '',
-    department_name: '',
+    department_name: kept?.department_name ?? '',
     ...phone,
     confirmed: row.confirm_status === 'confirmed',
     source: row.create_source === 'Contact' ? 'Signup Form' : 'API',

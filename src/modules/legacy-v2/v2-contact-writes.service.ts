@@ -8,17 +8,19 @@ import { openChangeLog } from '../contacts/change-log.ts';
 import { parseCreateBody, parseUpdateBody } from '../contacts/contact-input.ts';
 import { changedEmailFields, changeKind, writeMemberships } from '../contacts/contact-writes.ts';
 import * as contactsRepo from '../contacts/contacts.repository.ts';
-import type { ContactsService } from '../contacts/contacts.service.ts';
+import type { ContactsService, WriteSteps } from '../contacts/contacts.service.ts';
 import * as parts from '../contacts/contact-parts.repository.ts';
-import type { CustomFieldsService } from '../custom-fields/custom-fields.service.ts';
-import { type ActionBy, customFieldSlots, toV3CreateBody, toV3ReplaceBody, type V2WriteContext } from './v2-contact-input.ts';
+import { MAX_FIELDS } from '../custom-fields/custom-field-input.ts';
+import { countCustomFields } from '../custom-fields/custom-fields.repository.ts';
+import { newId } from '../../shared/crypto.ts';
+import { type ActionBy, customFieldSlots, parseV2Fields, toV3CreateBody, toV3ReplaceBody, type V2WriteContext } from './v2-contact-input.ts';
 import type { V2Contact } from './v2-contact-view.ts';
 import type { V2ContactsReader } from './v2-contacts.service.ts';
 import { CUSTOM_FIELD_SLOTS } from './v2-mapping.ts';
 import * as repo from './v2.repository.ts';
+import type { V2OnlyFields } from './v2.repository.ts';
 
 type Body = Record<string, unknown>;
-const PLACEHOLDER_ID = '00000000-0000-4000-8000-000000000000';
 const notFound = () => new AppError('NOT_FOUND', 'Contact not found');
 const listNotFound = () => new AppError('NOT_FOUND', 'Contact list not found');
 
@@ -31,10 +33,9 @@ export function createV2ContactWrites(deps: {
   db: Db;
   clock: Clock;
   contacts: ContactsService;
-  customFields: CustomFieldsService;
   reader: V2ContactsReader;
 }) {
-  const { db, clock, contacts, customFields, reader } = deps;
+  const { db, clock, contacts, reader } = deps;
 
   async function findRow(accountId: string, id: string): Promise<contactsRepo.ContactRow> {
     const n = parseNumber(id);
@@ -49,30 +50,46 @@ export function createV2ContactWrites(deps: {
   }
 
   /**
-   * List numbers → ids, and the slot fields the body writes. With `create`, a slot field the account does not
-   * have yet is created (a text field named after the slot); without it, a placeholder id stands in, so that
-   * the whole v3 body can be checked before anything is written.
+   * List numbers → ids, and the slot fields the body writes. A slot field the account does not have yet gets
+   * a new id here and is created by `steps.before`, inside the transaction of the write that needs it.
    */
-  async function writeContext(accountId: string, body: Body, create: boolean): Promise<V2WriteContext> {
+  async function writeContext(accountId: string, body: Body): Promise<{ ctx: V2WriteContext; missing: string[] }> {
     const lists = await repo.listAllLists(db, accountId);
     const wanted = new Set((customFieldSlots(body) ?? []).map((s) => s.name));
     const found = await repo.findSlotFields(db, accountId, CUSTOM_FIELD_SLOTS);
     const slotIds = new Map(found.map((f) => [f.name, f.custom_field_id]));
-    for (const name of wanted) {
-      if (slotIds.has(name)) continue;
-      if (!create) {
-        slotIds.set(name, PLACEHOLDER_ID);
-        continue;
-      }
-      const created = await customFields.createCustomField(accountId, { label: name, type: 'string' }).catch(async (error: unknown) => {
-        // created meanwhile by a concurrent write: use that one
-        const again = await repo.findSlotFields(db, accountId, [name]);
-        if (!again[0]) throw error;
-        return { custom_field_id: again[0].custom_field_id };
-      });
-      slotIds.set(name, created.custom_field_id);
+    const missing = [...wanted].filter((name) => !slotIds.has(name));
+    for (const name of missing) slotIds.set(name, newId());
+    return { ctx: { listIds: new Map(lists.filter((l) => !l.deleted_at).map((l) => [Number(l.sequence_id), l.list_id])), slotIds }, missing };
+  }
+
+  /** The steps a v2 write adds to the v3 write's transaction: its missing slot fields, its v2-only fields. */
+  function writeSteps(accountId: string, ctx: V2WriteContext, missing: string[], v2Fields: V2OnlyFields | null): WriteSteps {
+    const now = clock.now().toISOString();
+    return {
+      before: async (trx) => {
+        if (!missing.length) return;
+        if ((await countCustomFields(trx, accountId)) + missing.length > MAX_FIELDS) {
+          throw new AppError('CONFLICT', `An account can have at most ${MAX_FIELDS} custom fields`);
+        }
+        for (const name of missing) await repo.insertSlotField(trx, { custom_field_id: ctx.slotIds.get(name)!, account_id: accountId, name, now });
+      },
+      after: async (trx, contactId) => {
+        if (v2Fields) await repo.saveV2Fields(trx, accountId, contactId, v2Fields);
+      },
+    };
+  }
+
+  /** Once more when a concurrent write created the same slot field first (then the second try finds it). */
+  async function withSlotRetry<T>(accountId: string, body: Body, write: (ctx: V2WriteContext, missing: string[]) => Promise<T>): Promise<T> {
+    const first = await writeContext(accountId, body);
+    try {
+      return await write(first.ctx, first.missing);
+    } catch (error) {
+      if (!first.missing.length || !(await repo.findSlotFields(db, accountId, first.missing)).length) throw error;
+      const again = await writeContext(accountId, body);
+      return write(again.ctx, again.missing);
     }
-    return { listIds: new Map(lists.filter((l) => !l.deleted_at).map((l) => [Number(l.sequence_id), l.list_id])), slotIds };
   }
 
   async function getContact(accountId: string, id: string, includeContactId: boolean): Promise<V2Contact> {
@@ -81,25 +98,32 @@ export function createV2ContactWrites(deps: {
   }
 
   async function createContact(accountId: string, body: Body, actionBy: ActionBy, includeContactId: boolean): Promise<V2Contact> {
-    // Checked whole before any custom field slot is created: a refused call writes nothing.
-    const input = parseCreateBody(toV3CreateBody(body, actionBy, await writeContext(accountId, body, false)));
-    if (input.email && (await contactsRepo.findContactByEmail(db, accountId, input.email.address))) {
-      throw new AppError('EMAIL_CONFLICT', `The email address ${input.email.address} is already in use by a contact of this account`);
-    }
-    const created = await contacts.createContact(accountId, toV3CreateBody(body, actionBy, await writeContext(accountId, body, true)));
+    const v2Fields = parseV2Fields(body, null);
+    const created = await withSlotRetry(accountId, body, async (ctx, missing) => {
+      const v3 = toV3CreateBody(body, actionBy, ctx);
+      const input = parseCreateBody(v3);
+      if (input.email && (await contactsRepo.findContactByEmail(db, accountId, input.email.address))) {
+        throw new AppError('EMAIL_CONFLICT', `The email address ${input.email.address} is already in use by a contact of this account`);
+      }
+      return contacts.createContact(accountId, v3, writeSteps(accountId, ctx, missing, v2Fields));
+    });
     return read(accountId, created.contact_id, includeContactId);
   }
 
+  /** PUT: one transaction (slot fields, the v3 replace, the v2-only fields); nothing is written on failure. */
   async function replaceContact(accountId: string, id: string, body: Body, actionBy: ActionBy, includeContactId: boolean): Promise<V2Contact> {
     const row = await findRow(accountId, id);
     const current = await contacts.getContact(accountId, row.contact_id, 'custom_fields,list_memberships,notes,phone_numbers,street_addresses,taggings');
-    const input = parseUpdateBody(toV3ReplaceBody(body, actionBy, current, await writeContext(accountId, body, false)));
-    const owner = input.email ? await contactsRepo.findContactByEmail(db, accountId, input.email.address) : undefined;
-    if (owner && owner.contact_id !== row.contact_id) {
-      throw new AppError('EMAIL_CONFLICT', `The email address ${input.email!.address} is already in use by another contact`);
-    }
-    const ctx = await writeContext(accountId, body, true);
-    await contacts.replaceContact(accountId, row.contact_id, toV3ReplaceBody(body, actionBy, current, ctx));
+    const v2Fields = parseV2Fields(body, (await repo.findV2Fields(db, accountId, [row.contact_id])).get(row.contact_id) ?? null);
+    await withSlotRetry(accountId, body, async (ctx, missing) => {
+      const v3 = toV3ReplaceBody(body, actionBy, current, ctx);
+      const input = parseUpdateBody(v3);
+      const owner = input.email ? await contactsRepo.findContactByEmail(db, accountId, input.email.address) : undefined;
+      if (owner && owner.contact_id !== row.contact_id) {
+        throw new AppError('EMAIL_CONFLICT', `The email address ${input.email!.address} is already in use by another contact`);
+      }
+      return contacts.replaceContact(accountId, row.contact_id, v3, writeSteps(accountId, ctx, missing, v2Fields));
+    });
     return read(accountId, row.contact_id, includeContactId);
   }
 

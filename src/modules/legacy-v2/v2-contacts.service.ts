@@ -72,14 +72,17 @@ function parseQuery(raw: V2Query): Omit<Cursor, 'v' | 'o' | 'p'> {
 export function createV2ContactsReader(deps: { db: Db; tokens: SignedTokenCodec }) {
   const { db, tokens } = deps;
 
-  /** List numbers and slot field names for a page of views. */
-  async function viewContext(accountId: string, includeContactId: boolean): Promise<V2ViewContext> {
-    const [lists, fields] = await Promise.all([
+  /** List numbers and statuses, slot field names and the v2-only fields for a page of views. */
+  async function viewContext(accountId: string, contactIds: string[], includeContactId: boolean): Promise<V2ViewContext> {
+    const [lists, fields, v2Fields] = await Promise.all([
       repo.listAllLists(db, accountId),
       repo.findSlotFields(db, accountId, CUSTOM_FIELD_SLOTS),
+      repo.findV2Fields(db, accountId, contactIds),
     ]);
     return {
       listNumbers: new Map(lists.filter((l) => !l.deleted_at).map((l) => [l.list_id, Number(l.sequence_id)])),
+      hiddenLists: new Set(lists.filter((l) => l.v2_status === 'HIDDEN').map((l) => l.list_id)),
+      v2Fields,
       slotNames: new Map(fields.map((f) => [f.custom_field_id, f.name])),
       includeContactId,
     };
@@ -87,7 +90,7 @@ export function createV2ContactsReader(deps: { db: Db; tokens: SignedTokenCodec 
 
   async function toV2(accountId: string, rows: ContactRow[], includeContactId: boolean): Promise<V2Contact[]> {
     if (!rows.length) return [];
-    const ctx = await viewContext(accountId, includeContactId);
+    const ctx = await viewContext(accountId, rows.map((r) => r.contact_id), includeContactId);
     // v2 shows only the custom fields of its slots: none defined, none to load.
     const parts = INCLUDES.filter((n) => n !== 'taggings' && (n !== 'custom_fields' || ctx.slotNames.size > 0));
     const views = await buildContactViews(db, accountId, rows, new Set(parts));

@@ -1,5 +1,5 @@
 // /v2/lists over the /v3 lists service: a bare array, ids as the lists' per-account numbers. v3 has no list
-// status: every list reads ACTIVE; a status sent on POST/PUT must be one of v2's words and is not kept.
+// status: v2's is kept beside the list (contact_lists.v2_status), ACTIVE or HIDDEN; REMOVED is kept as HIDDEN.
 import type { Db } from '../../db/database.ts';
 import { AppError, invalidFields } from '../../errors.ts';
 import { countMembers, findList, type ListRow } from '../lists/lists.repository.ts';
@@ -12,7 +12,7 @@ import * as repo from './v2.repository.ts';
 export type V2List = {
   id: string;
   name: string;
-  status: 'ACTIVE';
+  status: 'ACTIVE' | 'HIDDEN';
   contact_count: number;
   created_date: string;
   modified_date: string;
@@ -22,11 +22,16 @@ export type V2List = {
 const LIST_STATUSES = ['ACTIVE', 'HIDDEN', 'REMOVED'];
 const notFound = () => new AppError('NOT_FOUND', 'Contact list not found');
 
-function parseBody(body: Record<string, unknown>): { name: unknown } {
-  if (body.status !== undefined && body.status !== null && body.status !== '' && !LIST_STATUSES.includes(String(body.status).toUpperCase())) {
-    throw invalidFields({ status: `status must be one of ${LIST_STATUSES.join(', ')}` });
-  }
-  return { name: body.name };
+/**
+ * The name, and the status to keep: null = ACTIVE, HIDDEN, or undefined when none is given (PUT keeps it).
+ * REMOVED (accepted on POST by the v2 documentation) is kept as HIDDEN: v2 readers know only ACTIVE and
+ * HIDDEN (JAVA's ContactListStatus), so no list ever reads REMOVED; DELETE deletes a list.
+ */
+function parseBody(body: Record<string, unknown>): { name: unknown; status: 'HIDDEN' | null | undefined } {
+  if (body.status === undefined || body.status === null || body.status === '') return { name: body.name, status: undefined };
+  const status = String(body.status).toUpperCase();
+  if (!LIST_STATUSES.includes(status)) throw invalidFields({ status: `status must be one of ${LIST_STATUSES.join(', ')}` });
+  return { name: body.name, status: status === 'ACTIVE' ? null : 'HIDDEN' };
 }
 
 export function createV2ListsService(deps: { db: Db; lists: ListsService }) {
@@ -37,7 +42,7 @@ export function createV2ListsService(deps: { db: Db; lists: ListsService }) {
     return rows.map((row) => ({
       id: String(row.sequence_id),
       name: row.name,
-      status: 'ACTIVE',
+      status: row.v2_status === 'HIDDEN' ? 'HIDDEN' : 'ACTIVE',
       contact_count: counts.get(row.list_id) ?? 0,
       created_date: row.created_at,
       modified_date: row.updated_at,
@@ -68,7 +73,9 @@ export function createV2ListsService(deps: { db: Db; lists: ListsService }) {
   }
 
   async function createList(accountId: string, body: Record<string, unknown>, includeListId: boolean): Promise<V2List> {
-    const created = await lists.createList(accountId, parseBody(body));
+    const { name, status } = parseBody(body);
+    const created = await lists.createList(accountId, { name });
+    if (status) await repo.setListV2Status(db, accountId, created.list_id, status);
     const row = (await findList(db, accountId, created.list_id))!;
     return (await toV2(accountId, [row], includeListId))[0]!;
   }
@@ -76,7 +83,9 @@ export function createV2ListsService(deps: { db: Db; lists: ListsService }) {
   /** PUT: the name (and status check); the v3-only description and favorite are kept. */
   async function updateList(accountId: string, id: string, body: Record<string, unknown>, includeListId: boolean): Promise<V2List> {
     const row = await findLive(accountId, id);
-    await lists.updateList(accountId, row.list_id, { ...parseBody(body), description: row.description, favorite: row.favorite === 1 });
+    const { name, status } = parseBody(body);
+    await lists.updateList(accountId, row.list_id, { name, description: row.description, favorite: row.favorite === 1 });
+    if (status !== undefined) await repo.setListV2Status(db, accountId, row.list_id, status);
     return one(accountId, id, includeListId);
   }
 

@@ -40,14 +40,33 @@ for (const dialect of TEST_DIALECTS) {
       assert.match(res.body.created_date, DATE);
       const hidden = await v2<V2List>('POST', '/v2/lists', { name: 'Hidden one', status: 'HIDDEN', id: null, contact_count: null });
       assert.equal(hidden.status, 201, errorMessages(hidden.body));
+      assert.equal(hidden.body.status, 'HIDDEN');
       const all = await v2<V2List[]>('GET', '/v2/lists');
       assert.equal(all.status, 200);
       assert.ok(Array.isArray(all.body));
-      assert.deepEqual(all.body.map((l) => l.name), ['Hot Opportunities', 'Hidden one']);
+      assert.deepEqual(all.body.map((l) => [l.name, l.status]), [['Hot Opportunities', 'ACTIVE'], ['Hidden one', 'HIDDEN']]);
       for (const l of all.body) assert.deepEqual(Object.keys(l).sort(), LIST_KEYS);
       const withIds = await v2<V2List[]>('GET', '/v2/lists?include_list_id=true');
       const v3 = await fetch(`${server.url}/v3/contact_lists/${withIds.body[0]!.list_id}`, { headers: { authorization: `Bearer ${owner.accessToken}` } });
       assert.equal(((await v3.json()) as { name: string }).name, 'Hot Opportunities');
+    });
+
+    it('keeps the list status: PUT changes it, a PUT without one keeps it, REMOVED is kept as HIDDEN; members show it', async () => {
+      const list = (await v2<V2List>('POST', '/v2/lists', { name: 'Status list', status: 'REMOVED' })).body;
+      assert.equal(list.status, 'HIDDEN');
+      const member = await v2<V2Contact>('POST', '/v2/contacts', { email_addresses: [{ email_address: 'status-member@example.com' }], lists: [{ id: list.id }] });
+      assert.deepEqual(member.body.lists, [{ id: list.id, status: 'HIDDEN' }]);
+      assert.equal((await v2<V2List>('PUT', `/v2/lists/${list.id}`, { name: 'Status list 2' })).body.status, 'HIDDEN');
+      const shown = await v2<V2List>('PUT', `/v2/lists/${list.id}`, { ...list, name: 'Status list 2', status: 'ACTIVE' });
+      assert.deepEqual([shown.body.name, shown.body.status], ['Status list 2', 'ACTIVE']);
+      assert.deepEqual((await v2<V2Contact>('GET', `/v2/contacts/${member.body.id}`)).body.lists, [{ id: list.id, status: 'ACTIVE' }]);
+      // v3 sees the same list, without a v2 status.
+      const v3 = await fetch(`${server.url}/v3/contact_lists/${(await v2<V2List>('GET', `/v2/lists/${list.id}?include_list_id=true`)).body.list_id}`, { headers: { authorization: `Bearer ${owner.accessToken}` } });
+      const body = (await v3.json()) as Record<string, unknown>;
+      assert.equal(body.name, 'Status list 2');
+      assert.ok(!('v2_status' in body));
+      assert.equal((await v2('DELETE', `/v2/contacts/${member.body.id}/lists`)).status, 204);
+      assert.equal((await v2('DELETE', `/v2/lists/${list.id}`)).status, 204);
     });
 
     it('refuses a taken name (409), a bad status or name (400), and writes nothing', async () => {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { STATUS_TABLE, UNKEPT_FIELDS, V2_STATUSES, v2Status } from './v2-mapping.ts';
+import { STATUS_TABLE, UNKEPT_FIELDS, V2_ONLY_FIELDS, V2_STATUSES, v2Status } from './v2-mapping.ts';
 
 const doc = readFileSync(new URL('../../../docs/api-v2.md', import.meta.url), 'utf8');
 
@@ -16,6 +16,12 @@ describe('v2 mapping in docs/api-v2.md', () => {
     const row = doc.split('\n').find((line) => line.includes('no v3 field'));
     assert.ok(row);
     for (const field of UNKEPT_FIELDS) assert.ok(row.includes(`\`${field}\``), field);
+  });
+
+  it('names every field that only v2 has and Listgate keeps for it', () => {
+    const row = doc.split('\n').find((line) => line.includes('kept for v2 only'));
+    assert.ok(row);
+    for (const field of V2_ONLY_FIELDS) assert.ok(row.includes(`\`${field}\``), field);
   });
 
   it('v2Status follows the table: deletion and opt-out first, then permission, then lists', () => {

@@ -43,8 +43,10 @@ export const ADDRESS_SLOTS = [
 /** v2 custom field slots: CustomField1–15 ↔ the account's v3 custom field whose name is the same word. */
 export const CUSTOM_FIELD_SLOTS = Array.from({ length: 15 }, (_, i) => `CustomField${i + 1}`);
 
-/** Fields of the v2 contact with no v3 counterpart: always read as "", ignored on writes. */
-export const UNKEPT_FIELDS = ['prefix_name', 'middle_name', 'department_name', 'source_details'] as const;
+/** Fields of the v2 contact with no v3 counterpart that Listgate keeps for /v2 (contact_v2_fields). */
+export const V2_ONLY_FIELDS = ['prefix_name', 'middle_name', 'department_name'] as const;
+/** Fields of the v2 contact that are not kept: always read as "", ignored on writes. */
+export const UNKEPT_FIELDS = ['source_details'] as const;
 
 export type V2Address = {
   id: string;

@@ -128,3 +128,39 @@ export async function listActivitiesOfKinds(
   if (filter.states) query = query.where('state', 'in', filter.states);
   return query.orderBy('created_at', 'desc').orderBy('activity_id', 'desc').limit(filter.limit).execute();
 }
+
+/** The v2-only fields of a contact (contact_v2_fields), absent when it has none. */
+export type V2OnlyFields = { prefix_name: string | null; middle_name: string | null; department_name: string | null };
+
+export async function findV2Fields(db: Executor, accountId: string, contactIds: readonly string[]): Promise<Map<string, V2OnlyFields>> {
+  if (!contactIds.length) return new Map();
+  const rows = await db
+    .selectFrom('contact_v2_fields')
+    .select(['contact_id', 'prefix_name', 'middle_name', 'department_name'])
+    .where('account_id', '=', accountId)
+    .where('contact_id', 'in', contactIds)
+    .execute();
+  return new Map(rows.map(({ contact_id, ...fields }) => [contact_id, fields]));
+}
+
+export async function saveV2Fields(db: Executor, accountId: string, contactId: string, fields: V2OnlyFields): Promise<void> {
+  await db
+    .insertInto('contact_v2_fields')
+    .values({ contact_id: contactId, account_id: accountId, ...fields })
+    .onConflict((oc) => oc.column('contact_id').doUpdateSet(fields))
+    .execute();
+}
+
+/** A list's v2 status (null = ACTIVE). */
+export async function setListV2Status(db: Executor, accountId: string, listId: string, status: string | null): Promise<void> {
+  await db.updateTable('contact_lists').set({ v2_status: status }).where('account_id', '=', accountId).where('list_id', '=', listId).execute();
+}
+
+/** Inserts a custom field (a v2 slot) inside the caller's transaction. */
+export async function insertSlotField(db: Executor, row: { custom_field_id: string; account_id: string; name: string; now: string }): Promise<void> {
+  const { now, ...ids } = row;
+  await db
+    .insertInto('contact_custom_fields')
+    .values({ ...ids, label: row.name, type: 'string', choices: null, metadata: null, version: null, created_at: now, updated_at: now })
+    .execute();
+}

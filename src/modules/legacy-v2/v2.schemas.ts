@@ -15,10 +15,10 @@ export const V2Contact = Type.Object(
   {
     id: Str('The contact\'s number in the account (digits)'),
     status: StringEnum(V2_STATUSES, { description: 'Derived from permission, deletion and lists (docs/api-v2.md)' }),
-    first_name: Str(), middle_name: Str('Not kept: always ""'), last_name: Str(), prefix_name: Str('Not kept: always ""'),
-    job_title: Str(), company_name: Str(), department_name: Str('Not kept: always ""'),
+    first_name: Str(), middle_name: Str('Kept for v2 only (no v3 field)'), last_name: Str(), prefix_name: Str('Kept for v2 only (no v3 field)'),
+    job_title: Str(), company_name: Str(), department_name: Str('Kept for v2 only (no v3 field)'),
     home_phone: Str(), work_phone: Str(), cell_phone: Str(), fax: Str(),
-    confirmed: Type.Boolean(), source: Str(), source_details: Str(),
+    confirmed: Type.Boolean(), source: Str(), source_details: Str('Not kept: always ""'),
     created_date: When('When the contact was created'), modified_date: When('When the contact last changed'),
     email_addresses: Type.Array(Type.Object({
       id: Str(), email_address: Str(), status: StringEnum(V2_STATUSES),
@@ -87,7 +87,7 @@ export const V2ContactBody = Type.Object(
       'A Contact (§3 of the v2 reference): email_addresses[0].email_address, names, phones, addresses, custom_fields, notes, lists[{id}]; read-only fields and nulls are ignored',
   },
 );
-export const V2ListBody = Type.Object({}, { additionalProperties: true, description: 'A ContactList: name, status (ACTIVE, HIDDEN or REMOVED; not kept)' });
+export const V2ListBody = Type.Object({}, { additionalProperties: true, description: 'A ContactList: name, status (ACTIVE, HIDDEN, or REMOVED which is kept as HIDDEN)' });
 
 const ActivityError = Type.Object({ message: Str(), line_number: Type.Integer({ description: '0 when not about a row' }), email_address: Str() });
 export const V2Activity = Type.Object(
