@@ -11,6 +11,7 @@ import { ActivitiesQuery, ApiKeyQuery, IdParams, V2Activity, V2BulkBody } from '
 const security = [{ oauth2: ['contact_data'], api_key_query: [] }];
 type Call = 'addContacts' | 'removeFromLists' | 'clearLists' | 'exportContacts';
 const UPLOADS = { addContacts: true, removeFromLists: true };
+const FORM_TYPES = ['application/json', 'multipart/form-data'];
 const CALLS: [path: string, call: Call, operationId: string, summary: string][] = [
   ['addcontacts', 'addContacts', 'v2AddContactsActivity', 'Add or update contacts and add them to lists (v2)'],
   ['removefromlists', 'removeFromLists', 'v2RemoveFromListsActivity', 'Remove contacts, by email address, from lists (v2)'],
@@ -26,7 +27,7 @@ export default async function v2ActivityRoutes(app: FastifyInstance, opts: { act
   const route = (scope: FastifyInstance, [path, call, operationId, summary]: (typeof CALLS)[number], form: boolean) =>
     scope.post<{ Body: unknown }>(
       `/activities/${path}`,
-      { config, bodyLimit: 16 * 1024 * 1024, schema: { ...doc(operationId, summary), querystring: ApiKeyQuery, body: V2BulkBody, response: { 201: V2Activity } } },
+      { config, bodyLimit: 16 * 1024 * 1024, schema: { ...doc(operationId, summary), ...(form ? { consumes: FORM_TYPES } : {}), querystring: ApiKeyQuery, body: V2BulkBody, response: { 201: V2Activity } } },
       async (request, reply) => reply.status(201).send(await activities[call](request.auth.accountId, request.body, form && request.isMultipart())),
     );
   for (const entry of CALLS.filter(([, call]) => !(call in UPLOADS))) route(app, entry, false);

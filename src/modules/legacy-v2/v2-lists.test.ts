@@ -69,6 +69,27 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal((await v2('DELETE', `/v2/lists/${list.id}`)).status, 204);
     });
 
+    it('a list deleted through v3 is gone from /v2 (no REMOVED to read), and its members\' removal is a modified_since change', async () => {
+      const list = (await v2<V2List>('POST', '/v2/lists', { name: 'Doomed', status: 'HIDDEN' })).body;
+      const member = (await v2<V2Contact>('POST', '/v2/contacts', { email_addresses: [{ email_address: 'doomed-member@example.com' }], lists: [{ id: list.id }] })).body;
+      const since = new Date(Date.parse(member.modified_date) + 1).toISOString();
+      const listId = (await v2<V2List>('GET', `/v2/lists/${list.id}?include_list_id=true`)).body.list_id;
+      const auth = { authorization: `Bearer ${owner.accessToken}` };
+      assert.equal((await fetch(`${server.url}/v3/contact_lists/${listId}`, { method: 'DELETE', headers: auth })).status, 202);
+      // The deletion's job takes the members off the list: wait until v3 shows it done.
+      const contactId = (await v2<V2Contact>('GET', `/v2/contacts/${member.id}?include_contact_id=true`)).body.contact_id;
+      const memberships = async () => ((await (await fetch(`${server.url}/v3/contacts/${contactId}?include=list_memberships`, { headers: auth })).json()) as { list_memberships: string[] }).list_memberships;
+      for (let i = 0; i < 200 && (await memberships()).length; i++) await new Promise((r) => setTimeout(r, 25));
+      assert.deepEqual(await memberships(), []);
+      assert.equal((await v2('GET', `/v2/lists/${list.id}`)).status, 404);
+      assert.equal((await v2('GET', `/v2/lists/${list.id}/contacts`)).status, 404);
+      assert.ok(!(await v2<V2List[]>('GET', '/v2/lists?modified_since=2000-01-01T00:00:00Z')).body.some((l) => l.id === list.id));
+      const after = (await v2<V2Contact>('GET', `/v2/contacts/${member.id}`)).body;
+      assert.deepEqual([after.lists, after.status], [[], 'REMOVED']);
+      const changed = (await v2<V2Page>(`GET`, `/v2/contacts?modified_since=${since}`)).body.results.map((c) => c.id);
+      assert.ok(changed.includes(member.id), 'the removal reaches a modified_since sync');
+    });
+
     it('refuses a taken name (409), a bad status or name (400), and writes nothing', async () => {
       const before = (await v2<V2List[]>('GET', '/v2/lists')).body.length;
       assert.equal((await v2('POST', '/v2/lists', { name: 'Hot Opportunities' })).status, 409);

@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestServer, type TestServer } from '../../../test/helpers/server.ts';
 
-type Operation = { operationId: string; tags: string[]; security: Record<string, string[]>[]; parameters?: { name: string; in: string }[] };
+type Operation = {
+  operationId: string;
+  tags: string[];
+  security: Record<string, string[]>[];
+  parameters?: { name: string; in: string }[];
+  requestBody?: { content: Record<string, unknown> };
+};
 
 describe('/openapi.json documents the legacy v2 operations', () => {
   let server: TestServer;
@@ -37,5 +43,8 @@ describe('/openapi.json documents the legacy v2 operations', () => {
       // The key is described by the api_key_query scheme (the document lists no separate parameter for it).
       assert.ok(!op.parameters?.some((p) => p.name === 'api_key'), call);
     }
+    // addcontacts and removefromlists also take the file form.
+    const forms = ops.filter((o) => o.op.requestBody && 'multipart/form-data' in o.op.requestBody.content).map((o) => o.call).sort();
+    assert.deepEqual(forms, ['POST /v2/activities/addcontacts', 'POST /v2/activities/removefromlists']);
   });
 });
