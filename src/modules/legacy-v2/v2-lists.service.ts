@@ -1,5 +1,6 @@
 // /v2/lists over the /v3 lists service: a bare array, ids as the lists' per-account numbers. v3 has no list
-// status: v2's is kept beside the list (contact_lists.v2_status), ACTIVE or HIDDEN; REMOVED is kept as HIDDEN.
+// status: v2's is kept with the list (contact_lists.v2_status, written in the same statement as the list), ACTIVE
+// or HIDDEN; REMOVED is kept as HIDDEN.
 import type { Db } from '../../db/database.ts';
 import { AppError, invalidFields } from '../../errors.ts';
 import { countMembers, findList, type ListRow } from '../lists/lists.repository.ts';
@@ -74,8 +75,7 @@ export function createV2ListsService(deps: { db: Db; lists: ListsService }) {
 
   async function createList(accountId: string, body: Record<string, unknown>, includeListId: boolean): Promise<V2List> {
     const { name, status } = parseBody(body);
-    const created = await lists.createList(accountId, { name });
-    if (status) await repo.setListV2Status(db, accountId, created.list_id, status);
+    const created = await lists.createList(accountId, { name }, status ? { v2_status: status } : {});
     const row = (await findList(db, accountId, created.list_id))!;
     return (await toV2(accountId, [row], includeListId))[0]!;
   }
@@ -84,8 +84,7 @@ export function createV2ListsService(deps: { db: Db; lists: ListsService }) {
   async function updateList(accountId: string, id: string, body: Record<string, unknown>, includeListId: boolean): Promise<V2List> {
     const row = await findLive(accountId, id);
     const { name, status } = parseBody(body);
-    await lists.updateList(accountId, row.list_id, { name, description: row.description, favorite: row.favorite === 1 });
-    if (status !== undefined) await repo.setListV2Status(db, accountId, row.list_id, status);
+    await lists.updateList(accountId, row.list_id, { name, description: row.description, favorite: row.favorite === 1 }, status === undefined ? {} : { v2_status: status });
     return one(accountId, id, includeListId);
   }
 

@@ -151,11 +151,6 @@ export async function saveV2Fields(db: Executor, accountId: string, contactId: s
     .execute();
 }
 
-/** A list's v2 status (null = ACTIVE). */
-export async function setListV2Status(db: Executor, accountId: string, listId: string, status: string | null): Promise<void> {
-  await db.updateTable('contact_lists').set({ v2_status: status }).where('account_id', '=', accountId).where('list_id', '=', listId).execute();
-}
-
 /** Inserts a custom field (a v2 slot) inside the caller's transaction. */
 export async function insertSlotField(db: Executor, row: { custom_field_id: string; account_id: string; name: string; now: string }): Promise<void> {
   const { now, ...ids } = row;

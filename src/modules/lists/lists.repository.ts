@@ -95,7 +95,7 @@ export async function updateLiveList(
   db: Db,
   accountId: string,
   listId: string,
-  fields: Partial<Pick<ListRow, 'name' | 'description' | 'favorite' | 'updated_at' | 'deleted_at'>>,
+  fields: Partial<Pick<ListRow, 'name' | 'description' | 'favorite' | 'updated_at' | 'deleted_at' | 'v2_status'>>,
 ): Promise<boolean> {
   const result = await db
     .updateTable('contact_lists')

@@ -84,13 +84,14 @@ export function createListsService(deps: { db: Db; clock: Clock; cursors: Signed
     return (await withCounts(accountId, [row], mode))[0]!;
   }
 
-  async function createList(accountId: string, input: ListInput): Promise<ApiList> {
+  /** `legacy`: the list's legacy v2 status (contact_lists.v2_status), which only /v2 sets. */
+  async function createList(accountId: string, input: ListInput, legacy: Pick<repo.ListRow, 'v2_status'> = {}): Promise<ApiList> {
     const fields = parseInput(input);
     const now = clock.now().toISOString();
     try {
       const row = await db.transaction().execute(async (trx) => {
         const sequence_id = await repo.nextListSequence(trx, accountId);
-        const created = { list_id: newId(), account_id: accountId, ...fields, created_at: now, updated_at: now, deleted_at: null, sequence_id };
+        const created = { list_id: newId(), account_id: accountId, ...fields, ...legacy, created_at: now, updated_at: now, deleted_at: null, sequence_id };
         await repo.insertList(trx, created);
         return created;
       });
@@ -102,8 +103,8 @@ export function createListsService(deps: { db: Db; clock: Clock; cursors: Signed
   }
 
   /** PUT replaces the editable fields; a deleted list cannot be changed. */
-  async function updateList(accountId: string, listId: string, input: ListInput): Promise<ApiList> {
-    const fields = parseInput(input);
+  async function updateList(accountId: string, listId: string, input: ListInput, legacy: Pick<repo.ListRow, 'v2_status'> = {}): Promise<ApiList> {
+    const fields = { ...parseInput(input), ...legacy };
     const current = await repo.findList(db, accountId, listId);
     if (!current || current.deleted_at) throw notFound();
     const updated = { ...current, ...fields, updated_at: clock.now().toISOString() };
