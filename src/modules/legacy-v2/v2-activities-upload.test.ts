@@ -160,6 +160,9 @@ for (const dialect of TEST_DIALECTS) {
       assert.match(unknown.body[0]!.error_message, /sort_by is not a parameter of this operation/);
       const big = await upload<Errors>('/v2/activities/addcontacts', phpForm('big.csv', `email\n${'a'.repeat(4 * 1024 * 1024)}\n`, list), PHP);
       assert.equal(big.status, 413);
+      // The same file as a text part (RB): refused whole, not cut at the limit and imported in part.
+      const bigText = await upload<Errors>('/v2/activities/addcontacts', rbForm('big.csv', `email\nnew@example.com\n${'b'.repeat(4 * 1024 * 1024)}\n`, list), RB);
+      assert.equal(bigText.status, 413);
       for (const path of ['clearlists', 'exportcontacts']) {
         assert.equal((await upload(`/v2/activities/${path}`, phpForm('x.csv', 'email\nnew@example.com\n', list), PHP)).status, 415);
       }

@@ -34,7 +34,7 @@ export default async function v2ActivityRoutes(app: FastifyInstance, opts: { act
   // addcontacts and removefromlists also take the multipart form (file_name, lists, data): the file is small
   // (4 MB at most, as v2 had it) and is read into memory whole, as a part or as a plain field.
   await app.register(async (upload) => {
-    await upload.register(multipart, { attachFieldsToBody: 'keyValues', limits: { fileSize: MAX_UPLOAD_BYTES, fieldSize: MAX_UPLOAD_BYTES, files: 1, fields: 10 } });
+    await upload.register(multipart, { attachFieldsToBody: 'keyValues', limits: { fileSize: MAX_UPLOAD_BYTES, fieldSize: MAX_UPLOAD_BYTES + 1, files: 1, fields: 10 } });
     for (const entry of CALLS.filter(([, call]) => call in UPLOADS)) route(upload, entry, true);
   });
 

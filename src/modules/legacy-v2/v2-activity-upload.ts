@@ -1,7 +1,7 @@
 // The multipart form of addcontacts and removefromlists (DOCS bulk-activities-addcontact-multipart and
 // -removecontacts-multipart): `file_name` (its extension says CSV or TXT), `lists` (comma-separated list
 // numbers) and `data` (the file: a file part as PHP sends it, or a plain field as RB's RestClient does).
-import { invalidFields } from '../../errors.ts';
+import { AppError, invalidFields } from '../../errors.ts';
 import { CsvError, parseCsvRecords } from '../../shared/csv.ts';
 import { normalizeEmail } from '../../shared/validate.ts';
 
@@ -25,6 +25,8 @@ function textOf(form: Form): string {
   const data = form.data;
   const bytes = Buffer.isBuffer(data) ? data : typeof data === 'string' ? Buffer.from(data, 'utf8') : null;
   if (!bytes?.length) throw invalidFields({ data: 'data is required: the file, as the multipart part named data' });
+  // A text part longer than the limit arrives cut at limit + 1 bytes (the route's fieldSize): refused, never cut.
+  if (bytes.length > MAX_UPLOAD_BYTES) throw new AppError('PAYLOAD_TOO_LARGE', 'The file is larger than 4 MB, the limit of a v2 import');
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes); // drops a leading byte-order mark
   } catch {
