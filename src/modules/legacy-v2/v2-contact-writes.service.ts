@@ -21,6 +21,10 @@ import * as repo from './v2.repository.ts';
 import type { V2OnlyFields } from './v2.repository.ts';
 
 type Body = Record<string, unknown>;
+/** The contact a PUT's body was built from, and its change sequence at that read. */
+type ReadAt = { contactId: string; changeSeq: number };
+/** The contact changed between the read a PUT was built from and its write: build it again. */
+class StaleRead extends Error {}
 const notFound = () => new AppError('NOT_FOUND', 'Contact not found');
 const listNotFound = () => new AppError('NOT_FOUND', 'Contact list not found');
 
@@ -64,10 +68,13 @@ export function createV2ContactWrites(deps: {
   }
 
   /** The steps a v2 write adds to the v3 write's transaction: its missing slot fields, its v2-only fields. */
-  function writeSteps(accountId: string, ctx: V2WriteContext, missing: string[], v2Fields: V2OnlyFields | null): WriteSteps {
+  function writeSteps(accountId: string, ctx: V2WriteContext, missing: string[], v2Fields: V2OnlyFields | null, readAt?: ReadAt): WriteSteps {
     const now = clock.now().toISOString();
     return {
       before: async (trx) => {
+        // The write holds the account's change sequence here: a change since `readAt` was read means the
+        // body was built on stale data.
+        if (readAt && (await contactsRepo.findContact(trx, accountId, readAt.contactId))?.change_seq !== readAt.changeSeq) throw new StaleRead();
         if (!missing.length) return;
         if ((await countCustomFields(trx, accountId)) + missing.length > MAX_FIELDS) {
           throw new AppError('CONFLICT', `An account can have at most ${MAX_FIELDS} custom fields`);
@@ -110,21 +117,33 @@ export function createV2ContactWrites(deps: {
     return read(accountId, created.contact_id, includeContactId);
   }
 
-  /** PUT: one transaction (slot fields, the v3 replace, the v2-only fields); nothing is written on failure. */
+  /**
+   * PUT: one transaction (slot fields, the v3 replace, the v2-only fields); nothing is written on failure. What
+   * the body leaves out is taken from the contact as read; when the contact changed between that read and the
+   * write, the write is built again from a fresh read, so no concurrent change is undone.
+   */
   async function replaceContact(accountId: string, id: string, body: Body, actionBy: ActionBy, includeContactId: boolean): Promise<V2Contact> {
-    const row = await findRow(accountId, id);
-    const current = await contacts.getContact(accountId, row.contact_id, 'custom_fields,list_memberships,notes,phone_numbers,street_addresses,taggings');
-    const v2Fields = parseV2Fields(body, (await repo.findV2Fields(db, accountId, [row.contact_id])).get(row.contact_id) ?? null);
-    await withSlotRetry(accountId, body, async (ctx, missing) => {
-      const v3 = toV3ReplaceBody(body, actionBy, current, ctx);
-      const input = parseUpdateBody(v3);
-      const owner = input.email ? await contactsRepo.findContactByEmail(db, accountId, input.email.address) : undefined;
-      if (owner && owner.contact_id !== row.contact_id) {
-        throw new AppError('EMAIL_CONFLICT', `The email address ${input.email!.address} is already in use by another contact`);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const row = await findRow(accountId, id);
+      const current = await contacts.getContact(accountId, row.contact_id, 'custom_fields,list_memberships,notes,phone_numbers,street_addresses,taggings');
+      const v2Fields = parseV2Fields(body, (await repo.findV2Fields(db, accountId, [row.contact_id])).get(row.contact_id) ?? null);
+      const readAt = { contactId: row.contact_id, changeSeq: row.change_seq };
+      try {
+        await withSlotRetry(accountId, body, async (ctx, missing) => {
+          const v3 = toV3ReplaceBody(body, actionBy, current, ctx);
+          const input = parseUpdateBody(v3);
+          const owner = input.email ? await contactsRepo.findContactByEmail(db, accountId, input.email.address) : undefined;
+          if (owner && owner.contact_id !== row.contact_id) {
+            throw new AppError('EMAIL_CONFLICT', `The email address ${input.email!.address} is already in use by another contact`);
+          }
+          return contacts.replaceContact(accountId, row.contact_id, v3, writeSteps(accountId, ctx, missing, v2Fields, readAt));
+        });
+        return read(accountId, row.contact_id, includeContactId);
+      } catch (error) {
+        if (!(error instanceof StaleRead)) throw error;
       }
-      return contacts.replaceContact(accountId, row.contact_id, v3, writeSteps(accountId, ctx, missing, v2Fields));
-    });
-    return read(accountId, row.contact_id, includeContactId);
+    }
+    throw new AppError('CONFLICT', 'The contact kept changing during the update; send it again');
   }
 
   /** Takes the contact off `lists` (every list when absent) and, when `optOut`, unsubscribes it, in one transaction. */

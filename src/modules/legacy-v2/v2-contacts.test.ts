@@ -251,6 +251,19 @@ for (const dialect of TEST_DIALECTS) {
       assert.deepEqual([after.first_name, after.middle_name, after.modified_date], ['Nameonly', '', found.modified_date]);
     });
 
+    it('concurrent PUTs that each send one field both land: a PUT built on a stale read is built again', async () => {
+      const c = (await v2<V2Contact>('POST', '/v2/contacts', { email_addresses: [{ email_address: 'race@example.com' }] })).body;
+      for (let round = 0; round < 8; round++) {
+        const [a, b] = await Promise.all([
+          v2<V2Contact>('PUT', `/v2/contacts/${c.id}`, { first_name: `First ${round}` }),
+          v2<V2Contact>('PUT', `/v2/contacts/${c.id}`, { job_title: `Title ${round}`, middle_name: `Middle ${round}` }),
+        ]);
+        assert.deepEqual([a.status, b.status], [200, 200], JSON.stringify([a.body, b.body]));
+        const now = (await v2<V2Contact>('GET', `/v2/contacts/${c.id}`)).body;
+        assert.deepEqual([now.first_name, now.job_title, now.middle_name], [`First ${round}`, `Title ${round}`, `Middle ${round}`], `round ${round}`);
+      }
+    });
+
     it('PUT answers 409 when the new email belongs to another contact, and changes nothing', async () => {
       const c = (await v2<V2Contact>('POST', '/v2/contacts', { email_addresses: [{ email_address: 'mine@example.com' }] })).body;
       const res = await v2('PUT', `/v2/contacts/${c.id}`, { ...c, first_name: 'Changed', email_addresses: [{ email_address: 'ada@example.com' }] });
