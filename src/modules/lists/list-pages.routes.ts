@@ -241,11 +241,14 @@ export default async function listPageRoutes(app: FastifyInstance, deps: Deps): 
         reply,
         request.params.activityId,
         () => bulk.openExport(accountId, request.params.activityId),
-        (csv) =>
-          reply
-            .type('text/csv; charset=utf-8')
-            .header('Content-Disposition', 'attachment; filename="contacts.csv"')
-            .send(csv),
+        (file) => {
+          // A legacy v2 export of file_type TXT is tab-separated, kept as .txt.
+          const txt = String(file.path).endsWith('.txt');
+          return reply
+            .type(`${txt ? 'text/tab-separated-values' : 'text/csv'}; charset=utf-8`)
+            .header('Content-Disposition', `attachment; filename="contacts.${txt ? 'txt' : 'csv'}"`)
+            .send(file);
+        },
       ),
     ),
   );
