@@ -20,6 +20,8 @@ export const AJV_OPTIONS = {
   removeAdditional: true,
   allErrors: true,
   verbose: true,
+  // `['string', 'integer']` (an id sent either way) is a deliberate union
+  allowUnionTypes: true,
 } as const satisfies Options;
 
 const given = (v: unknown) => v !== undefined && v !== null;
@@ -75,7 +77,7 @@ export function fieldErrors(errors: readonly ErrorObject[], context?: string): F
   const out: FieldErrors = {};
   for (const e of errors) {
     const missing = (e.params as { missingProperty?: string }).missingProperty;
-    const path = [context, fieldPath(e.instancePath, missing)].filter(Boolean).join('.') || 'request';
+    const path = [context, fieldPath(e.instancePath, missing)].filter(Boolean).join('.') || context || 'body';
     if (out[path]) continue;
     const own = missing ? undefined : (e.parentSchema as { errorMessage?: string } | undefined)?.errorMessage;
     const allowed = (e.params as { allowedValues?: unknown[] }).allowedValues;

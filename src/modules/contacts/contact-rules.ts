@@ -3,7 +3,7 @@
 import { type TSchema, Type } from '@sinclair/typebox';
 import type { PermissionToSend } from '../../db/schema.ts';
 import { createSchemaCheck } from '../../http/schema-check.ts';
-import { CONTROL_CHARS, EMAIL_MAX } from '../../shared/validate.ts';
+import { EMAIL_MAX } from '../../shared/validate.ts';
 import { CONTACT_FORMATS } from './formats.ts';
 
 export const PERMISSIONS = [
@@ -56,8 +56,6 @@ export const LENGTHS = {
   smsInterval: 16,
 } as const;
 
-const PLAIN = `^[^${CONTROL_CHARS}]*$`;
-const NON_BLANK = `^(?=[\\s\\S]*\\S)[^${CONTROL_CHARS}]*$`;
 
 /** Text of at most `max` characters without control characters; '' and null clear the field. */
 export const Text = (max: number, description?: string) =>
@@ -65,7 +63,7 @@ export const Text = (max: number, description?: string) =>
     Type.Unsafe<string | null>({
       type: ['string', 'null'],
       maxLength: max,
-      pattern: PLAIN,
+      format: 'text',
       errorMessage: `must be at most ${max} characters of text, without control characters`,
       ...(description ? { description } : {}),
     }),
@@ -76,7 +74,7 @@ export const RequiredText = (max: number, description?: string) =>
   Type.Unsafe<string>({
     type: 'string',
     maxLength: max,
-    pattern: NON_BLANK,
+    format: 'non-blank-text',
     errorMessage: `is required: 1 to ${max} characters of text, without control characters`,
     ...(description ? { description } : {}),
   });

@@ -1,7 +1,7 @@
 // Formats the contacts API accepts in ids and dates: UUIDs, and ISO-8601 dates or date-times normalised to
 // the `toISOString()` form the database stores (so that string comparison is time order). CONTACT_FORMATS
 // gives them to the schema validators by name, so a route, a file row and a service check them alike.
-import { normalizeEmail } from '../../shared/validate.ts';
+import { hasControlChars, normalizeEmail } from '../../shared/validate.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -30,8 +30,13 @@ export function parseAnniversary(value: string): string | null {
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === iso ? iso : null;
 }
 
-/** The `format` keywords of the contact schemas; an empty anniversary clears the field. */
+/**
+ * The `format` keywords of the contact schemas: `text` has no control characters (tab and line breaks are
+ * fine), `non-blank-text` has more than spaces too; an empty anniversary clears the field.
+ */
 export const CONTACT_FORMATS = {
+  text: (value: string) => !hasControlChars(value),
+  'non-blank-text': (value: string) => value.trim() !== '' && !hasControlChars(value),
   email: (value: string) => normalizeEmail(value) !== null,
   uuid: isUuid,
   anniversary: (value: string) => value.trim() === '' || parseAnniversary(value) !== null,
