@@ -119,11 +119,13 @@ for (const dialect of TEST_DIALECTS) {
         email_addresses: [{ email_address: 'not-an-address' }],
         first_name: 'x'.repeat(LENGTHS.name + 1),
         home_phone: 'p'.repeat(LENGTHS.phone + 1),
-        addresses: [{ address_type: 'PERSONAL', city: 'c'.repeat(LENGTHS.city + 1) }],
+        addresses: [{ address_type: 'PERSONAL', city: 'c'.repeat(LENGTHS.city + 1) }, { address_type: 'MOON' }],
+        custom_fields: [{ name: 'CustomField99', value: 'x' }],
       });
       assert.equal(legacy.status, 400, legacy.text);
       const got = messages(legacy.body).join(' | ');
-      for (const field of ['email_address.address', 'first_name', 'phone_numbers[0].phone_number', 'street_addresses[0].city']) {
+      const v2Fields = ['addresses[1].address_type', 'custom_fields[0].name'];
+      for (const field of ['email_address.address', 'first_name', 'phone_numbers[0].phone_number', 'street_addresses[0].city', ...v2Fields]) {
         assert.match(got, new RegExp(`(^| \\| )${field.replace(/[[\].]/g, '\\$&')} `), got);
       }
       assert.deepEqual(await rowCounts(server.services.db), before);

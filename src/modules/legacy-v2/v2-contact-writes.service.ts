@@ -11,7 +11,8 @@ import * as contactsRepo from '../contacts/contacts.repository.ts';
 import type { ContactsService } from '../contacts/contacts.service.ts';
 import * as parts from '../contacts/contact-parts.repository.ts';
 import type { CustomFieldsService } from '../custom-fields/custom-fields.service.ts';
-import { type ActionBy, customFieldSlots, toV3CreateBody, toV3ReplaceBody, type V2WriteContext } from './v2-contact-input.ts';
+import { type ActionBy, checkTranslated, customFieldSlots, toV3CreateBody, toV3ReplaceBody, type V2WriteContext } from './v2-contact-input.ts';
+import type { FieldErrors } from '../../http/schema-check.ts';
 import type { V2Contact } from './v2-contact-view.ts';
 import type { V2ContactsReader } from './v2-contacts.service.ts';
 import { CUSTOM_FIELD_SLOTS } from './v2-mapping.ts';
@@ -55,7 +56,8 @@ export function createV2ContactWrites(deps: {
    */
   async function writeContext(accountId: string, body: Body, create: boolean): Promise<V2WriteContext> {
     const lists = await repo.listAllLists(db, accountId);
-    const wanted = new Set((customFieldSlots(body) ?? []).map((s) => s.name));
+    // the slot names' problems are reported by the check of the whole body
+    const wanted = new Set((customFieldSlots(body, {}) ?? []).map((s) => s.name));
     const found = await repo.findSlotFields(db, accountId, CUSTOM_FIELD_SLOTS);
     const slotIds = new Map(found.map((f) => [f.name, f.custom_field_id]));
     for (const name of wanted) {
@@ -82,7 +84,8 @@ export function createV2ContactWrites(deps: {
 
   async function createContact(accountId: string, body: Body, actionBy: ActionBy, includeContactId: boolean): Promise<V2Contact> {
     // Checked whole before any custom field slot is created: a refused call writes nothing.
-    const input = parseCreateBody(toV3CreateBody(body, actionBy, await writeContext(accountId, body, false)));
+    const errors: FieldErrors = {};
+    const input = checkTranslated(parseCreateBody, toV3CreateBody(body, actionBy, await writeContext(accountId, body, false), errors), errors);
     if (input.email && (await contactsRepo.findContactByEmail(db, accountId, input.email.address))) {
       throw new AppError('EMAIL_CONFLICT', `The email address ${input.email.address} is already in use by a contact of this account`);
     }
@@ -93,7 +96,8 @@ export function createV2ContactWrites(deps: {
   async function replaceContact(accountId: string, id: string, body: Body, actionBy: ActionBy, includeContactId: boolean): Promise<V2Contact> {
     const row = await findRow(accountId, id);
     const current = await contacts.getContact(accountId, row.contact_id, 'custom_fields,list_memberships,notes,phone_numbers,street_addresses,taggings');
-    const input = parseUpdateBody(toV3ReplaceBody(body, actionBy, current, await writeContext(accountId, body, false)));
+    const errors: FieldErrors = {};
+    const input = checkTranslated(parseUpdateBody, toV3ReplaceBody(body, actionBy, current, await writeContext(accountId, body, false), errors), errors);
     const owner = input.email ? await contactsRepo.findContactByEmail(db, accountId, input.email.address) : undefined;
     if (owner && owner.contact_id !== row.contact_id) {
       throw new AppError('EMAIL_CONFLICT', `The email address ${input.email!.address} is already in use by another contact`);
