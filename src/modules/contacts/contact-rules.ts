@@ -158,5 +158,5 @@ export const CustomValueInput = Type.Object({
   ),
 });
 
-/** Checks a value that does not come through a route (a file row, a translated v2 body) by these rules. */
+/** Checks by these rules what no route has checked: a file row, a translated v2 body, a direct service call. */
 export const checkFields = createSchemaCheck(CONTACT_FORMATS);
