@@ -12,6 +12,7 @@ import healthRoutes, { type Readiness } from './http/health.routes.ts';
 import finiteNumbers from './http/finite-numbers.ts';
 import metrics from './http/metrics.ts';
 import requestLog from './http/request-log.ts';
+import { AJV_OPTIONS, extendAjv } from './http/schema-check.ts';
 import openapi from './http/openapi.ts';
 import queryParams from './http/query-params.ts';
 import securityHeaders from './http/security-headers.ts';
@@ -24,6 +25,7 @@ import customFieldRoutes from './modules/custom-fields/custom-fields.routes.ts';
 import appWebhooksRoutes from './modules/developer-apps/app-webhooks.routes.ts';
 import developerAppsRoutes from './modules/developer-apps/developer-apps.routes.ts';
 import contactRoutes from './modules/contacts/contacts.routes.ts';
+import { CONTACT_FORMATS } from './modules/contacts/formats.ts';
 import resubscribePageRoutes from './modules/contacts/resubscribe-page.routes.ts';
 import resubscribeRoutes from './modules/contacts/resubscribe.routes.ts';
 import connectionRoutes from './modules/connections/connections.routes.ts';
@@ -62,8 +64,9 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
     // Request ids from a trusted proxy are kept so that log lines can be followed across hops.
     requestIdHeader: config.trustProxy ? 'x-request-id' : false,
     routerOptions: { ignoreTrailingSlash: true },
-    // Every validation problem of a request is reported at once, not only the first one.
-    ajv: { customOptions: { allErrors: true } },
+    // Every validation problem of a request at once, each with its rule's message; the contact formats
+    // (email, uuid, anniversary) are the ones the services and imports check with.
+    ajv: { customOptions: AJV_OPTIONS, onCreate: (ajv) => extendAjv(ajv, CONTACT_FORMATS) },
     // src/http/request-log.ts writes one line per request instead of Fastify's two
     logController: new LogController({ disableRequestLogging: true }),
     ...(options.server

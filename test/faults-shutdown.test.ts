@@ -46,19 +46,30 @@ for (const dialect of TEST_DIALECTS) {
       let closes = 0;
       let next = 0;
       let signalled = false;
+      // Every client and the poller have been answered once: all 51 connections are open and in use.
+      const answered: Promise<void>[] = [];
+      const firstAnswer = () => {
+        let resolve = () => {};
+        answered.push(new Promise<void>((r) => (resolve = r)));
+        return resolve;
+      };
 
       const client = async () => {
+        const started = firstAnswer();
         for (;;) {
           const body = JSON.stringify({ email_address: { address: `drain${next++}@example.com`, permission_to_send: 'implicit' }, create_source: 'Account' });
           const out = await call(agent, `${serve.url}/v3/contacts`, 'POST', headers, body);
           if ('error' in out) {
-            // A new connection refused (or reset by the kernel as the listener closes, before the server
-            // read anything) is a load balancer's cue to go elsewhere. A failure on a connection the server
-            // had answered on would be a request lost by the shutdown.
+            // Before the signal, a new connection that failed (a loaded machine) is tried again. After it, a
+            // new connection refused (or reset by the kernel as the listener closes, before the server read
+            // anything) is a load balancer's cue to go elsewhere. A failure on a connection the server had
+            // answered on would be a request lost by the shutdown.
+            if (!out.reused && !signalled) continue;
             if (out.reused) failures.push(out.error);
             else if (!['ECONNREFUSED', 'ECONNRESET'].includes(out.error)) failures.push(out.error);
             return;
           }
+          started();
           statuses.add(out.status);
           if (out.status === 201) acknowledged.push((JSON.parse(out.body) as { contact_id: string }).contact_id);
           if (out.connection === 'close') {
@@ -69,16 +80,18 @@ for (const dialect of TEST_DIALECTS) {
       };
       const readyOutcomes: Outcome[] = [];
       const poller = async () => {
+        const started = firstAnswer();
         for (;;) {
           const out = await call(readyAgent, `${serve.url}/ready`, 'GET', {});
           readyOutcomes.push(out);
+          if ('status' in out) started();
           // Before the signal, a failed poll (a loaded machine) is tried again.
           if ('error' in out && signalled) return;
           await new Promise((r) => setTimeout(r, 20));
         }
       };
       const clients = [...Array.from({ length: 50 }, client), poller()];
-      await new Promise((r) => setTimeout(r, 1500));
+      await Promise.all([...answered, new Promise((r) => setTimeout(r, 1500))]);
       const before = acknowledged.length;
       signalled = true;
       serve.child.kill('SIGTERM');
@@ -88,12 +101,15 @@ for (const dialect of TEST_DIALECTS) {
       readyAgent.destroy();
 
       assert.equal(code, 0, serve.output().slice(-2000));
-      // Known weakness, reported rather than asserted: most runs see no reset, but on a loaded machine some
-      // runs still see a few (up to ~20 of ~1000 requests) on keep-alive connections as the drain ends.
-      if (failures.length) process.stderr.write(`!!! shutdown (${dialect}): ${failures.length} client reset(s): ${failures.join(', ')}\n`);
-      assert.deepEqual([...statuses], [201]);
+      process.stderr.write(`shutdown (${dialect}): ${acknowledged.length} writes acknowledged, ${closes} Connection: close answers, ${failures.length} reset(s)\n`);
+      assert.deepEqual(failures, [], 'no request on a connection the server had answered on is reset');
+      // A 10-connection pool under 50 clients on a heavily loaded machine may wait past its 5 s bound and
+      // answer the documented 503 (nothing written, Retry-After); the drain itself never closes the database
+      // under a request.
+      assert.deepEqual([...statuses].filter((s) => s !== 201 && s !== 503), [], JSON.stringify([...statuses]));
+      assert.doesNotMatch(serve.stdout(), /Cannot use a pool after calling end|not queryable/);
       assert.ok(before > 0 && acknowledged.length > before, `writes before ${before}, in all ${acknowledged.length}`);
-      assert.ok(closes > 0, 'responses during the shutdown say Connection: close');
+      assert.equal(closes, 50, 'every client is told Connection: close on its own connection');
       // /ready turns 503 as soon as the signal is handled (a /ready answered between the kill and its
       // handling still says 200), and the poller's connection is closed by a Connection: close answer.
       const answers = readyOutcomes.filter((o) => 'status' in o);

@@ -32,8 +32,40 @@ async function bypassAttempt(counters: CounterStore) {
   await throttle.check(victim, '10.0.0.3', null);
 }
 
+/**
+ * Ten failures just before a window ends are not followed by ten more just after it: the window slides, so
+ * one more try comes back at the boundary and the next after a tenth of the window, as Retry-After says.
+ */
+async function noBurstAtTheBoundary(makeStore: (now: () => number) => CounterStore) {
+  const windowMs = 15 * 60_000;
+  const t = { now: Math.floor(Date.now() / windowMs) * windowMs + windowMs - 1_000 };
+  const throttle = createSignInThrottle(makeStore(() => t.now), `b${randomToken(6)}`, { failuresPerEmail: 10, failuresPerIp: 100, failuresPerDevice: 10, windowMs }, () => t.now);
+  const victim = `victim-${randomToken(4)}@bank.test`;
+  const guesses = async () => {
+    let allowed = 0;
+    for (let i = 0; i < 20; i++) {
+      try {
+        await throttle.check(victim, '10.0.0.9', null);
+      } catch (e) {
+        return { allowed, retryAfter: Number((e as { headers: Record<string, string> }).headers['Retry-After']) };
+      }
+      allowed++;
+      await assert.rejects(throttle.fail(victim, '10.0.0.9', null), /not correct/);
+    }
+    return { allowed, retryAfter: 0 };
+  };
+  assert.deepEqual(await guesses(), { allowed: 10, retryAfter: 2 });
+  t.now += 2_000;
+  // 1 s into the window, 10 × (1 − 1/900) < 10 lets one guess through; then 10 × (1 − f) + 1 < 10 waits for
+  // f > 1/10, 90.001 s into the window; then 10 × (1 − f) + 2 < 10 for f > 2/10.
+  assert.deepEqual(await guesses(), { allowed: 1, retryAfter: 90 });
+  t.now += 90_000;
+  assert.deepEqual(await guesses(), { allowed: 1, retryAfter: 90 });
+}
+
 describe('sign-in throttle (memory)', () => {
   it('a success with a glob-like email clears no other address', () => bypassAttempt(createMemoryCounterStore()));
+  it('gives no fresh budget at a window boundary', () => noBurstAtTheBoundary((now) => createMemoryCounterStore(now)));
 });
 
 describe('sign-in throttle (Redis)', { skip: redisSkip }, () => {
@@ -51,6 +83,8 @@ describe('sign-in throttle (Redis)', { skip: redisSkip }, () => {
     }
     assert.ok(!commands.includes('keys') && !commands.includes('scan'), commands.join(' '));
   });
+
+  it('gives no fresh budget at a window boundary', () => noBurstAtTheBoundary((now) => createRedisCounterStore(redis!, now)));
 
   for (const dialect of TEST_DIALECTS) {
     it(`through the pages on ${dialect}: an unverified glob account signing in does not clear a victim's lock`, async () => {

@@ -26,8 +26,11 @@ export const PageLinks = Type.Object(
 
 export const Timestamp = (description: string) => Type.String({ format: 'date-time', description });
 
-/** A request body: unknown fields are dropped by validation (never reach a service, never stored). */
-export function Body<T extends Parameters<typeof Type.Object>[0]>(properties: T, description: string) {
-  return Type.Object(properties, { additionalProperties: false, description });
+/**
+ * A request body: unknown fields are dropped by validation (never reach a service, never stored). `rules`
+ * adds keywords over several fields (`x-together`, `x-one-required`: src/http/schema-check.ts).
+ */
+export function Body<T extends Parameters<typeof Type.Object>[0]>(properties: T, description: string, rules: Record<string, unknown> = {}) {
+  return Type.Object(properties, { ...rules, additionalProperties: false, description });
 }
 

@@ -1,14 +1,20 @@
 // Graceful shutdown of the HTTP server: stop accepting connections, let requests in flight finish (their
 // responses say `Connection: close`, as does any later request on an open keep-alive connection), close
-// keep-alive connections once idle, and give up on stragglers after a bound.
+// keep-alive connections once they have stayed idle, and give up on stragglers after a bound.
+//
+// HTTP/1.1 has no way to tell a client "do not reuse this connection" except in a response, so closing an
+// idle keep-alive connection always races with a client that is sending its next request on it (the
+// client then meets a reset). The drain therefore never closes a connection that is busy, and closes an
+// idle one only after it has carried nothing for IDLE_GRACE_MS, measured per connection from the end of its
+// last response: a client that keeps using its connection gets a `Connection: close` answer long before.
 import type { Server, ServerResponse } from 'node:http';
 import { Server as NetServer, type Socket } from 'node:net';
 
-/** A keep-alive connection that just carried a response may already hold its client's next request. */
-const IDLE_GRACE_MS = 500;
-const POLL_MS = 50;
+/** Far above the time a client takes to send its next request once it has read a response. */
+const IDLE_GRACE_MS = 5_000;
+const POLL_MS = 100;
 
-type Connection = { active: number; idleSince: number };
+type Connection = { active: number; idleSince: number; bytesReadWhenIdle: number };
 
 export type ConnectionDrain = {
   readonly draining: boolean;
@@ -23,28 +29,37 @@ export function trackConnections(server: Server): ConnectionDrain {
   let draining = false;
 
   server.on('connection', (socket: Socket) => {
-    connections.set(socket, { active: 0, idleSince: Date.now() });
+    connections.set(socket, { active: 0, idleSince: Date.now(), bytesReadWhenIdle: 0 });
     socket.once('close', () => connections.delete(socket));
   });
   server.on('request', (req, res: ServerResponse) => {
     const connection = connections.get(req.socket);
     if (connection) connection.active++;
     inFlight.add(res);
+    // A request that arrives once the drain began is served, and told that its connection ends with it.
     if (draining) res.setHeader('connection', 'close');
     res.once('close', () => {
       inFlight.delete(res);
       if (connection) {
         connection.active--;
         connection.idleSince = Date.now();
+        connection.bytesReadWhenIdle = req.socket.bytesRead;
       }
     });
   });
 
-  function closeIdle(now: number): void {
-    // While any request runs the node is busy, and a connection that looks idle may hold an unread request.
-    if (inFlight.size) return;
-    for (const [socket, connection] of connections)
-      if (connection.active === 0 && now - connection.idleSince >= IDLE_GRACE_MS) socket.end();
+  /** Idle: no request running, nothing read since the last response (not even part of a request), long enough. */
+  function isIdle(socket: Socket, connection: Connection, now: number): boolean {
+    return connection.active === 0 && socket.bytesRead === connection.bytesReadWhenIdle && now - connection.idleSince >= IDLE_GRACE_MS;
+  }
+
+  function closeIdle(): void {
+    // Decided after the event loop's I/O phase (setImmediate runs after it), so that a request that reached
+    // the socket while a timer was due has been read and counted first.
+    setImmediate(() => {
+      const now = Date.now();
+      for (const [socket, connection] of connections) if (isIdle(socket, connection, now)) socket.end();
+    });
   }
 
   return {
@@ -55,20 +70,18 @@ export function trackConnections(server: Server): ConnectionDrain {
       draining = true;
       for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
       // net.Server's close stops accepting and waits for open connections. http.Server's close would also
-      // destroy idle keep-alive connections at once, racing with a client that is sending its next
-      // request on one (it would see a reset); those are closed above, after a short grace, instead.
+      // destroy idle keep-alive connections at once (`closeIdleConnections`), resetting a client that is
+      // sending its next request on one; those are closed by `closeIdle` instead.
       const closed = new Promise<void>((resolve) => NetServer.prototype.close.call(server, () => resolve()));
       return new Promise((resolve) => {
         const started = Date.now();
         const timer = setInterval(() => {
-          const now = Date.now();
-          if (now - started < boundMs) return closeIdle(now);
+          if (Date.now() - started < boundMs) return closeIdle();
           clearInterval(timer);
           const forced = connections.size;
           for (const socket of connections.keys()) socket.destroy();
           resolve({ forced });
         }, POLL_MS);
-        closeIdle(Date.now());
         closed.then(() => {
           clearInterval(timer);
           resolve({ forced: 0 });

@@ -1,10 +1,12 @@
 // The one error handler: AppError → its status and the API's error array; Fastify's validation and body
 // errors → 400/413/415 in the same shape; anything else → 500 with nothing internal in the body.
+import type { ErrorObject } from 'ajv';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { html } from '../shared/html.ts';
 import { notice, sendPage } from '../web/layout.ts';
 import { classifyDatabaseError, type DatabaseHealth } from '../db/database-health.ts';
 import { AppError, ERRORS, type ErrorCode, type ErrorItem, V2_ERROR_KEYS } from '../errors.ts';
+import { fieldErrors } from './schema-check.ts';
 
 /** Seconds a client waits before retrying while the database is down, or its disk full. */
 const RETRY_UNAVAILABLE = '5';
@@ -12,17 +14,12 @@ const RETRY_STORAGE_FULL = '30';
 
 function fromFastifyError(error: FastifyError): AppError | null {
   if (error.validation) {
-    const items: ErrorItem[] = error.validation.map((v) => {
-      const field = [error.validationContext, v.instancePath.replace(/^\//, '').replaceAll('/', '.')]
-        .filter(Boolean)
-        .join('.');
-      const missing = (v.params as { missingProperty?: string }).missingProperty;
-      const name = missing ? [field, missing].filter(Boolean).join('.') : field;
-      // Name the allowed values, so the message alone tells the client how to fix the request.
-      const allowed = (v.params as { allowedValues?: unknown[] }).allowedValues;
-      const detail = allowed ? `: ${allowed.join(', ')}` : '';
-      return { error_key: ERRORS.VALIDATION[1], error_message: `${name || 'request'} ${v.message ?? 'is invalid'}${detail}` };
-    });
+    // Body fields are named bare (`phone_numbers[0].kind`), as the services name them; others by their part.
+    const context = error.validationContext === 'body' ? undefined : error.validationContext;
+    const items: ErrorItem[] = Object.values(fieldErrors(error.validation as ErrorObject[], context)).map((message) => ({
+      error_key: ERRORS.VALIDATION[1],
+      error_message: message,
+    }));
     return new AppError('VALIDATION', items[0]?.error_message, { items });
   }
   const byCode: Record<string, ErrorCode> = {

@@ -9,7 +9,10 @@ import { type Customer, clientFor, createCustomer, introspect, postForm, registe
 import { startTestServer, type TestServer } from '../../test/helpers/server.ts';
 import { WebClient } from '../../test/helpers/web-client.ts';
 import { DEVICE_CODE_GRANT } from './device-polling.ts';
-import { WRONG_CODE_LIMITS } from './provider-internals/device-flow.ts';
+import { WRONG_CODE_LIMITS, WRONG_CODE_WINDOW_MS } from './provider-internals/device-flow.ts';
+
+/** Wrong-code counters slide over one window: two leave nothing of an earlier test's counts. */
+const TWO_WINDOWS_MS = 2 * WRONG_CODE_WINDOW_MS;
 
 for (const dialect of TEST_DIALECTS) {
   describe(`device authorization grant, RFC 8628 (${dialect})`, () => {
@@ -145,7 +148,7 @@ for (const dialect of TEST_DIALECTS) {
     const wrongCode = (i: number) => `BCDF-${'GHJKLMNPQRSTVWXZ'[i % 16]}${'GHJKLMNPQRSTVWXZ'[Math.floor(i / 16) % 16]}BC`;
 
     it('refuses every code in a session after 5 wrong ones in it, even a right one, with Retry-After', async () => {
-      clock.advance(15 * 60_000);
+      clock.advance(TWO_WINDOWS_MS);
       const started = await start();
       const browser = new WebClient(server.url);
       for (let i = 0; i < WRONG_CODE_LIMITS.session; i++) {
@@ -156,16 +159,24 @@ for (const dialect of TEST_DIALECTS) {
       const right = await tryCode(browser, started.user_code);
       assert.equal(right.status, 429);
       assert.match(right.body, /Too many attempts/);
-      assert.ok(Number(right.headers.get('retry-after')) > 0);
+      const retryAfter = Number(right.headers.get('retry-after'));
+      assert.ok(retryAfter > 0);
       assert.match(right.headers.get('content-security-policy') ?? '', /frame-ancestors 'none'/);
 
-      clock.advance(15 * 60_000);
+      // A sliding window: from Retry-After on, wrong codes are allowed again at the rate the window allows,
+      // not as a fresh budget at the next window's start (a fixed window would take 5 more here).
+      clock.advance(retryAfter * 1000);
+      assert.equal((await tryCode(browser, wrongCode(7))).status, 200, 'one more try from Retry-After on');
+      const next = await start();
+      assert.equal((await tryCode(browser, next.user_code)).status, 429, 'not a fresh budget of 5');
+
+      clock.advance(TWO_WINDOWS_MS);
       const again = await start();
-      assert.match((await tryCode(browser, again.user_code)).body, /Is this your device\?/, 'the limit lifts after the window');
+      assert.match((await tryCode(browser, again.user_code)).body, /Is this your device\?/, 'the limit lifts once the window has passed');
     });
 
     it('accepts a right code from another session behind the same IP after one session used up its wrong codes', async () => {
-      clock.advance(15 * 60_000);
+      clock.advance(TWO_WINDOWS_MS);
       const started = await start();
       const attacker = new WebClient(server.url);
       for (let i = 0; i < WRONG_CODE_LIMITS.session + 2; i++) await tryCode(attacker, wrongCode(i));
@@ -175,7 +186,7 @@ for (const dialect of TEST_DIALECTS) {
     });
 
     it('refuses every code from an IP once its larger budget of wrong codes is spent across sessions', async () => {
-      clock.advance(15 * 60_000);
+      clock.advance(TWO_WINDOWS_MS);
       const started = await start();
       for (let i = 0; i < WRONG_CODE_LIMITS.ip; i++) {
         const res = await tryCode(new WebClient(server.url), wrongCode(i));

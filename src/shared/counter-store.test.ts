@@ -1,5 +1,5 @@
-// Fixed-window counters on both stores: several windows counted in one call, a window's key expiring after
-// it ends, and (Redis) one round trip per call.
+// Fixed-window counters on both stores: several windows counted in one call, a window's count readable
+// through the next window (for sliding limits) and gone after it, and (Redis) one round trip per call.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
@@ -27,10 +27,36 @@ async function countsTwoWindows(store: CounterStore, t: { now: number }) {
   assert.equal((await store.peek(`${key}:d`, 86_400_000)).count, 6);
 }
 
+/** The previous window's count stays readable for one window, and a reset clears both windows. */
+async function keepsThePreviousWindow(store: CounterStore, t: { now: number }) {
+  const key = `w${randomToken(6)}`;
+  const windowMs = 60_000;
+  const start = Math.floor(t.now / windowMs) * windowMs;
+  await store.hit(key, windowMs, 3);
+  assert.deepEqual(await store.peekWindows(key, windowMs), { current: 3, previous: 0, windowStart: start });
+  t.now += windowMs;
+  await store.hit(key, windowMs);
+  assert.deepEqual(await store.peekWindows(key, windowMs), { current: 1, previous: 3, windowStart: start + windowMs });
+  t.now += windowMs;
+  assert.deepEqual(await store.peekWindows(key, windowMs), { current: 0, previous: 1, windowStart: start + 2 * windowMs });
+  t.now += 2 * windowMs;
+  assert.deepEqual(await store.peekWindows(key, windowMs), { current: 0, previous: 0, windowStart: start + 4 * windowMs });
+  await store.hit(key, windowMs, 2);
+  t.now += windowMs;
+  await store.hit(key, windowMs, 5);
+  await store.reset(key, windowMs);
+  assert.deepEqual(await store.peekWindows(key, windowMs), { current: 0, previous: 0, windowStart: start + 5 * windowMs });
+}
+
 describe('counter store (memory)', () => {
   it('counts several windows in one call', async () => {
     const t = { now: Date.parse('2026-06-01T10:00:00.200Z') };
     await countsTwoWindows(createMemoryCounterStore(() => t.now), t);
+  });
+
+  it('keeps the previous window through the next one, and resets both', async () => {
+    const t = { now: Date.parse('2026-06-01T10:00:12.000Z') };
+    await keepsThePreviousWindow(createMemoryCounterStore(() => t.now), t);
   });
 });
 
@@ -58,6 +84,11 @@ describe('counter store (Redis)', { skip: redisSkip }, () => {
     const key = `lg:c:ttl-${randomToken(6)}`;
     await store.hit(key, 1000);
     const ttl = await redis!.pttl(`lg:c:${key}:${Math.floor(t.now / 1000) * 1000 + 1000}`);
-    assert.ok(ttl > 0 && ttl <= 2000, `ttl ${ttl}`);
+    assert.ok(ttl > 2000 && ttl <= 3000, `ttl ${ttl}: kept through the next window, gone after it`);
+  });
+
+  it('keeps the previous window through the next one, and resets both', async () => {
+    const t = { now: Date.parse('2026-06-01T10:00:12.000Z') };
+    await keepsThePreviousWindow(createRedisCounterStore(redis!, () => t.now), t);
   });
 });

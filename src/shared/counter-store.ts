@@ -1,9 +1,12 @@
-// Fixed-window counters shared by the rate limiter and the sign-in throttle: in memory on one node, in
-// Redis when several nodes must agree.
+// Fixed-window counters shared by the rate limiter and the attempt throttles: in memory on one node, in
+// Redis when several nodes must agree. Each window's count is kept through the next window, so that the
+// attempt throttles can weigh the previous window in (a sliding window, src/shared/sliding-window.ts).
 import type { Redis } from 'ioredis';
 
 export type CounterHit = { count: number; resetAt: number };
 export type CounterIncrement = { key: string; windowMs: number; amount?: number };
+/** The counts of the current window of `key` (which started at `windowStart`) and of the one before it. */
+export type CounterWindows = { current: number; previous: number; windowStart: number };
 
 export type CounterStore = {
   /** Adds `amount` to the counter of `key` in the current window of `windowMs`; returns the new count. */
@@ -11,30 +14,33 @@ export type CounterStore = {
   /** Several hits at once: one round trip to Redis (the API's rate limit counts two windows per call). */
   hitMany(hits: readonly CounterIncrement[]): Promise<CounterHit[]>;
   peek(key: string, windowMs: number): Promise<CounterHit>;
-  /** Clears the counter of `key` in the current window of `windowMs`: one exact key, never a pattern. */
+  peekWindows(key: string, windowMs: number): Promise<CounterWindows>;
+  /** Clears the counts of `key` in the current and the previous window: exact keys, never a pattern. */
   reset(key: string, windowMs: number): Promise<void>;
   close(): Promise<void>;
 };
 
 export function createMemoryCounterStore(now: () => number = Date.now): CounterStore {
-  const counters = new Map<string, CounterHit>();
+  type Entry = CounterHit & { previous: number; windowMs: number };
+  const counters = new Map<string, Entry>();
   let sweeps = 0;
-  const current = (key: string, windowMs: number): CounterHit => {
+  const current = (key: string, windowMs: number): Entry => {
     const t = now();
     const resetAt = Math.floor(t / windowMs) * windowMs + windowMs;
     const entry = counters.get(key);
     if (entry && entry.resetAt === resetAt) return entry;
-    const fresh = { count: 0, resetAt };
+    const previous = entry && entry.resetAt === resetAt - windowMs ? entry.count : 0;
+    const fresh = { count: 0, resetAt, previous, windowMs };
     counters.set(key, fresh);
     if (++sweeps % 10_000 === 0) {
-      for (const [k, v] of counters) if (v.resetAt <= t) counters.delete(k);
+      for (const [k, v] of counters) if (v.resetAt + v.windowMs <= t) counters.delete(k);
     }
     return fresh;
   };
   const hit = (key: string, windowMs: number, amount = 1): CounterHit => {
     const entry = current(key, windowMs);
     entry.count += amount;
-    return { ...entry };
+    return { count: entry.count, resetAt: entry.resetAt };
   };
   return {
     async hit(key, windowMs, amount = 1) {
@@ -44,7 +50,12 @@ export function createMemoryCounterStore(now: () => number = Date.now): CounterS
       return hits.map((h) => hit(h.key, h.windowMs, h.amount));
     },
     async peek(key, windowMs) {
-      return { ...current(key, windowMs) };
+      const { count, resetAt } = current(key, windowMs);
+      return { count, resetAt };
+    },
+    async peekWindows(key, windowMs) {
+      const { count, previous, resetAt } = current(key, windowMs);
+      return { current: count, previous, windowStart: resetAt - windowMs };
     },
     async reset(key) {
       counters.delete(key);
@@ -55,7 +66,8 @@ export function createMemoryCounterStore(now: () => number = Date.now): CounterS
   };
 }
 
-// Adds ARGV[2i-1] to KEYS[i] and gives a new key the time to live ARGV[2i] (ms); returns the new counts.
+// Adds ARGV[2i-1] to KEYS[i] and gives a new key the time to live ARGV[2i] (ms: two windows and a second,
+// so a window's count is still there while it is the previous one); returns the new counts.
 // One script for every window of a call: one round trip instead of a MULTI per window.
 const HIT_SCRIPT = `
 local counts = {}
@@ -80,7 +92,7 @@ export function createRedisCounterStore(redis: Redis, now: () => number = Date.n
 
   async function hitMany(hits: readonly CounterIncrement[]): Promise<CounterHit[]> {
     const windows = hits.map((h) => windowKey(h.key, h.windowMs));
-    const args = hits.flatMap((h) => [h.amount ?? 1, h.windowMs + 1000]);
+    const args = hits.flatMap((h) => [h.amount ?? 1, 2 * h.windowMs + 1000]);
     const counts = await script.listgateHits(hits.length, ...windows.map((w) => w.redisKey), ...args);
     return counts.map((count, i) => ({ count, resetAt: windows[i]!.resetAt }));
   }
@@ -94,9 +106,15 @@ export function createRedisCounterStore(redis: Redis, now: () => number = Date.n
       const { redisKey, resetAt } = windowKey(key, windowMs);
       return { count: Number((await redis.get(redisKey)) ?? 0), resetAt };
     },
+    async peekWindows(key, windowMs) {
+      const { redisKey, resetAt } = windowKey(key, windowMs);
+      const [current, previous] = await redis.mget(redisKey, `lg:c:${key}:${resetAt - windowMs}`);
+      return { current: Number(current ?? 0), previous: Number(previous ?? 0), windowStart: resetAt - windowMs };
+    },
     async reset(key, windowMs) {
-      // The exact key of the current window: a key may hold user input (an email), so it is never a pattern.
-      await redis.del(windowKey(key, windowMs).redisKey);
+      // The exact keys of the two windows: a key may hold user input (an email), so it is never a pattern.
+      const { redisKey, resetAt } = windowKey(key, windowMs);
+      await redis.del(redisKey, `lg:c:${key}:${resetAt - windowMs}`);
     },
     async close() {},
   };

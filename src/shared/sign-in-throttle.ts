@@ -1,13 +1,15 @@
 // Sign-in throttling shared by every realm that signs in with a password (customer accounts, developers):
-// failures are counted per email, per IP and per known device in a fixed window. A device that signed in
+// failures are counted per email, per IP and per known device in a sliding window (so a limit spent at the
+// end of one window is not granted again at the start of the next). A device that signed in
 // to the address before is held to its own counter instead of the address's, so a stranger's failures
 // slow guessing down without locking the owner out (soft lockout, OWASP ASVS 2.2.1).
 import { AppError } from '../errors.ts';
 import type { CounterStore } from './counter-store.ts';
 import { sha256 } from './crypto.ts';
+import { slidingRetryAt } from './sliding-window.ts';
 
 export type SignInLimits = {
-  /** Failures per email address in one window before that address is throttled on unknown devices. */
+  /** Failures per email address within a window before that address is throttled on unknown devices. */
   failuresPerEmail: number;
   /** Failures per client IP in one window, across addresses. */
   failuresPerIp: number;
@@ -48,14 +50,14 @@ export function createSignInThrottle(counters: CounterStore, realm: string, limi
   async function check(email: string, ip: string, device: string | null): Promise<void> {
     const { emailKey, ipKey, deviceKey } = keys(email, ip, device);
     const [byOwner, byIp] = await Promise.all([
-      counters.peek(deviceKey ?? emailKey, windowMs),
-      counters.peek(ipKey, windowMs),
+      counters.peekWindows(deviceKey ?? emailKey, windowMs),
+      counters.peekWindows(ipKey, windowMs),
     ]);
     const ownerLimit = deviceKey ? limits.failuresPerDevice : limits.failuresPerEmail;
-    const blocked = [byOwner.count >= ownerLimit ? byOwner.resetAt : 0, byIp.count >= limits.failuresPerIp ? byIp.resetAt : 0];
-    const resetAt = Math.max(...blocked);
-    if (!resetAt) return;
-    const retryAfter = Math.max(1, Math.ceil((resetAt - now()) / 1000));
+    const t = now();
+    const retryAt = Math.max(slidingRetryAt(byOwner, windowMs, ownerLimit, t), slidingRetryAt(byIp, windowMs, limits.failuresPerIp, t));
+    if (!retryAt) return;
+    const retryAfter = Math.max(1, Math.ceil((retryAt - t) / 1000));
     throw new AppError('THROTTLED', throttledMessage(retryAfter), { headers: { 'Retry-After': String(retryAfter) } });
   }
 

@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { html } from '../shared/html.ts';
+import { assetUrl } from './assets.ts';
 import { sendPage } from './layout.ts';
 
 const ASSETS: Record<string, string> = {
@@ -26,7 +27,7 @@ export default async function docsRoutes(app: FastifyInstance): Promise<void> {
   app.get('/docs', { schema: { hide: true } }, (_request, reply) =>
     sendPage(reply, {
       title: 'API reference',
-      scripts: ['/docs/swagger-ui-bundle.js', '/static/docs-init.js'],
+      scripts: ['/docs/swagger-ui-bundle.js', assetUrl('docs-init.js')],
       body: html`<link rel="stylesheet" href="/docs/swagger-ui.css">
 <h1>API reference</h1>
 <p>Generated from the running server: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1). Try calls with a token from the <a href="/explorer">API Tester</a>.</p>

@@ -3,6 +3,7 @@
 // landmarks for keyboard and screen-reader users.
 import type { FastifyReply } from 'fastify';
 import { html, type SafeHtml } from '../shared/html.ts';
+import { assetUrl } from './assets.ts';
 
 export type NavLink = { href: string; label: string };
 
@@ -11,7 +12,7 @@ export type PageOptions = {
   body: SafeHtml;
   /** Links shown in the header, e.g. the signed-in user's menu. */
   nav?: NavLink[];
-  /** Same-origin scripts this page needs (the explorer). */
+  /** Same-origin script URLs this page needs (the explorer); for this server's own assets, `assetUrl`. */
   scripts?: string[];
   /** Narrow centered card (sign-in, consent) instead of the full-width layout. */
   narrow?: boolean;
@@ -30,8 +31,8 @@ export function renderPage(options: PageOptions): string {
 <meta name="referrer" content="no-referrer">
 ${options.refresh ? html`<meta http-equiv="refresh" content="${String(options.refresh)}">` : ''}
 <title>${title} · Listgate</title>
-<link rel="stylesheet" href="/static/app.css">
-<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
+<link rel="stylesheet" href="${assetUrl('app.css')}">
+<link rel="icon" href="${assetUrl('favicon.svg')}" type="image/svg+xml">
 ${scripts.map((src) => html`<script src="${src}" defer></script>`)}
 </head>
 <body>

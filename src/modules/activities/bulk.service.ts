@@ -10,7 +10,7 @@ import { AppError, invalidFields } from '../../errors.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { csvLine } from '../../shared/csv.ts';
 import { existingIds } from '../contacts/contact-refs.repository.ts';
-import { PERMISSIONS } from '../contacts/contact-input.ts';
+import { PERMISSIONS } from '../contacts/contact-rules.ts';
 import { isUuid } from '../contacts/formats.ts';
 import { TAG_DELETE } from '../tags/tag-delete.job.ts';
 import * as repo from './activities.repository.ts';

@@ -1,7 +1,11 @@
 // The columns of a contacts import (CSV header or JSON keys, the dialect's names) and one row of it turned
-// into contact input, validated by the contact module's own rules. A bad row gives a reason, not a throw.
+// into contact input, checked by the contact module's field rules (the schema below is built from them).
+// A bad row gives a reason, not a throw.
+import { Type } from '@sinclair/typebox';
 import { type AddressInput, type CoreFields, coreFields, type PhoneInput, parseAddress } from '../contacts/contact-input.ts';
-import { hasControlChars, normalizeEmail } from '../../shared/validate.ts';
+import { ContactCreateBody } from '../contacts/contact-bodies.schemas.ts';
+import { BIRTHDAY_TOGETHER, checkFields, LENGTHS, LIMITS, StreetAddressInput, Text } from '../contacts/contact-rules.ts';
+import { normalizeEmail } from '../../shared/validate.ts';
 
 const CORE = ['first_name', 'last_name', 'job_title', 'company_name', 'birthday_month', 'birthday_day', 'anniversary'];
 const PHONES: Record<string, string> = {
@@ -74,47 +78,52 @@ export function columnNames(header: readonly string[]): string[] {
   });
 }
 
+/** Address columns → the address field whose rule they follow (street2 is joined to street). */
+const ADDRESS_FIELDS: Record<string, keyof typeof StreetAddressInput.properties> = { street: 'street', street2: 'street', city: 'city', state: 'state', zip: 'postal_code', country: 'country' };
+const coreRules = ContactCreateBody.properties;
+
+/** A row's cells by the contact's field rules: each core column by its field, phones, address parts, custom values. */
+const RowCells = Type.Object(
+  {
+    ...Object.fromEntries(CORE.map((c) => [c, coreRules[c as keyof CoreFields]])),
+    ...Object.fromEntries(Object.keys(PHONES).map((c) => [c, Text(LENGTHS.phone)])),
+    ...Object.fromEntries(Object.entries(ADDRESS).map(([c, [, part]]) => [c, StreetAddressInput.properties[ADDRESS_FIELDS[part]!]])),
+  },
+  { ...BIRTHDAY_TOGETHER, patternProperties: { '^cf:': Text(LENGTHS.customValue.string) } },
+);
+
 /** One row (column → cell; empty cells are absent) as contact input, or the reason it cannot be imported. */
 export function parseImportRow(cells: Record<string, string>, columns: ImportColumns): ImportRow | { reason: string; email?: string } {
   const raw = cells.email?.trim() ?? '';
   const email = normalizeEmail(raw);
   if (!email) return { reason: raw ? 'invalid email address' : 'the email cell is empty', email: raw.slice(0, 320) };
-  const errors: Record<string, string> = {};
-  const body: Record<string, unknown> = {};
-  for (const key of CORE) {
-    const value = cells[key];
-    if (value === undefined || value === '') continue;
-    body[key] = key.startsWith('birthday_') && /^\d{1,2}$/.test(value.trim()) ? Number(value) : value;
-  }
-  const core = coreFields(errors, body, true);
+  const { email: _, ...row } = cells as Record<string, unknown>;
+  const errors = checkFields(RowCells, row);
   const phones: PhoneInput[] = [];
-  const addresses = new Map<string, Record<string, unknown>>();
+  const addresses = new Map<string, Record<string, string>>();
   const customValues: ImportRow['customValues'] = [];
-  for (const [name, value] of Object.entries(cells)) {
-    if (value === '') continue;
+  for (const [name, value] of Object.entries(row)) {
+    if (typeof value !== 'string' || !value.trim() || errors[name]) continue;
     if (PHONES[name]) {
-      const phone = value.trim();
-      if (phone.length > 25 || hasControlChars(phone)) errors[name] = `${name} must be at most 25 characters`;
-      else if (phone && phones.length < 3) phones.push({ phone_number: phone, kind: PHONES[name]! });
+      if (phones.length < LIMITS.phones) phones.push({ phone_number: value.trim(), kind: PHONES[name]! });
     } else if (ADDRESS[name]) {
       const [kind, part] = ADDRESS[name]!;
       const address = addresses.get(kind) ?? { kind };
-      const key = part === 'zip' ? 'postal_code' : part === 'street2' ? 'street2' : part;
-      address[key] = value;
+      address[part === 'zip' ? 'postal_code' : part] = value;
       addresses.set(kind, address);
     } else if (name.startsWith('cf:')) {
       const id = columns.customFields[name.slice(3).trim().toLowerCase()];
-      const text = value.trim();
-      if (text.length > 255) errors[name] = `${name} must be at most 255 characters`;
-      else if (hasControlChars(text)) errors[name] = `${name} must not contain control characters`;
-      else if (id) customValues.push({ custom_field_id: id, value: text });
+      if (id) customValues.push({ custom_field_id: id, value: value.trim() });
     }
   }
-  const parsedAddresses = [...addresses.values()].slice(0, 3).map((a, i) => {
-    const street = [a.street, a.street2].filter((s) => typeof s === 'string' && s.trim()).join(', ');
-    return parseAddress(errors, `address ${i + 1}`, { ...a, street: street || undefined });
+  const parsedAddresses = [...addresses.values()].slice(0, LIMITS.addresses).map((a, i) => {
+    const { street2, ...address } = a;
+    const street = [address.street, street2].filter((s) => s?.trim()).join(', ');
+    const joined = { ...address, ...(street ? { street } : {}) };
+    for (const [field, message] of Object.entries(checkFields(StreetAddressInput, joined))) errors[`address ${i + 1}.${field}`] = `address ${i + 1}.${message}`;
+    return joined as { kind: 'home' | 'work' | 'other' };
   });
   const problems = Object.values(errors);
   if (problems.length) return { reason: problems.join('; '), email };
-  return { email, core, phones, addresses: parsedAddresses, customValues };
+  return { email, core: coreFields(row, true), phones, addresses: parsedAddresses.map(parseAddress), customValues };
 }

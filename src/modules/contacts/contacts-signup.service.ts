@@ -1,20 +1,22 @@
 // POST /contacts/sign_up_form: create-or-update by email address, for a person who signs up themselves.
 // Updates are partial, lists and custom fields are appended, deleted contacts are revived, and the
 // address gets explicit permission (the person's own consent, so an earlier opt-out is lifted).
+import type { Static } from '@sinclair/typebox';
 import type { Db } from '../../db/database.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { newId } from '../../shared/crypto.ts';
 import { normalizeEmail } from '../../shared/validate.ts';
 import { openChangeLog } from './change-log.ts';
+import { SignUpBody } from './contact-bodies.schemas.ts';
 import {
   type AddressInput,
   type ContactInput,
   coreFields,
   customValues,
-  LIMITS,
   parseAddress,
   throwIfInvalid,
 } from './contact-input.ts';
+import { checkFields } from './contact-rules.ts';
 import * as parts from './contact-parts.repository.ts';
 import {
   assertReferences,
@@ -26,7 +28,6 @@ import {
   writeMemberships,
 } from './contact-writes.ts';
 import * as repo from './contacts.repository.ts';
-import { isUuid } from './formats.ts';
 import { parseSmsChannel } from './sms-channel.ts';
 
 export type SignUpResult = { contact_id: string; action: 'created' | 'updated' };
@@ -38,38 +39,22 @@ type SignUpInput = ContactInput & {
   street: AddressInput | null;
 };
 
-function parseSignUpBody(body: Record<string, unknown>): SignUpInput {
-  const errors: Record<string, string> = {};
-  const address = normalizeEmail(body.email_address);
-  if (!address) errors.email_address = 'email_address must be a valid email address (a string)';
-  const lists = body.list_memberships;
-  if (!Array.isArray(lists) || !lists.length || lists.length > 50) {
-    errors.list_memberships = 'list_memberships must be an array of 1 to 50 list ids';
-  } else if (!lists.every(isUuid)) errors.list_memberships = 'list_memberships must contain list ids (UUIDs)';
-  let phone: string | null = null;
-  if (body.phone_number !== undefined && body.phone_number !== null) {
-    if (typeof body.phone_number !== 'string' || body.phone_number.trim().length > 25)
-      errors.phone_number = 'phone_number must be a string of at most 25 characters';
-    else phone = body.phone_number.trim() || null;
-  }
-  let street: AddressInput | null = null;
-  if (body.street_address !== undefined && body.street_address !== null) {
-    if (typeof body.street_address !== 'object' || Array.isArray(body.street_address))
-      errors.street_address = 'street_address must be an object';
-    else street = parseAddress(errors, 'street_address', body.street_address as Record<string, unknown>);
-  }
-  const input: SignUpInput = {
+/** The sign-up form's body: checked by its schema (again, for a call that does not come through the route). */
+function parseSignUpBody(raw: Record<string, unknown>): SignUpInput {
+  throwIfInvalid(checkFields(SignUpBody, raw));
+  const body = raw as Static<typeof SignUpBody>;
+  const address = normalizeEmail(body.email_address)!;
+  return {
     source: 'Contact',
-    core: coreFields(errors, body, true),
-    customFields: customValues(errors, body.custom_fields, LIMITS.signUpCustomFields),
-    sms: parseSmsChannel(errors, body.sms_channel),
-    address: address ?? '',
-    lists: Array.isArray(lists) ? [...new Set(lists.filter(isUuid).map((id) => id.toLowerCase()))] : [],
-    phone,
-    street,
+    core: coreFields(body, true),
+    customFields: customValues(body.custom_fields),
+    sms: body.sms_channel ? parseSmsChannel(body.sms_channel) : undefined,
+    address,
+    lists: [...new Set(body.list_memberships.map((id) => id.toLowerCase()))],
+    phone: body.phone_number?.trim() || null,
+    street: body.street_address ? parseAddress(body.street_address) : null,
+    email: { address, permission: 'explicit', optOutReason: null },
   };
-  throwIfInvalid(errors);
-  return { ...input, email: { address: input.address, permission: 'explicit', optOutReason: null } };
 }
 
 export function createSignUpService(deps: { db: Db; clock: Clock }) {

@@ -6,19 +6,17 @@ import { ChangesPage, ChangesQuery } from './contact-changes.schemas.ts';
 import {
   Contact,
   ContactCounts,
-  ContactCreateBody,
   ContactPage,
   ContactParams,
   ContactQuery,
   ContactsQuery,
-  ContactUpdateBody,
   ContactXrefs,
   CountsQuery,
-  SignUpBody,
   SignUpResult,
   XrefsQuery,
 } from './contacts.schemas.ts';
 import type { ContactsService } from './contacts.service.ts';
+import { ContactCreateBody, ContactUpdateBody, SignUpBody } from './contact-bodies.schemas.ts';
 
 type Params = { Params: Static<typeof ContactParams> };
 

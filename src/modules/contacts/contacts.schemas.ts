@@ -1,20 +1,12 @@
-// Request and response schemas of /v3/contacts (the dialect's contact resource, its collection, counts,
-// the sign-up form) and of the change feed. The service re-checks every rule with field-named messages.
-import { type TSchema, Type } from '@sinclair/typebox';
-import { Body, IncludeCount, Limit, PageLinks, StringEnum, Timestamp, Uuid } from '../../http/api-schemas.ts';
-import { PERMISSIONS, SOURCES } from './contact-input.ts';
+// Response and query schemas of /v3/contacts (the dialect's contact resource, its collection, counts, id
+// cross-references). Request bodies are built from the field rules in contact-bodies.schemas.ts.
+import { Type } from '@sinclair/typebox';
+import { IncludeCount, Limit, PageLinks, StringEnum, Timestamp, Uuid } from '../../http/api-schemas.ts';
+import { ADDRESS_KINDS, PERMISSIONS, PHONE_KINDS, SOURCES } from './contact-rules.ts';
 import { INCLUDES } from './contact-view.ts';
-import { SmsChannel, SmsChannelInput } from './sms-channel.schemas.ts';
+import { SmsChannel } from './sms-channel.schemas.ts';
 
-const Text = (max: number, description?: string) =>
-  Type.Optional(Type.Unsafe<string | null>({ type: ['string', 'null'], maxLength: max, description }));
-const Int = (min: number, max: number, description: string) =>
-  Type.Optional(
-    Type.Unsafe<number | null>({ type: ['integer', 'null'], minimum: min, maximum: max, description }),
-  );
-const Items = <T extends TSchema>(item: T, max: number, description: string) =>
-  Type.Optional(Type.Array(item, { maxItems: max, description }));
-const Ids = (max: number, description: string) => Items(Type.String({ format: 'uuid' }), max, description);
+const oneOf = (values: readonly string[]) => values.join(', ');
 
 export const Include = Type.Optional(
   Type.String({
@@ -42,15 +34,15 @@ export const EmailAddress = Type.Object(
 const PhoneNumber = Type.Object({
   phone_number_id: Uuid('ID of the phone number'),
   phone_number: Type.String(),
-  kind: Type.String({ description: 'home, work, mobile or other' }),
-  create_source: Type.Optional(Type.String({ description: 'Contact or Account' })),
-  update_source: Type.Optional(Type.String({ description: 'Contact or Account' })),
+  kind: Type.String({ description: oneOf(PHONE_KINDS) }),
+  create_source: Type.Optional(Type.String({ description: oneOf(SOURCES) })),
+  update_source: Type.Optional(Type.String({ description: oneOf(SOURCES) })),
   created_at: Timestamp('When it was added'),
   updated_at: Timestamp('When it last changed'),
 });
 const StreetAddress = Type.Object({
   street_address_id: Uuid('ID of the address'),
-  kind: Type.String({ description: 'home, work or other' }),
+  kind: Type.String({ description: oneOf(ADDRESS_KINDS) }),
   street: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   city: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   state: Type.Optional(Type.Union([Type.String(), Type.Null()])),
@@ -79,8 +71,8 @@ export const contactProperties = {
   birthday_month: Type.Optional(Type.Integer()),
   birthday_day: Type.Optional(Type.Integer()),
   anniversary: Type.Optional(Type.String({ description: 'YYYY-MM-DD' })),
-  create_source: Type.Optional(Type.String({ description: 'Contact or Account' })),
-  update_source: Type.Optional(Type.String({ description: 'Contact or Account' })),
+  create_source: Type.Optional(Type.String({ description: oneOf(SOURCES) })),
+  update_source: Type.Optional(Type.String({ description: oneOf(SOURCES) })),
   created_at: Type.Optional(Timestamp('When the contact was created')),
   updated_at: Type.Optional(
     Timestamp('When the contact last changed (any change, list memberships included)'),
@@ -143,105 +135,6 @@ export const ContactPage = Type.Object({
   contacts_count: Type.Optional(Type.Integer({ description: 'With include_count' })),
   _links: Type.Optional(PageLinks),
 });
-
-const CustomValueInput = Type.Object({
-  custom_field_id: Type.String({ format: 'uuid' }),
-  value: Text(1000, 'Checked against the field type (text_area: 1000 characters, other text: 255)'),
-  choice_ids: Type.Optional(
-    Type.Array(Type.Union([Type.String(), Type.Integer()]), { maxItems: 100, description: 'Choices of a select field' }),
-  ),
-});
-
-const bodyProperties = {
-  email_address: Type.Optional(
-    Type.Object({
-      address: Type.String({
-        description: 'The email address (unique in the account, deleted contacts included)',
-      }),
-      permission_to_send: Type.Optional(StringEnum(PERMISSIONS)),
-      opt_out_reason: Text(255),
-    }),
-  ),
-  first_name: Text(255),
-  last_name: Text(255),
-  job_title: Text(255),
-  company_name: Text(255),
-  birthday_month: Int(1, 12, 'With birthday_day'),
-  birthday_day: Int(1, 31, 'With birthday_month'),
-  anniversary: Text(10, 'A date: YYYY-MM-DD, YYYY/MM/DD, MM/DD/YYYY or M-D-YYYY'),
-  custom_fields: Items(CustomValueInput, 25, 'Custom field values'),
-  sms_channel: SmsChannelInput,
-  phone_numbers: Items(
-    Type.Object({ phone_number: Type.String(), kind: Type.Optional(Type.String()) }),
-    3,
-    'Up to 3',
-  ),
-  street_addresses: Items(
-    Type.Object({
-      kind: Type.String(),
-      street: Text(255),
-      city: Text(50),
-      state: Text(50),
-      postal_code: Text(50),
-      country: Text(50),
-    }),
-    3,
-    'Up to 3',
-  ),
-  list_memberships: Ids(50, 'List IDs; PUT replaces the memberships'),
-  taggings: Ids(50, 'Tag IDs; PUT replaces the taggings'),
-  notes: Items(
-    Type.Object({
-      note_id: Type.Optional(Type.String()),
-      content: Type.String(),
-      created_at: Type.Optional(Type.String()),
-    }),
-    150,
-    'Notes',
-  ),
-};
-
-export const ContactCreateBody = Body(
-  { ...bodyProperties, create_source: StringEnum(SOURCES, { description: 'Who adds the contact' }) },
-  'A new contact: create_source, and an email address or a name',
-);
-
-export const ContactUpdateBody = Body(
-  { ...bodyProperties, update_source: StringEnum(SOURCES, { description: 'Who changes the contact' }) },
-  'Replaces the core fields (absent ones are cleared); the email address and sub-resources only when given',
-);
-
-export const SignUpBody = Body(
-  {
-    email_address: Type.String({ description: 'The email address that identifies the contact' }),
-    list_memberships: Type.Array(Type.String({ format: 'uuid' }), {
-      minItems: 1,
-      maxItems: 50,
-      description: 'Lists to add',
-    }),
-    first_name: Text(255),
-    last_name: Text(255),
-    job_title: Text(255),
-    company_name: Text(255),
-    phone_number: Text(25),
-    anniversary: Text(10),
-    birthday_month: Int(1, 12, 'With birthday_day'),
-    birthday_day: Int(1, 31, 'With birthday_month'),
-    custom_fields: Items(CustomValueInput, 50, 'Custom field values (up to 50)'),
-    sms_channel: SmsChannelInput,
-    street_address: Type.Optional(
-      Type.Object({
-        kind: Type.String(),
-        street: Text(255),
-        city: Text(50),
-        state: Text(50),
-        postal_code: Text(50),
-        country: Text(50),
-      }),
-    ),
-  },
-  'Create-or-update by email address: a partial update that appends lists and custom fields',
-);
 
 export const SignUpResult = Type.Object({
   contact_id: Uuid('The contact created or updated'),

@@ -3,6 +3,7 @@
 import type { AppError } from '../../errors.ts';
 import { describeDuration } from '../../shared/durations.ts';
 import { html } from '../../shared/html.ts';
+import { assetUrl } from '../../web/assets.ts';
 import { notice, type PageOptions } from '../../web/layout.ts';
 import type { AppView } from '../apps/apps.service.ts';
 import { developerNav } from '../developers/developers.views.ts';
@@ -19,7 +20,7 @@ export function explorerPage(o: { email: string | null; apps: AppView[]; selecte
   return {
     title: 'API Tester',
     nav: developerNav(signedIn, '/explorer'),
-    scripts: ['/static/rich-text.js', '/static/explorer.js'],
+    scripts: [assetUrl('rich-text.js'), assetUrl('explorer.js')],
     body: html`<h1>API Tester</h1>
 <p>Try every call of the Listgate API from this page. Each <strong>Try it</strong> sends your API key and access token.</p>
 <section class="card" aria-labelledby="auth-title">
@@ -60,7 +61,7 @@ export function callbackPage(token: ExplorerToken): PageOptions {
   return {
     title: 'Your access token',
     narrow: true,
-    scripts: ['/static/explorer-callback.js'],
+    scripts: [assetUrl('explorer-callback.js')],
     body: html`<h1>Your access token</h1>
 <div class="card" id="token-result" data-token="${token.access_token}" data-client-id="${token.client_id}" data-expires-in="${String(token.expires_in)}" data-scope="${token.scope}">
   <div class="field">

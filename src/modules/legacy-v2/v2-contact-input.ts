@@ -2,7 +2,8 @@
 // that POST/PUT /v3/contacts validate and write. Read-only fields are ignored; null means "not given".
 // On PUT, whatever v2 cannot express (birthday, anniversary, tags, other custom fields, an `other` address)
 // is carried over from the current contact, so a v2 full replace never wipes v3-only data.
-import { invalidFields } from '../../errors.ts';
+import { AppError, invalidFields } from '../../errors.ts';
+import type { FieldErrors } from '../../http/schema-check.ts';
 import { hasControlChars } from '../../shared/validate.ts';
 import type { ContactView } from '../contacts/contact-view.ts';
 import { ADDRESS_SLOTS, CUSTOM_FIELD_SLOTS, PHONE_SLOTS, toV3Address, V2_ONLY_FIELDS } from './v2-mapping.ts';
@@ -38,31 +39,43 @@ export function slotName(name: unknown): string | null {
   return slot && CUSTOM_FIELD_SLOTS.includes(slot) ? slot : null;
 }
 
-/** The slot names a body writes, checked (400 for a name that is not CustomField1–15). */
-export function customFieldSlots(body: Body): { name: string; value: string }[] | undefined {
+/** The slot names a body writes; a name that is not CustomField1–15 is a problem in `errors` and left out. */
+export function customFieldSlots(body: Body, errors: FieldErrors): { name: string; value: string }[] | undefined {
   const list = objects(body.custom_fields);
   if (!list) return undefined;
-  const errors: Record<string, string> = {};
-  const slots = list.map((c, i) => {
+  return list.flatMap((c, i) => {
     const name = slotName(c.name);
     if (!name) errors[`custom_fields[${i}].name`] = `custom_fields[${i}].name must be CustomField1 to CustomField15`;
-    return { name: name ?? '', value: typeof c.value === 'string' ? c.value : given(c.value) ? String(c.value) : '' };
+    return name ? [{ name, value: typeof c.value === 'string' ? c.value : given(c.value) ? String(c.value) : '' }] : [];
   });
-  if (Object.keys(errors).length) throw invalidFields(errors);
-  return slots;
 }
 
-function listIds(body: Body, ctx: V2WriteContext): string[] | undefined {
+function listIds(body: Body, ctx: V2WriteContext, errors: FieldErrors): string[] | undefined {
   const list = objects(body.lists);
   if (!list) return undefined;
-  const errors: Record<string, string> = {};
-  const ids = list.map((l, i) => {
+  const ids = list.flatMap((l, i) => {
     const id = ctx.listIds.get(Number(l.id));
     if (!id || !/^[0-9]+$/.test(String(l.id))) errors[`lists[${i}].id`] = `lists[${i}].id: ${String(l.id)} does not exist`;
-    return id ?? '';
+    return id ? [id] : [];
   });
-  if (Object.keys(errors).length) throw invalidFields(errors);
   return [...new Set(ids)];
+}
+
+/**
+ * The v3 rules over a translated body (`parse` throws their 400) joined with the problems of the translation
+ * itself (`errors`): one 400 with all of them. A missing address is said once, in v2's words.
+ */
+export function checkTranslated<T>(parse: (body: Body) => T, v3: Body, errors: FieldErrors): T {
+  try {
+    const input = parse(v3);
+    if (!Object.keys(errors).length) return input;
+  } catch (error) {
+    if (!(error instanceof AppError) || !Object.keys(error.fields).length) throw error;
+    for (const [field, message] of Object.entries(error.fields)) {
+      if (!(errors.email_addresses && field.startsWith('email_address'))) errors[field] ??= message;
+    }
+  }
+  throw invalidFields(errors);
 }
 
 function emailAddress(body: Body): string | undefined {
@@ -70,21 +83,21 @@ function emailAddress(body: Body): string | undefined {
   return typeof first?.email_address === 'string' ? first.email_address : undefined;
 }
 
-/** The v3 body of POST /v3/contacts for a v2 POST. */
-export function toV3CreateBody(body: Body, actionBy: ActionBy, ctx: V2WriteContext): Body {
+/** The v3 body of POST /v3/contacts for a v2 POST; problems of the translation go to `errors`. */
+export function toV3CreateBody(body: Body, actionBy: ActionBy, ctx: V2WriteContext, errors: FieldErrors = {}): Body {
   const address = emailAddress(body);
-  if (address === undefined) throw invalidFields({ email_addresses: 'email_addresses[0].email_address is required' });
+  if (address === undefined) errors.email_addresses = 'email_addresses[0].email_address is required';
   const visitor = actionBy === 'ACTION_BY_VISITOR';
-  const v3 = toV3Fields(body, undefined, ctx);
+  const v3 = toV3Fields(body, undefined, ctx, errors);
   return {
     ...v3,
     create_source: visitor ? 'Contact' : 'Account',
-    email_address: { address, permission_to_send: visitor ? 'explicit' : 'implicit' },
+    ...(address === undefined ? {} : { email_address: { address, permission_to_send: visitor ? 'explicit' : 'implicit' } }),
   };
 }
 
 /** The v3 body of PUT /v3/contacts/{id} for a v2 PUT over the `current` contact (every part included). */
-export function toV3ReplaceBody(body: Body, actionBy: ActionBy, current: ContactView, ctx: V2WriteContext): Body {
+export function toV3ReplaceBody(body: Body, actionBy: ActionBy, current: ContactView, ctx: V2WriteContext, errors: FieldErrors = {}): Body {
   const visitor = actionBy === 'ACTION_BY_VISITOR';
   const address = emailAddress(body) ?? current.email_address?.address;
   const email = address
@@ -96,7 +109,7 @@ export function toV3ReplaceBody(body: Body, actionBy: ActionBy, current: Contact
     : undefined;
   const keep = (key: 'birthday_month' | 'birthday_day' | 'anniversary') => current[key] ?? null;
   return {
-    ...toV3Fields(body, current, ctx),
+    ...toV3Fields(body, current, ctx, errors),
     update_source: visitor ? 'Contact' : 'Account',
     ...(email ? { email_address: email } : {}),
     birthday_month: keep('birthday_month'),
@@ -106,7 +119,7 @@ export function toV3ReplaceBody(body: Body, actionBy: ActionBy, current: Contact
   };
 }
 
-function toV3Fields(body: Body, current: ContactView | undefined, ctx: V2WriteContext): Body {
+function toV3Fields(body: Body, current: ContactView | undefined, ctx: V2WriteContext, errors: FieldErrors): Body {
   const out: Body = {};
   for (const key of ['first_name', 'last_name', 'job_title', 'company_name'] as const) {
     out[key] = given(body[key]) ? body[key] : (current?.[key] ?? null);
@@ -129,11 +142,11 @@ function toV3Fields(body: Body, current: ContactView | undefined, ctx: V2WriteCo
   });
   if (sent) {
     const bad = sent.findIndex((x) => !ADDRESS_SLOTS.some((s) => s.type === String(x.address_type ?? '').toUpperCase()));
-    if (bad >= 0) throw invalidFields({ [`addresses[${bad}].address_type`]: `addresses[${bad}].address_type must be PERSONAL or BUSINESS` });
+    if (bad >= 0) errors[`addresses[${bad}].address_type`] = `addresses[${bad}].address_type must be PERSONAL or BUSINESS`;
   }
   if (sent || current) out.street_addresses = [...fromV2, ...kept];
   // Custom fields: the slots when given; values of fields that are not slots are always kept.
-  const slots = customFieldSlots(body);
+  const slots = customFieldSlots(body, errors);
   const slotIds = new Set(ctx.slotIds.values());
   const otherValues = (current?.custom_fields ?? []).filter((c) => !slots || !slotIds.has(c.custom_field_id));
   const slotValues = (slots ?? [])
@@ -147,7 +160,7 @@ function toV3Fields(body: Body, current: ContactView | undefined, ctx: V2WriteCo
       .filter((n) => typeof n.note === 'string' && n.note.trim())
       .map((n) => ({ content: n.note, ...(typeof n.id === 'string' && ids.has(n.id) ? { note_id: n.id } : {}) }));
   } else if (current) out.notes = current.notes ?? [];
-  const lists = listIds(body, ctx);
+  const lists = listIds(body, ctx, errors);
   if (lists) out.list_memberships = lists;
   else if (current) out.list_memberships = current.list_memberships ?? [];
   return out;
@@ -157,11 +170,11 @@ type V2OnlyFields = Record<(typeof V2_ONLY_FIELDS)[number], string | null>;
 
 /**
  * The v2-only fields a write leaves on the contact: a field given replaces (`""` clears), one that is null
- * or absent keeps its `current` value; null when the body gives none of them (nothing to write).
+ * or absent keeps its `current` value; null when the body gives none of them (nothing to write). Problems go
+ * to `errors`, reported with the others of the body.
  */
-export function parseV2Fields(body: Body, current: V2OnlyFields | null): V2OnlyFields | null {
+export function parseV2Fields(body: Body, current: V2OnlyFields | null, errors: FieldErrors): V2OnlyFields | null {
   if (!V2_ONLY_FIELDS.some((key) => given(body[key]))) return null;
-  const errors: Record<string, string> = {};
   const out = { prefix_name: null, middle_name: null, department_name: null, ...current } as V2OnlyFields;
   for (const key of V2_ONLY_FIELDS) {
     if (!given(body[key])) continue;
@@ -169,6 +182,5 @@ export function parseV2Fields(body: Body, current: V2OnlyFields | null): V2OnlyF
     if (text === null || text.length > 255 || hasControlChars(text)) errors[key] = `${key} must be text of at most 255 characters`;
     else out[key] = text || null;
   }
-  if (Object.keys(errors).length) throw invalidFields(errors);
   return out;
 }

@@ -13,7 +13,16 @@ import * as parts from '../contacts/contact-parts.repository.ts';
 import { MAX_FIELDS } from '../custom-fields/custom-field-input.ts';
 import { countCustomFields } from '../custom-fields/custom-fields.repository.ts';
 import { newId } from '../../shared/crypto.ts';
-import { type ActionBy, customFieldSlots, parseV2Fields, toV3CreateBody, toV3ReplaceBody, type V2WriteContext } from './v2-contact-input.ts';
+import type { FieldErrors } from '../../http/schema-check.ts';
+import {
+  type ActionBy,
+  checkTranslated,
+  customFieldSlots,
+  parseV2Fields,
+  toV3CreateBody,
+  toV3ReplaceBody,
+  type V2WriteContext,
+} from './v2-contact-input.ts';
 import type { V2Contact } from './v2-contact-view.ts';
 import type { V2ContactsReader } from './v2-contacts.service.ts';
 import { CUSTOM_FIELD_SLOTS } from './v2-mapping.ts';
@@ -59,7 +68,8 @@ export function createV2ContactWrites(deps: {
    */
   async function writeContext(accountId: string, body: Body): Promise<{ ctx: V2WriteContext; missing: string[] }> {
     const lists = await repo.listAllLists(db, accountId);
-    const wanted = new Set((customFieldSlots(body) ?? []).map((s) => s.name));
+    // the slot names' problems are reported by the check of the whole body
+    const wanted = new Set((customFieldSlots(body, {}) ?? []).map((s) => s.name));
     const found = await repo.findSlotFields(db, accountId, CUSTOM_FIELD_SLOTS);
     const slotIds = new Map(found.map((f) => [f.name, f.custom_field_id]));
     const missing = [...wanted].filter((name) => !slotIds.has(name));
@@ -105,10 +115,12 @@ export function createV2ContactWrites(deps: {
   }
 
   async function createContact(accountId: string, body: Body, actionBy: ActionBy, includeContactId: boolean): Promise<V2Contact> {
-    const v2Fields = parseV2Fields(body, null);
     const created = await withSlotRetry(accountId, body, async (ctx, missing) => {
-      const v3 = toV3CreateBody(body, actionBy, ctx);
-      const input = parseCreateBody(v3);
+      // The problems of the translation, the v3 rules and the v2-only fields in one 400.
+      const errors: FieldErrors = {};
+      const v2Fields = parseV2Fields(body, null, errors);
+      const v3 = toV3CreateBody(body, actionBy, ctx, errors);
+      const input = checkTranslated(parseCreateBody, v3, errors);
       if (input.email && (await contactsRepo.findContactByEmail(db, accountId, input.email.address))) {
         throw new AppError('EMAIL_CONFLICT', `The email address ${input.email.address} is already in use by a contact of this account`);
       }
@@ -126,12 +138,14 @@ export function createV2ContactWrites(deps: {
     for (let attempt = 0; attempt < 5; attempt++) {
       const row = await findRow(accountId, id);
       const current = await contacts.getContact(accountId, row.contact_id, 'custom_fields,list_memberships,notes,phone_numbers,street_addresses,taggings');
-      const v2Fields = parseV2Fields(body, (await repo.findV2Fields(db, accountId, [row.contact_id])).get(row.contact_id) ?? null);
+      const kept = (await repo.findV2Fields(db, accountId, [row.contact_id])).get(row.contact_id) ?? null;
       const readAt = { contactId: row.contact_id, changeSeq: row.change_seq };
       try {
         await withSlotRetry(accountId, body, async (ctx, missing) => {
-          const v3 = toV3ReplaceBody(body, actionBy, current, ctx);
-          const input = parseUpdateBody(v3);
+          const errors: FieldErrors = {};
+          const v2Fields = parseV2Fields(body, kept, errors);
+          const v3 = toV3ReplaceBody(body, actionBy, current, ctx, errors);
+          const input = checkTranslated(parseUpdateBody, v3, errors);
           const owner = input.email ? await contactsRepo.findContactByEmail(db, accountId, input.email.address) : undefined;
           if (owner && owner.contact_id !== row.contact_id) {
             throw new AppError('EMAIL_CONFLICT', `The email address ${input.email!.address} is already in use by another contact`);

@@ -189,7 +189,7 @@ for (const dialect of TEST_DIALECTS) {
       // A v3 contact holds at most 3 phone numbers: the fourth flat phone field is refused by name.
       const four = await v2('PUT', `/v2/contacts/${created.id}`, { ...php.body, cell_phone: '555-0102' });
       assert.equal(four.status, 400);
-      assert.match(errorMessages(four.body), /phone_numbers accepts at most 3/);
+      assert.match(errorMessages(four.body), /phone_numbers must be an array of at most 3/);
       assert.deepEqual(php.body.lists, [{ id: list, status: 'ACTIVE' }]);
       assert.equal(php.body.custom_fields.length, 2);
       // lists replaces memberships; "" clears a field; a new address replaces the slots it names.

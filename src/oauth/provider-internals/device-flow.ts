@@ -11,6 +11,7 @@ import type Provider from 'oidc-provider';
 import type { Clock } from '../../shared/clock.ts';
 import type { CounterStore } from '../../shared/counter-store.ts';
 import { sha256 } from '../../shared/crypto.ts';
+import { slidingRetryAt } from '../../shared/sliding-window.ts';
 import { html } from '../../shared/html.ts';
 import { notice, renderPage } from '../../web/layout.ts';
 import { POLL_INTERVAL } from '../device-polling.ts';
@@ -19,7 +20,8 @@ import { POLL_INTERVAL } from '../device-polling.ts';
  * RFC 8628 §5.1: user codes are short, so wrong guesses are limited. A session (the device page's cookie)
  * gets a few; an IP a larger budget, so that one person's typos or one attacker's session never lock out
  * the others behind the same address; a global cap bounds a guesser spread over many addresses. Counters
- * live in the counter store, so every node shares them when Redis is configured.
+ * live in the counter store, so every node shares them when Redis is configured; each is a sliding window
+ * of 15 minutes, so a budget spent at the end of one window is not granted again at the start of the next.
  */
 export const WRONG_CODE_LIMITS = { session: 5, ip: 30, all: 1_000 } as const;
 export const WRONG_CODE_WINDOW_MS = 15 * 60_000;
@@ -53,21 +55,24 @@ export async function recordWrongCode(counters: CounterStore, ctx: Ctx, sessionC
 
 /** After too many wrong user codes in this session, from this IP or overall, every submission is refused. */
 async function userCodeStep(ctx: Ctx, next: Next, deps: DeviceFlowDeps): Promise<unknown> {
-  let resetAt = 0;
+  const now = deps.clock.now().getTime();
+  let retryAt = 0;
   for (const [scope, key] of wrongCodeKeys(ctx, deps.sessionCookie)) {
-    const hit = await deps.counters.peek(key, WRONG_CODE_WINDOW_MS);
-    if (hit.count >= WRONG_CODE_LIMITS[scope]) resetAt = Math.max(resetAt, hit.resetAt);
+    const windows = await deps.counters.peekWindows(key, WRONG_CODE_WINDOW_MS);
+    retryAt = Math.max(retryAt, slidingRetryAt(windows, WRONG_CODE_WINDOW_MS, WRONG_CODE_LIMITS[scope], now));
   }
-  if (resetAt === 0) return next();
+  if (retryAt === 0) return next();
   ctx.status = 429;
   ctx.type = 'html';
   ctx.set('Cache-Control', 'no-store');
-  ctx.set('Retry-After', String(Math.max(1, Math.ceil((resetAt - deps.clock.now().getTime()) / 1000))));
+  const retryAfter = Math.max(1, Math.ceil((retryAt - now) / 1000));
+  ctx.set('Retry-After', String(retryAfter));
+  const minutes = Math.ceil(retryAfter / 60);
   ctx.body = renderPage({
     title: 'Too many attempts',
     narrow: true,
     body: html`<h1>Too many attempts</h1>
-${notice('error', 'Too many codes were entered that did not match a device. Wait 15 minutes, then try again.')}`,
+${notice('error', `Too many codes were entered that did not match a device. Wait ${minutes} minute${minutes === 1 ? '' : 's'}, then try again.`)}`,
   });
 }
 
