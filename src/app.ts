@@ -9,6 +9,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { registerErrorHandler } from './http/error-handler.ts';
 import apiScope from './http/api-scope.ts';
 import healthRoutes, { type Readiness } from './http/health.routes.ts';
+import { lazySchemaCompilers } from './http/lazy-schemas.ts';
 import finiteNumbers from './http/finite-numbers.ts';
 import metrics from './http/metrics.ts';
 import requestLog from './http/request-log.ts';
@@ -64,6 +65,7 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
     routerOptions: { ignoreTrailingSlash: true },
     // Every validation problem of a request is reported at once, not only the first one.
     ajv: { customOptions: { allErrors: true } },
+    schemaController: { compilersFactory: lazySchemaCompilers() },
     // src/http/request-log.ts writes one line per request instead of Fastify's two
     logController: new LogController({ disableRequestLogging: true }),
     ...(options.server
