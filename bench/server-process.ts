@@ -83,7 +83,8 @@ export async function startServerProcess(
   nodeArgs: string[] = [],
 ): Promise<{ child: ChildProcess; url: string }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
+  // As `npm start` runs it: bin/listgate.js applies its own heap flags unless nodeArgs set them.
+  const child = spawn(process.execPath, [...nodeArgs, 'bin/listgate.js', 'serve'], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

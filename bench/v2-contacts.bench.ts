@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { sampleRss } from './http-load.ts';
 import { dialectTable, perDialect, writeSection } from './report.ts';
 import { seedContacts } from './seed-contacts.ts';
 import { benchEnv, clientToken, createBenchAccount, freshDatabase, startServerProcess, stopServer } from './server-process.ts';
@@ -26,13 +27,14 @@ const ROUNDS = Number(args.rounds);
 const SINCE = '2000-01-01T00:00:00Z';
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
-type Walk = { contacts: number; seconds: number; perSecond: number };
+type Walk = { contacts: number; seconds: number; perSecond: number; rssMax: number };
 type Result = { dialect: string; v3: Walk[]; v2: Walk[] };
 
 /** Follows the next links from `start` to the end, parsing every page. */
-async function walk(base: string, headers: Record<string, string>, start: string, dialect: 'v2' | 'v3', key: string): Promise<Walk> {
+async function walk(pid: number, base: string, headers: Record<string, string>, start: string, dialect: 'v2' | 'v3', key: string): Promise<Walk> {
   let href: string | undefined = start;
   let contacts = 0;
+  const rss = sampleRss(pid);
   const started = performance.now();
   while (href) {
     const res = await fetch(`${base}${href}`, { headers });
@@ -49,7 +51,7 @@ async function walk(base: string, headers: Record<string, string>, start: string
   }
   const seconds = (performance.now() - started) / 1000;
   if (contacts !== COUNT) throw new Error(`${dialect} walk met ${contacts} contacts, not ${COUNT}`);
-  return { contacts, seconds, perSecond: contacts / seconds };
+  return { contacts, seconds, perSecond: contacts / seconds, rssMax: rss.stop().max };
 }
 
 async function benchDialect(dialect: string): Promise<Result> {
@@ -67,9 +69,9 @@ async function benchDialect(dialect: string): Promise<Result> {
     const result: Result = { dialect, v3: [], v2: [] };
     for (let round = 1; round <= ROUNDS; round++) {
       log(`[${dialect}] round ${round}: /v3 updated_after walk`);
-      result.v3.push(await walk(started.url, headers, `/v3/contacts?limit=500&status=all&updated_after=${SINCE}`, 'v3', bench.clientId));
+      result.v3.push(await walk(server.pid!, started.url, headers, `/v3/contacts?limit=500&status=all&updated_after=${SINCE}`, 'v3', bench.clientId));
       log(`[${dialect}] round ${round}: /v2 modified_since walk`);
-      result.v2.push(await walk(started.url, headers, `/v2/contacts?limit=500&modified_since=${SINCE}&api_key=${bench.clientId}`, 'v2', bench.clientId));
+      result.v2.push(await walk(server.pid!, started.url, headers, `/v2/contacts?limit=500&modified_since=${SINCE}&api_key=${bench.clientId}`, 'v2', bench.clientId));
     }
     return result;
   } finally {
@@ -88,6 +90,7 @@ function report(results: Result[], loadMax: number): string {
     ['`/v2/contacts?modified_since` walk, each round (contacts/s)', (r) => all(r.v2)],
     ['Best round: v3 / v2 (contacts/s)', (r) => `${int(best(r.v3))} / ${int(best(r.v2))}`],
     ['v2 time / v3 time (best rounds; goal: at most 1.2×)', (r) => `${(best(r.v3) / best(r.v2)).toFixed(2)}×`],
+    ['Server RSS, max during the v3 / v2 walks', (r) => `${int(Math.max(...r.v3.map((w) => w.rssMax)))} / ${int(Math.max(...r.v2.map((w) => w.rssMax)))} MB`],
   ];
   return [
     `${COUNT.toLocaleString('en-US')} contacts in one account, \`limit=500\`, ${ROUNDS} alternating rounds; server and client on one`,

@@ -9,6 +9,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { registerErrorHandler } from './http/error-handler.ts';
 import apiScope from './http/api-scope.ts';
 import healthRoutes, { type Readiness } from './http/health.routes.ts';
+import { lazySchemaCompilers } from './http/lazy-schemas.ts';
 import finiteNumbers from './http/finite-numbers.ts';
 import metrics from './http/metrics.ts';
 import requestLog from './http/request-log.ts';
@@ -67,6 +68,7 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
     // Every validation problem of a request at once, each with its rule's message; the contact formats
     // (email, uuid, anniversary) are the ones the services and imports check with.
     ajv: { customOptions: AJV_OPTIONS, onCreate: (ajv) => extendAjv(ajv, CONTACT_FORMATS) },
+    schemaController: { compilersFactory: lazySchemaCompilers() },
     // src/http/request-log.ts writes one line per request instead of Fastify's two
     logController: new LogController({ disableRequestLogging: true }),
     ...(options.server

@@ -19,11 +19,11 @@ export const EXIT = {
 } as const;
 
 export class CliError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: number,
-  ) {
+  readonly exitCode: number;
+
+  constructor(message: string, exitCode: number) {
     super(message);
+    this.exitCode = exitCode;
     this.name = 'CliError';
   }
 }

@@ -90,7 +90,11 @@ export function createAdapterClass(db: Db, clock: Clock, options: AdapterOptions
   }
 
   return class KyselyAdapter implements Adapter {
-    constructor(readonly model: string) {}
+    readonly model: string;
+
+    constructor(model: string) {
+      this.model = model;
+    }
 
     async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
       const hashed = HASHED_MODELS.has(this.model);

@@ -38,7 +38,11 @@ export function parseForms(html: string): ParsedForm[] {
 export class WebClient {
   readonly cookies = new Map<string, string>();
 
-  constructor(readonly baseUrl: string) {}
+  readonly baseUrl: string;
+
+  constructor(baseUrl: string) {
+    this.baseUrl = baseUrl;
+  }
 
   private absolute(url: string): string {
     return new URL(url, this.baseUrl).toString();

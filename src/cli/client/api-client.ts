@@ -7,12 +7,13 @@ import type { TokenManager } from './token-manager.ts';
 
 /** A 4xx answer the caller may want to explain in its own words (unknown list, expired sync token). */
 export class ApiRefusal extends CliError {
-  constructor(
-    message: string,
-    readonly status: number,
-    readonly errorKey: string,
-  ) {
+  readonly status: number;
+  readonly errorKey: string;
+
+  constructor(message: string, status: number, errorKey: string) {
     super(message, EXIT.REJECTED);
+    this.status = status;
+    this.errorKey = errorKey;
     this.name = 'ApiRefusal';
   }
 }

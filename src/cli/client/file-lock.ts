@@ -34,14 +34,16 @@ export type LockOptions = {
 };
 
 export class LockBusyError extends Error {
-  constructor(
-    readonly lockPath: string,
-    readonly owner: Partial<LockOwner> | null,
-  ) {
+  readonly lockPath: string;
+  readonly owner: Partial<LockOwner> | null;
+
+  constructor(lockPath: string, owner: Partial<LockOwner> | null) {
     const who = owner?.pid
       ? ` by process ${owner.pid} on ${owner.host ?? 'this host'} since ${owner.started_at}`
       : '';
     super(`${lockPath} is held${who}`);
+    this.lockPath = lockPath;
+    this.owner = owner;
     this.name = 'LockBusyError';
   }
 }

@@ -25,14 +25,17 @@ export const defaultRetryPolicy: RetryPolicy = {
 
 /** The server could not be reached at all (refused, reset, timed out, name not found). */
 export class NetworkError extends Error {
-  constructor(
-    readonly url: string,
-    readonly code: string,
-    readonly attempts: number,
-  ) {
+  readonly url: string;
+  readonly code: string;
+  readonly attempts: number;
+
+  constructor(url: string, code: string, attempts: number) {
     super(
       `cannot reach ${new URL(url).origin} (${code}) after ${attempts} attempt${attempts === 1 ? '' : 's'}`,
     );
+    this.url = url;
+    this.code = code;
+    this.attempts = attempts;
     this.name = 'NetworkError';
   }
 }

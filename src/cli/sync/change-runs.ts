@@ -28,12 +28,13 @@ export class ChangeBatch {
   private keyEnds = new Int32Array(1024);
   private statuses = new Uint8Array(1024);
   private readonly keyOffset: number;
+  readonly format: SyncFormat;
+  /** Write a run once the rows take this many bytes. */
+  readonly maxBytes: number;
 
-  constructor(
-    readonly format: SyncFormat,
-    /** Write a run once the rows take this many bytes. */
-    readonly maxBytes = 16 << 20,
-  ) {
+  constructor(format: SyncFormat, maxBytes = 16 << 20) {
+    this.format = format;
+    this.maxBytes = maxBytes;
     // Rows start with their key: `id,…` in CSV, `{"contact_id":"id",…` in JSONL.
     this.keyOffset = format === 'csv' ? 0 : '{"contact_id":"'.length;
   }

@@ -12,10 +12,13 @@ export class OutputWriter {
   private used = 0;
   bytesWritten = 0;
 
-  private constructor(
-    readonly path: string,
-    private readonly handle: FileHandle,
-  ) {}
+  readonly path: string;
+  private readonly handle: FileHandle;
+
+  private constructor(path: string, handle: FileHandle) {
+    this.path = path;
+    this.handle = handle;
+  }
 
   /** Creates `path` exclusively; fails if it exists (a temporary name is unique per run). */
   static async create(path: string, mode = 0o600): Promise<OutputWriter> {
