@@ -33,7 +33,8 @@ export function trackConnections(server: Server): ConnectionDrain {
     socket.once('close', () => connections.delete(socket));
   });
   server.on('request', (req, res: ServerResponse) => {
-    const connection = connections.get(req.socket);
+    const socket = req.socket;
+    const connection = connections.get(socket);
     if (connection) connection.active++;
     inFlight.add(res);
     // A request that arrives once the drain began is served, and told that its connection ends with it.
@@ -43,7 +44,7 @@ export function trackConnections(server: Server): ConnectionDrain {
       if (connection) {
         connection.active--;
         connection.idleSince = Date.now();
-        connection.bytesReadWhenIdle = req.socket.bytesRead;
+        connection.bytesReadWhenIdle = socket.bytesRead;
       }
     });
   });
