@@ -16,7 +16,12 @@ import { writeSection } from './report.ts';
 import { benchEnv, clientToken, createBenchAccount, freshDatabase, startServerProcess, stopServer } from './server-process.ts';
 
 const { values: args } = parseArgs({
-  options: { rows: { type: 'string', default: '1000000' }, dialects: { type: 'string', default: 'sqlite,postgres' } },
+  options: {
+    rows: { type: 'string', default: '1000000' },
+    dialects: { type: 'string', default: 'sqlite,postgres' },
+    /** Writes the server's CPU profile (--cpu-prof) into this directory. */
+    profile: { type: 'string' },
+  },
 });
 const ROWS = Number(args.rows);
 const BIN = path.resolve('bin/listgate.js');
@@ -62,7 +67,7 @@ async function apiRun(dialect: string, csv: string) {
   const env = benchEnv(database.url, dataDir);
   try {
     const account = await createBenchAccount(env);
-    const server = await startServerProcess(env);
+    const server = await startServerProcess(env, args.profile ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(args.profile)] : []);
     const token = await clientToken(server.url, account.clientId, account.clientSecret);
     const headers = { authorization: `Bearer ${token}` };
     const list = (await (await fetch(`${server.url}/v3/contact_lists`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Bench' }) })).json()) as { list_id: string };
