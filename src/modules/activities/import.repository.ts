@@ -2,7 +2,7 @@
 // of an activity: insert in the batch's transaction, read them back in row order for the error CSV.
 import type { Db } from '../../db/database.ts';
 import { sql } from 'kysely';
-import { insertJsonRows, jsonCell, jsonRows, jsonValues } from '../../db/json-rows.ts';
+import { inValues, insertRows, jsonCell, jsonRows } from '../../db/json-rows.ts';
 import type { ActivityRowErrorsTable, ContactsTable } from '../../db/schema.ts';
 
 /** Ids per lookup statement (one JSON parameter each, see db/json-rows.ts). */
@@ -22,7 +22,7 @@ export async function findContactsByEmails(db: Db, accountId: string, emails: re
         .selectFrom('contacts')
         .selectAll()
         .where('account_id', '=', accountId)
-        .where('email_address', 'in', sql<string>`(SELECT r.value FROM ${jsonValues(db, part)})`)
+        .where(inValues(db, 'email_address', part))
         .execute()),
     );
   }
@@ -38,8 +38,8 @@ export async function findMemberships(db: Db, accountId: string, contactIds: rea
       .selectFrom('list_memberships')
       .select(['contact_id', 'list_id'])
       .where('account_id', '=', accountId)
-      .where('contact_id', 'in', sql<string>`(SELECT r.value FROM ${jsonValues(db, part)})`)
-      .where('list_id', 'in', sql<string>`(SELECT r.value FROM ${jsonValues(db, listIds)})`)
+      .where(inValues(db, 'contact_id', part))
+      .where(inValues(db, 'list_id', listIds))
       .execute();
     for (const r of rows) keys.add(`${r.contact_id} ${r.list_id}`);
   }
@@ -54,7 +54,7 @@ export async function findCustomValues(db: Db, accountId: string, contactIds: re
       .selectFrom('contact_custom_values')
       .select(['contact_id', 'custom_field_id', 'value'])
       .where('account_id', '=', accountId)
-      .where('contact_id', 'in', sql<string>`(SELECT r.value FROM ${jsonValues(db, part)})`)
+      .where(inValues(db, 'contact_id', part))
       .execute();
     for (const r of rows) values.set(`${r.contact_id} ${r.custom_field_id}`, r.value);
   }
@@ -96,7 +96,7 @@ const CONTACT_TYPES = { birthday_month: 'integer', birthday_day: 'integer', chan
 export async function insertContacts(db: Db, rows: readonly ContactsTable[]): Promise<void> {
   if (!rows.length) return;
   const cells = rows.map((row) => CONTACT_COLUMNS.map((column) => row[column] ?? null));
-  await insertJsonRows(db, 'contacts', CONTACT_COLUMNS, cells, { types: CONTACT_TYPES });
+  await insertRows(db, 'contacts', CONTACT_COLUMNS, cells, { types: CONTACT_TYPES });
 }
 
 /** The core fields an import sets on an existing contact, with its bookkeeping (one row per contact). */
@@ -136,12 +136,12 @@ export async function insertMemberships(
   now: string,
 ): Promise<void> {
   if (!links.length) return;
-  await insertJsonRows(
+  await insertRows(
     db,
     'list_memberships',
     ['account_id', 'list_id', 'contact_id', 'created_at'],
     links.map((l) => [accountId, l.list_id, l.contact_id, now]),
-    { conflict: sql`ON CONFLICT (list_id, contact_id) DO NOTHING` },
+    { conflict: 'ON CONFLICT (list_id, contact_id) DO NOTHING' },
   );
 }
 
@@ -152,12 +152,12 @@ export async function replaceCustomValues(
   values: readonly { contact_id: string; custom_field_id: string; value: string }[],
 ): Promise<void> {
   if (!values.length) return;
-  await insertJsonRows(
+  await insertRows(
     db,
     'contact_custom_values',
     ['account_id', 'contact_id', 'custom_field_id', 'value'],
     values.map((v) => [accountId, v.contact_id, v.custom_field_id, v.value]),
-    { conflict: sql`ON CONFLICT (contact_id, custom_field_id) DO UPDATE SET value = excluded.value` },
+    { conflict: 'ON CONFLICT (contact_id, custom_field_id) DO UPDATE SET value = excluded.value' },
   );
 }
 
@@ -165,7 +165,7 @@ export type RowErrorRow = ActivityRowErrorsTable;
 
 export async function insertRowErrors(db: Db, rows: readonly RowErrorRow[]): Promise<void> {
   if (!rows.length) return;
-  await insertJsonRows(
+  await insertRows(
     db,
     'activity_row_errors',
     ['activity_id', 'account_id', 'row_number', 'email', 'reason'],

@@ -1,7 +1,7 @@
 // Queries on the per-account change sequence and the contact change log (contact_changes), which the
 // change feed and incremental sync read, plus log compaction and its horizon.
 import { sql } from 'kysely';
-import { insertJsonRows } from '../../db/json-rows.ts';
+import { insertRows } from '../../db/json-rows.ts';
 import type { ContactChangeKind, ContactChangesTable } from '../../db/schema.ts';
 import type { Executor } from './contacts.repository.ts';
 
@@ -32,7 +32,7 @@ const CHUNK = 500;
 /** Writes log rows in set-at-a-time statements (one JSON parameter each: no per-row query building). */
 export async function insertChanges(db: Executor, rows: readonly ChangeRow[]): Promise<void> {
   if (!rows.length) return;
-  await insertJsonRows(
+  await insertRows(
     db,
     'contact_changes',
     ['account_id', 'seq', 'contact_id', 'kind', 'list_id', 'created_at'],
