@@ -67,10 +67,13 @@ async function apiRun(dialect: string, csv: string) {
   const env = benchEnv(database.url, dataDir);
   try {
     const account = await createBenchAccount(env);
-    const server = await startServerProcess(env, args.profile ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(args.profile)] : []);
+    // Started as `listgate serve` is, with the settings the command applies itself.
+    const profile = args.profile ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(args.profile)] : [];
+    const server = await startServerProcess(env, profile, [BIN, 'serve']);
     const token = await clientToken(server.url, account.clientId, account.clientSecret);
     const headers = { authorization: `Bearer ${token}` };
     const list = (await (await fetch(`${server.url}/v3/contact_lists`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Bench' }) })).json()) as { list_id: string };
+    const idleMb = rssMb(server.child.pid!);
     let peak = 0;
     const sampler = setInterval(() => {
       peak = Math.max(peak, rssMb(server.child.pid!));
@@ -97,7 +100,7 @@ async function apiRun(dialect: string, csv: string) {
     // The CLI imports the same file again (every row an update that changes nothing) from its own process.
     const cli = await cliImport(server.url, account, list.list_id, csv, dataDir);
     await stopServer(server.child);
-    return { importSeconds, exportSeconds, serverPeakMb: peak, cli };
+    return { importSeconds, exportSeconds, serverIdleMb: idleMb, serverPeakMb: peak, cli };
   } finally {
     await database.drop();
     rmSync(dataDir, { recursive: true, force: true });

