@@ -7,7 +7,7 @@
 //   npm exec -- node --import tsx bench/bulk-csv.bench.ts [--rows 1000000] [--dialects sqlite,postgres]
 //        (PostgreSQL admin URL: BENCH_DATABASE_URL or TEST_DATABASE_URL)
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -27,6 +27,12 @@ const ROWS = Number(args.rows);
 const BIN = path.resolve('bin/listgate.js');
 const log = (message: string) => process.stderr.write(`${message}\n`);
 const seconds = (start: number) => (performance.now() - start) / 1000;
+
+/** CPU time (user + system) a process has used so far: steadier than wall time on a shared machine. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
 
 async function writeCsv(file: string): Promise<void> {
   const out = createWriteStream(file);
@@ -79,17 +85,20 @@ async function apiRun(dialect: string, csv: string) {
       peak = Math.max(peak, rssMb(server.child.pid!));
     }, 100);
     let start = performance.now();
+    let cpu = cpuSeconds(server.child.pid!);
     const form = new FormData();
     form.append('file', await (await import('node:fs')).openAsBlob(csv), 'bench.csv');
     form.append('list_ids', list.list_id);
     const created = (await (await fetch(`${server.url}/v3/activities/contacts_file_import`, { method: 'POST', headers, body: form })).json()) as Activity;
     const imported = await poll(server.url, headers, created.activity_id);
     const importSeconds = seconds(start);
+    const importCpu = cpuSeconds(server.child.pid!) - cpu;
     clearInterval(sampler);
     if (imported.state !== 'completed' || imported.status.items_completed_count !== ROWS) throw new Error(`import ${imported.state}`);
     const errors = (imported.status as { error_count?: number }).error_count;
     if (errors) throw new Error(`the import refused ${errors} rows`);
     start = performance.now();
+    cpu = cpuSeconds(server.child.pid!);
     const exp = (await (await fetch(`${server.url}/v3/activities/contact_exports`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ list_ids: [list.list_id], fields: ['email', 'first_name', 'last_name', 'job_title', 'company_name', 'anniversary'] }) })).json()) as Activity;
     const exported = await poll(server.url, headers, exp.activity_id);
     const file = await fetch(`${server.url}${exported._links.results!.href}`, { headers });
@@ -97,10 +106,11 @@ async function apiRun(dialect: string, csv: string) {
     for await (const chunk of file.body as unknown as AsyncIterable<Uint8Array>) if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
     await new Promise<void>((resolve) => out.end(() => resolve()));
     const exportSeconds = seconds(start);
+    const exportCpu = cpuSeconds(server.child.pid!) - cpu;
     // The CLI imports the same file again (every row an update that changes nothing) from its own process.
     const cli = await cliImport(server.url, account, list.list_id, csv, dataDir);
     await stopServer(server.child);
-    return { importSeconds, exportSeconds, serverIdleMb: idleMb, serverPeakMb: peak, cli };
+    return { importSeconds, importCpu, exportSeconds, exportCpu, serverIdleMb: idleMb, serverPeakMb: peak, cli };
   } finally {
     await database.drop();
     rmSync(dataDir, { recursive: true, force: true });
