@@ -92,12 +92,15 @@ for (const dialect of TEST_DIALECTS) {
         stdio: ['ignore', 'ignore', 'pipe'],
       });
       base = `http://127.0.0.1:${port}`;
-      for (let i = 0; i < 300; i++) {
+      // Start-up compiles the sources (tsx): on a busy machine that alone can take 20 s.
+      const deadline = Date.now() + 120_000;
+      while (Date.now() < deadline) {
+        if (child.exitCode !== null) throw new Error(`listgate serve exited with ${child.exitCode}`);
         const ready = await fetch(`${base}/ready`).then((r) => r.ok, () => false);
         if (ready) return;
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
-      throw new Error('listgate serve did not become ready');
+      throw new Error('listgate serve did not become ready in 120 s');
     }
 
     async function killServe(): Promise<void> {

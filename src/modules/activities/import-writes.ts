@@ -6,7 +6,7 @@ import { newId } from '../../shared/crypto.ts';
 import { openChangeLog } from '../contacts/change-log.ts';
 import * as parts from '../contacts/contact-parts.repository.ts';
 import { newContactRow } from '../contacts/contact-writes.ts';
-import * as contactsRepo from '../contacts/contacts.repository.ts';
+import type * as contactsRepo from '../contacts/contacts.repository.ts';
 import * as importRepo from './import.repository.ts';
 import type { ImportRow } from './import-rows.ts';
 
