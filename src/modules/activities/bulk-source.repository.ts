@@ -1,7 +1,6 @@
 // The contacts a bulk activity works on (its "source": ids, members of lists, tagged contacts, all active
 // contacts, a status), read in pages ordered by contact_id, so each step resumes after the last id it did.
 import type { Db } from '../../db/database.ts';
-import { inValues } from '../../db/json-rows.ts';
 import type { ContactsTable, PermissionToSend } from '../../db/schema.ts';
 
 export type BulkSource = {
@@ -19,7 +18,7 @@ export type BulkSource = {
 function sourceQuery(db: Db, accountId: string, source: BulkSource) {
   let query = db.selectFrom('contacts').where('contacts.account_id', '=', accountId);
   if (!source.include_deleted) query = query.where('contacts.deleted_at', 'is', null);
-  if (source.contact_ids) query = query.where(inValues(db, 'contacts.contact_id', source.contact_ids));
+  if (source.contact_ids) query = query.where('contacts.contact_id', 'in', source.contact_ids.length ? source.contact_ids : ['']);
   const lists = source.list_ids;
   if (lists) {
     query = query.where((eb) =>

@@ -49,7 +49,7 @@ function cell(contact: ContactsTable, field: string, values: Map<string, string>
 }
 
 export function createExportJob(deps: { clock: Clock; dir: string; batchSize?: number }): ActivityJob {
-  const batch = deps.batchSize ?? 10_000;
+  const batch = deps.batchSize ?? 2000;
   return {
     kind: CONTACT_EXPORTS,
     async step(trx: Db, activity: ActivityRow) {
