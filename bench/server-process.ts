@@ -81,10 +81,13 @@ export async function createBenchAccount(
 export async function startServerProcess(
   env: Record<string, string>,
   nodeArgs: string[] = [],
+  /** What to run: the server as users start it by default. */
+  entry: string[] = ['bin/listgate.js', 'serve'],
 ): Promise<{ child: ChildProcess; url: string }> {
   const port = await freePort();
-  // As `npm start` runs it: bin/listgate.js applies its own heap flags unless nodeArgs set them.
-  const child = spawn(process.execPath, [...nodeArgs, 'bin/listgate.js', 'serve'], {
+  // As `npm start` runs it (bin/listgate.js applies its own heap flags unless nodeArgs set them), or the
+  // entry given.
+  const child = spawn(process.execPath, [...nodeArgs, ...entry], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -26,6 +26,7 @@ function missingHeapFlags() {
 }
 
 const [major, minor] = process.versions.node.split('.').map(Number);
+
 if (major < 22 || (major === 22 && minor < 12)) {
   const pinned = fileURLToPath(new URL('../node_modules/node/bin/node', import.meta.url));
   if (!existsSync(pinned)) {

@@ -75,7 +75,30 @@ export function createActivitiesService(deps: {
     return getActivity(accountId, activityId);
   }
 
+  /** One page of the account's activities, with each one's kind (the pages name it; the dialect does not). */
+  async function listActivitiesWithKind(accountId: string, input: ActivityListQuery) {
+    const page = await activityRows(accountId, input);
+    return {
+      activities: page.rows.map((row) => ({ ...repo.toApiActivity(row, runner.statusOf(row)), kind: row.kind })),
+      next: page.next,
+    };
+  }
+
+  async function getActivityWithKind(accountId: string, activityId: string): Promise<ApiActivity & { kind: string }> {
+    const row = await repo.findActivity(db, accountId, activityId);
+    if (!row) throw new AppError('NOT_FOUND', 'Activity not found');
+    return { ...repo.toApiActivity(row, runner.statusOf(row)), kind: row.kind };
+  }
+
   async function listActivities(accountId: string, input: ActivityListQuery) {
+    const page = await activityRows(accountId, input);
+    return {
+      activities: page.rows.map((row) => repo.toApiActivity(row, runner.statusOf(row))),
+      _links: pageLinks('/v3/activities', page.next),
+    };
+  }
+
+  async function activityRows(accountId: string, input: ActivityListQuery) {
     const given = { limit: input.limit, state: input.state };
     const scope = { resource: 'activities', accountId };
     const page = openPage<ActivityPosition>(cursors, scope, given, input.cursor);
@@ -93,10 +116,7 @@ export function createActivitiesService(deps: {
     const shown = more ? rows.slice(0, limit) : rows;
     const last = shown.at(-1);
     const next = more && last ? nextCursor(cursors, scope, page.query, { c: last.created_at, i: last.activity_id }) : null;
-    return {
-      activities: shown.map((row) => repo.toApiActivity(row, runner.statusOf(row))),
-      _links: pageLinks('/v3/activities', next),
-    };
+    return { rows: shown, next };
   }
 
   /** Starts a job just enqueued (and committed) without waiting for it; a worker loop takes it otherwise. */
@@ -104,5 +124,5 @@ export function createActivitiesService(deps: {
     if (deps.runInProcess ?? true) runner.runDetached(activityId);
   }
 
-  return { enqueue, start, getActivity, runNow, listActivities, runPending: runner.runPending };
+  return { enqueue, start, getActivity, getActivityWithKind, runNow, listActivities, listActivitiesWithKind, runPending: runner.runPending };
 }

@@ -20,6 +20,9 @@ export const JsonImportBody = Body(
       description: 'Contacts: email, first_name, last_name, …, "cf:<custom field name>"',
     }),
     list_ids: Type.Array(Type.String(), { description: 'Lists every imported contact joins (1 to 50)' }),
+    sms_permission_to_send: Type.Optional(
+      Type.String({ description: 'explicit or not_set; accepted, with no effect: sms_* columns are refused (Listgate sends no SMS)' }),
+    ),
   },
   'Contacts to create or update by email address',
 );

@@ -93,6 +93,8 @@ for (const dialect of TEST_DIALECTS) {
         ['email;first_name\r\na@example.com;Ann\r\n', /";" as delimiter/],
         ['email,cf:nope\r\na@example.com,1\r\n', /cf:nope names no custom field/],
         ['email,shoe\r\na@example.com,1\r\n', /unknown column shoe/],
+        ['email,sms_number,sms_consent_date\r\na@example.com,555-123-4567,2024-01-01\r\n', /sms_number cannot be imported.*sends no SMS/],
+        ['email\r\na@example.com\r\n', /list_ids must be an array of 1 to 50/, Array.from({ length: 51 }, () => listId)],
         [new Uint8Array([0x65, 0x6d, 0x61, 0x69, 0x6c, 0x0a, 0xff, 0xfe, 0x0a]), /not valid UTF-8/],
         ['email\r\n', /no contact rows/],
         ['', /file is required/],
@@ -105,6 +107,13 @@ for (const dialect of TEST_DIALECTS) {
         assert.equal(res.status, 400, String(message));
         assert.match(errorMessages(res.body), message);
       }
+      const sms = new FormData();
+      sms.append('file', new Blob(['email\r\na@example.com\r\n']), 'contacts.csv');
+      sms.append('list_ids', listId);
+      sms.append('sms_permission_to_send', 'sometimes');
+      const badSms = await fetch(`${server.url}/v3/activities/contacts_file_import`, { method: 'POST', headers: owner.headers, body: sms });
+      assert.equal(badSms.status, 400);
+      assert.match(errorMessages(await badSms.json()), /sms_permission_to_send must be one of: explicit, not_set/);
       const big = await upload(`email,first_name\r\na@example.com,${'y'.repeat(5000)}\r\n`);
       assert.equal(big.status, 413, 'past IMPORT_MAX_BYTES');
       const after = await api<{ activities: unknown[] }>('GET', '/v3/activities?limit=500');
@@ -117,6 +126,20 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal(bad.status, 400);
       const noList = await api('POST', '/v3/activities/contacts_json_import', { import_data: [{ email: 'j@example.com' }], list_ids: 'x' });
       assert.equal(noList.status, 400);
+      const smsColumn = await api('POST', '/v3/activities/contacts_json_import', {
+        import_data: [{ email: 'j@example.com', sms_number: '555-123-4567' }],
+        list_ids: [listId],
+        sms_permission_to_send: 'not_set',
+      });
+      assert.equal(smsColumn.status, 400);
+      assert.match(errorMessages(smsColumn.body), /sms_number cannot be imported/);
+      const tooManyLists = await api('POST', '/v3/activities/contacts_json_import', {
+        import_data: [{ email: 'j@example.com' }],
+        list_ids: Array.from({ length: 51 }, () => listId),
+      });
+      assert.equal(tooManyLists.status, 400);
+      assert.match(errorMessages(tooManyLists.body), /1 to 50/);
+      assert.equal(await byEmail('j@example.com'), undefined);
       const res = await api<ApiActivity>('POST', '/v3/activities/contacts_json_import', {
         // A new contact with a phone and an address: their rows reference the contact's, written first.
         import_data: [{ email: 'json@example.com', first_name: 'Jay', birthday_month: 5, birthday_day: 4, home_phone: '555-0100', city: 'Oslo' }],

@@ -55,6 +55,10 @@ export function checkColumns(names: readonly string[], customFieldNames: Readonl
       if (!customFieldNames.has(name.slice(3).trim().toLowerCase())) {
         problems.push(`the column ${name} names no custom field of this account (create it first)`);
       }
+    } else if (name.startsWith('sms_')) {
+      problems.push(
+        `the column ${name.slice(0, 100)} cannot be imported: imports create and update contacts by email address, and Listgate sends no SMS (a contact's sms_channel is set with PUT /v3/contacts/{contact_id}); remove the column`,
+      );
     } else if (name !== 'email' && !CORE.includes(name) && !PHONES[name] && !ADDRESS[name]) {
       problems.push(`unknown column ${name.slice(0, 100)}; the columns are ${KNOWN_COLUMNS.join(', ')}`);
     }

@@ -6,7 +6,7 @@ import { newId } from '../../shared/crypto.ts';
 import { openChangeLog } from '../contacts/change-log.ts';
 import * as parts from '../contacts/contact-parts.repository.ts';
 import { newContactRow } from '../contacts/contact-writes.ts';
-import * as contactsRepo from '../contacts/contacts.repository.ts';
+import type * as contactsRepo from '../contacts/contacts.repository.ts';
 import * as importRepo from './import.repository.ts';
 import type { ImportRow } from './import-rows.ts';
 
@@ -33,14 +33,17 @@ function mergeByEmail(rows: readonly ImportRow[]): Map<string, ImportRow> {
   return merged;
 }
 
-/** The core fields of `row` that differ from the contact's (and a revival, if it was deleted). */
-function coreChanges(current: Contact, row: ImportRow): Partial<Contact> {
-  const changes: Partial<Contact> = {};
+/** Whether `row` changes any core field of the contact (or revives it, if it was deleted). */
+function coreChanged(current: Contact, row: ImportRow): boolean {
+  if (current.deleted_at) return true;
   for (const [key, value] of Object.entries(row.core) as [keyof ImportRow['core'], string | number | null][]) {
-    if (current[key] !== value) Object.assign(changes, { [key]: value });
+    if (value !== undefined && current[key] !== value) return true;
   }
-  if (current.deleted_at) changes.deleted_at = null;
-  return changes;
+  return false;
+}
+
+function definedOnly<T extends object>(fields: T): Partial<T> {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
 export async function applyImportBatch(
@@ -55,11 +58,13 @@ export async function applyImportBatch(
     (await importRepo.findContactsByEmails(trx, accountId, [...byEmail.keys()])).map((c) => [c.email_address!, c]),
   );
   const ids = new Map([...byEmail.keys()].map((email) => [email, existing.get(email)?.contact_id ?? newId()]));
-  const contactIds = [...ids.values()];
-  const memberships = await importRepo.findMemberships(trx, accountId, contactIds, ctx.listIds);
-  const customValues = await importRepo.findCustomValues(trx, accountId, contactIds);
+  // New contacts have no memberships nor values yet: only the existing ones are looked up.
+  const existingIds = [...existing.values()].map((c) => c.contact_id);
+  const memberships = existingIds.length ? await importRepo.findMemberships(trx, accountId, existingIds, ctx.listIds) : new Set<string>();
+  const customValues = existingIds.length ? await importRepo.findCustomValues(trx, accountId, existingIds) : new Map<string, string>();
 
   const newRows: Contact[] = [];
+  const updates: importRepo.ContactUpdate[] = [];
   const newLinks: { contact_id: string; list_id: string }[] = [];
   const changedValues: { contact_id: string; custom_field_id: string; value: string }[] = [];
   // Phones and addresses reference the contact: written once the new contacts' rows are in.
@@ -67,10 +72,10 @@ export async function applyImportBatch(
   for (const [email, row] of byEmail) {
     const contactId = ids.get(email)!;
     const current = existing.get(email);
-    const core = current ? coreChanges(current, row) : {};
+    const changed = current ? coreChanged(current, row) : false;
     const values = row.customValues.filter((v) => customValues.get(`${contactId} ${v.custom_field_id}`) !== v.value);
     const links = ctx.listIds.filter((listId) => !memberships.has(`${contactId} ${listId}`));
-    const updated = !current || Object.keys(core).length > 0 || values.length > 0 || row.phones.length > 0 || row.addresses.length > 0;
+    const updated = !current || changed || values.length > 0 || row.phones.length > 0 || row.addresses.length > 0;
     if (updated) log.add({ contactId, kind: current ? 'updated' : 'created' });
     for (const listId of links) log.add({ contactId, kind: 'list_added', listId });
     const seq = log.lastSeqOf(contactId);
@@ -79,8 +84,15 @@ export async function applyImportBatch(
       const input = { core: row.core, email: { address: email, permission: null, optOutReason: null } };
       newRows.push(newContactRow({ accountId, contactId }, input, 'Account', now, seq));
     } else {
-      const source = updated ? { update_source: 'Account' } : {};
-      await contactsRepo.updateContact(trx, accountId, contactId, { ...core, ...source, updated_at: now, change_seq: seq });
+      const { contact_id, first_name, last_name, job_title, company_name, birthday_month, birthday_day, anniversary } = current;
+      updates.push({
+        ...{ contact_id, first_name, last_name, job_title, company_name, birthday_month, birthday_day, anniversary },
+        ...definedOnly(row.core),
+        update_source: updated ? 'Account' : current.update_source,
+        updated_at: now,
+        deleted_at: null,
+        change_seq: seq,
+      });
     }
     newLinks.push(...links.map((list_id) => ({ contact_id: contactId, list_id })));
     changedValues.push(...values.map((v) => ({ contact_id: contactId, ...v })));
@@ -88,6 +100,7 @@ export async function applyImportBatch(
     if (row.addresses.length) partWrites.push(() => mergeAddresses(trx, accountId, contactId, row.addresses, now));
   }
   await importRepo.insertContacts(trx, newRows);
+  await importRepo.updateContacts(trx, accountId, updates);
   for (const write of partWrites) await write();
   await importRepo.insertMemberships(trx, accountId, newLinks, now);
   await importRepo.replaceCustomValues(trx, accountId, changedValues);

@@ -97,7 +97,9 @@ function cellsOf(record: string[] | Record<string, unknown>, names: readonly str
 }
 
 export function createImportJob(deps: { clock: Clock; dir: string; batchSize?: number }, kind: string): ActivityJob {
-  const batch = deps.batchSize ?? 1000;
+  // Rows per step (one transaction): large enough that the statements and the commit cost little per row,
+  // small enough that a step holds a few megabytes.
+  const batch = deps.batchSize ?? 5000;
   const payloadOf = (activity: ActivityRow) => JSON.parse(activity.payload ?? '{}') as ImportPayload;
   return {
     kind,

@@ -1,10 +1,12 @@
 // Set-at-a-time queries of the import job (one query per batch rather than per row), and the per-row errors
 // of an activity: insert in the batch's transaction, read them back in row order for the error CSV.
 import type { Db } from '../../db/database.ts';
+import { sql } from 'kysely';
+import { inValues, insertRows, jsonCell, jsonRows } from '../../db/json-rows.ts';
 import type { ActivityRowErrorsTable, ContactsTable } from '../../db/schema.ts';
 
-/** Rows per INSERT: keeps the bound parameters under SQLite's limit (32766) for the widest table. */
-const CHUNK = 500;
+/** Ids per lookup statement (one JSON parameter each, see db/json-rows.ts). */
+const CHUNK = 10_000;
 
 function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
   const out: T[][] = [];
@@ -16,7 +18,12 @@ export async function findContactsByEmails(db: Db, accountId: string, emails: re
   const found: ContactsTable[] = [];
   for (const part of chunks(emails)) {
     found.push(
-      ...(await db.selectFrom('contacts').selectAll().where('account_id', '=', accountId).where('email_address', 'in', part).execute()),
+      ...(await db
+        .selectFrom('contacts')
+        .selectAll()
+        .where('account_id', '=', accountId)
+        .where(inValues(db, 'email_address', part))
+        .execute()),
     );
   }
   return found;
@@ -31,8 +38,8 @@ export async function findMemberships(db: Db, accountId: string, contactIds: rea
       .selectFrom('list_memberships')
       .select(['contact_id', 'list_id'])
       .where('account_id', '=', accountId)
-      .where('contact_id', 'in', part)
-      .where('list_id', 'in', listIds)
+      .where(inValues(db, 'contact_id', part))
+      .where(inValues(db, 'list_id', listIds))
       .execute();
     for (const r of rows) keys.add(`${r.contact_id} ${r.list_id}`);
   }
@@ -47,15 +54,78 @@ export async function findCustomValues(db: Db, accountId: string, contactIds: re
       .selectFrom('contact_custom_values')
       .select(['contact_id', 'custom_field_id', 'value'])
       .where('account_id', '=', accountId)
-      .where('contact_id', 'in', part)
+      .where(inValues(db, 'contact_id', part))
       .execute();
     for (const r of rows) values.set(`${r.contact_id} ${r.custom_field_id}`, r.value);
   }
   return values;
 }
 
+const CONTACT_COLUMNS = [
+  'contact_id',
+  'account_id',
+  'email_address',
+  'first_name',
+  'last_name',
+  'job_title',
+  'company_name',
+  'birthday_month',
+  'birthday_day',
+  'anniversary',
+  'create_source',
+  'update_source',
+  'permission_to_send',
+  'opt_in_source',
+  'opt_in_date',
+  'opt_out_source',
+  'opt_out_date',
+  'opt_out_reason',
+  'confirm_status',
+  'email_created_at',
+  'email_updated_at',
+  'created_at',
+  'updated_at',
+  'deleted_at',
+  'change_seq',
+  'created_seq',
+  'sms_channel',
+] as const satisfies readonly (keyof ContactsTable)[];
+
+const CONTACT_TYPES = { birthday_month: 'integer', birthday_day: 'integer', change_seq: 'bigint', created_seq: 'bigint' } as const;
+
 export async function insertContacts(db: Db, rows: readonly ContactsTable[]): Promise<void> {
-  for (const part of chunks(rows, 200)) await db.insertInto('contacts').values(part).execute();
+  if (!rows.length) return;
+  const cells = rows.map((row) => CONTACT_COLUMNS.map((column) => row[column] ?? null));
+  await insertRows(db, 'contacts', CONTACT_COLUMNS, cells, { types: CONTACT_TYPES });
+}
+
+/** The core fields an import sets on an existing contact, with its bookkeeping (one row per contact). */
+export type ContactUpdate = Pick<
+  ContactsTable,
+  'contact_id' | 'first_name' | 'last_name' | 'job_title' | 'company_name' | 'birthday_month' | 'birthday_day' | 'anniversary' | 'update_source' | 'updated_at' | 'deleted_at' | 'change_seq'
+>;
+
+const UPDATE_COLUMNS = [
+  'first_name',
+  'last_name',
+  'job_title',
+  'company_name',
+  'birthday_month',
+  'birthday_day',
+  'anniversary',
+  'update_source',
+  'updated_at',
+  'deleted_at',
+  'change_seq',
+] as const satisfies readonly (keyof ContactUpdate)[];
+
+/** Writes each contact's row of `updates` (every column given: the caller merged it with what it read). */
+export async function updateContacts(db: Db, accountId: string, updates: readonly ContactUpdate[]): Promise<void> {
+  for (const part of chunks(updates)) {
+    const rows = part.map((u) => [u.contact_id, ...UPDATE_COLUMNS.map((column) => u[column] ?? null)]);
+    const set = sql.join(UPDATE_COLUMNS.map((column, i) => sql`${sql.ref(column)} = ${jsonCell(i + 1, CONTACT_TYPES[column as keyof typeof CONTACT_TYPES])}`));
+    await sql`UPDATE contacts SET ${set} FROM ${jsonRows(db, rows)} WHERE contacts.account_id = ${accountId} AND contacts.contact_id = ${jsonCell(0)}`.execute(db);
+  }
 }
 
 /** Adds memberships; a pair another writer added meanwhile is left as it is. */
@@ -65,13 +135,14 @@ export async function insertMemberships(
   links: readonly { contact_id: string; list_id: string }[],
   now: string,
 ): Promise<void> {
-  for (const part of chunks(links)) {
-    await db
-      .insertInto('list_memberships')
-      .values(part.map((l) => ({ account_id: accountId, ...l, created_at: now })))
-      .onConflict((oc) => oc.columns(['list_id', 'contact_id']).doNothing())
-      .execute();
-  }
+  if (!links.length) return;
+  await insertRows(
+    db,
+    'list_memberships',
+    ['account_id', 'list_id', 'contact_id', 'created_at'],
+    links.map((l) => [accountId, l.list_id, l.contact_id, now]),
+    { conflict: 'ON CONFLICT (list_id, contact_id) DO NOTHING' },
+  );
 }
 
 /** Sets custom values (insert or overwrite), leaving the contacts' other fields alone. */
@@ -80,19 +151,27 @@ export async function replaceCustomValues(
   accountId: string,
   values: readonly { contact_id: string; custom_field_id: string; value: string }[],
 ): Promise<void> {
-  for (const part of chunks(values)) {
-    await db
-      .insertInto('contact_custom_values')
-      .values(part.map((v) => ({ account_id: accountId, ...v })))
-      .onConflict((oc) => oc.columns(['contact_id', 'custom_field_id']).doUpdateSet((eb) => ({ value: eb.ref('excluded.value') })))
-      .execute();
-  }
+  if (!values.length) return;
+  await insertRows(
+    db,
+    'contact_custom_values',
+    ['account_id', 'contact_id', 'custom_field_id', 'value'],
+    values.map((v) => [accountId, v.contact_id, v.custom_field_id, v.value]),
+    { conflict: 'ON CONFLICT (contact_id, custom_field_id) DO UPDATE SET value = excluded.value' },
+  );
 }
 
 export type RowErrorRow = ActivityRowErrorsTable;
 
 export async function insertRowErrors(db: Db, rows: readonly RowErrorRow[]): Promise<void> {
-  for (const part of chunks(rows)) await db.insertInto('activity_row_errors').values(part).execute();
+  if (!rows.length) return;
+  await insertRows(
+    db,
+    'activity_row_errors',
+    ['activity_id', 'account_id', 'row_number', 'email', 'reason'],
+    rows.map((r) => [r.activity_id, r.account_id, r.row_number, r.email, r.reason]),
+    { types: { row_number: 'integer' } },
+  );
 }
 
 /** A page of an activity's row errors after `afterRow`, in row order. */

@@ -36,6 +36,15 @@ function splitListIds(values: readonly unknown[]): unknown[] {
   });
 }
 
+/** The dialect's SMS permission of an import: accepted when valid; the sms_* columns it applies to are refused. */
+const SMS_PERMISSIONS = ['explicit', 'not_set'];
+
+function checkSmsPermission(value: unknown): void {
+  if (typeof value !== 'string' || !SMS_PERMISSIONS.includes(value)) {
+    throw invalidFields({ sms_permission_to_send: `sms_permission_to_send must be one of: ${SMS_PERMISSIONS.join(', ')}` });
+  }
+}
+
 export function createImportsService(deps: { db: Db; activities: ActivitiesService; dir: string }) {
   const { db, activities, dir } = deps;
 
@@ -76,6 +85,7 @@ export function createImportsService(deps: { db: Db; activities: ActivitiesServi
         if (part.type === 'file' && part.fieldname === 'file' && !scanned) scanned = await receiveCsv(part.file, full);
         else if (part.type === 'file') part.file.resume();
         else if (part.fieldname === 'list_ids') listValues.push(part.value);
+        else if (part.fieldname === 'sms_permission_to_send') checkSmsPermission(part.value);
       }
       if (!scanned) throw invalidFields({ file: 'file is required: a CSV file sent as the multipart part named file' });
       const listIds = await checkLists(accountId, splitListIds(listValues));
@@ -90,7 +100,11 @@ export function createImportsService(deps: { db: Db; activities: ActivitiesServi
   }
 
   /** JSON: `import_data` (objects of the dialect's column names) and `list_ids`; kept as JSON lines. */
-  async function importJson(accountId: string, body: { import_data: Record<string, unknown>[]; list_ids: string[] }): Promise<ApiActivity> {
+  async function importJson(
+    accountId: string,
+    body: { import_data: Record<string, unknown>[]; list_ids: string[]; sms_permission_to_send?: string },
+  ): Promise<ApiActivity> {
+    if (body.sms_permission_to_send !== undefined) checkSmsPermission(body.sms_permission_to_send);
     const rows = body.import_data;
     if (!rows.length) throw invalidFields({ import_data: 'import_data must contain at least one contact' });
     const listIds = await checkLists(accountId, body.list_ids);

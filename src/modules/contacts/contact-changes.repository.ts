@@ -1,6 +1,7 @@
 // Queries on the per-account change sequence and the contact change log (contact_changes), which the
 // change feed and incremental sync read, plus log compaction and its horizon.
 import { sql } from 'kysely';
+import { insertRows } from '../../db/json-rows.ts';
 import type { ContactChangeKind, ContactChangesTable } from '../../db/schema.ts';
 import type { Executor } from './contacts.repository.ts';
 
@@ -28,13 +29,16 @@ export async function setChangeSeq(db: Executor, accountId: string, seq: number)
 
 const CHUNK = 500;
 
+/** Writes log rows in set-at-a-time statements (one JSON parameter each: no per-row query building). */
 export async function insertChanges(db: Executor, rows: readonly ChangeRow[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    await db
-      .insertInto('contact_changes')
-      .values(rows.slice(i, i + CHUNK))
-      .execute();
-  }
+  if (!rows.length) return;
+  await insertRows(
+    db,
+    'contact_changes',
+    ['account_id', 'seq', 'contact_id', 'kind', 'list_id', 'created_at'],
+    rows.map((r) => [r.account_id, r.seq, r.contact_id, r.kind, r.list_id, r.created_at]),
+    { types: { seq: 'bigint' } },
+  );
 }
 
 /**

@@ -201,11 +201,8 @@ export default async function listPageRoutes(app: FastifyInstance, deps: Deps): 
   app.get('/account/activities', hide, (request, reply) =>
     withAccount(request, reply, async (accountId) => {
       const cursor = (request.query as Form).cursor;
-      const page = await activities.listActivities(accountId, { limit: 25, ...(cursor ? { cursor } : {}) });
-      return sendPage(
-        reply,
-        views.activitiesPage(page.activities, pageLink('/account/activities', page._links?.next?.href)),
-      );
+      const page = await activities.listActivitiesWithKind(accountId, { limit: 25, ...(cursor ? { cursor } : {}) });
+      return sendPage(reply, views.activitiesPage(page.activities, page.next ? `/account/activities?${new URLSearchParams({ cursor: page.next })}` : null));
     }),
   );
 
@@ -214,7 +211,7 @@ export default async function listPageRoutes(app: FastifyInstance, deps: Deps): 
       owned(
         reply,
         request.params.activityId,
-        () => activities.getActivity(accountId, request.params.activityId),
+        () => activities.getActivityWithKind(accountId, request.params.activityId),
         (a) => sendPage(reply, views.activityPage(a)),
       ),
     ),

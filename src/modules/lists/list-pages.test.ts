@@ -14,6 +14,7 @@ const CSV = 'email,first_name\nann@shop.example,Ann\na_b@shop.example,Underscore
 describe('activity progress page', () => {
   const activity = (state: 'processing' | 'completed') => ({
     activity_id: '00000000-0000-4000-8000-000000000001',
+    kind: 'contact_exports',
     state,
     created_at: '2026-01-01T00:00:00Z',
     updated_at: '2026-01-01T00:00:00Z',
@@ -26,6 +27,7 @@ describe('activity progress page', () => {
     const running = renderPage(activityPage(activity('processing')));
     assert.match(running, /<meta http-equiv="refresh" content="2">/);
     assert.match(running, /<progress max="100" value="40"/);
+    assert.match(running, /<h1>Activity: Export<\/h1>/);
     assert.doesNotMatch(running, /<script/);
     assert.doesNotMatch(renderPage(activityPage(activity('completed'))), /http-equiv="refresh"/);
   });
@@ -119,6 +121,8 @@ for (const dialect of TEST_DIALECTS) {
       const activities = await browser.get('/account/activities');
       assert.match(activities.body, new RegExp(`href="${progressPath}"`));
       assert.match(activities.body, /<td>completed<\/td>/);
+      assert.match(activities.body, /<th scope="col">Kind<\/th>/);
+      assert.match(activities.body, /<td>CSV import<\/td>/, 'the job kind is shown');
     });
 
     it('pages a list of contacts with a next link', async () => {

@@ -108,19 +108,40 @@ ${nextLink(o.next)}
   };
 }
 
+/** What a job does, in the pages' words (the activity kinds of the dialect). */
+const KIND_LABELS: Record<string, string> = {
+  contacts_file_import: 'CSV import',
+  contacts_json_import: 'JSON import',
+  contact_exports: 'Export',
+  add_list_memberships: 'Add to lists',
+  remove_list_memberships: 'Remove from lists',
+  contact_delete: 'Delete contacts',
+  contacts_taggings_add: 'Add tags',
+  contacts_taggings_remove: 'Remove tags',
+  contacts_tags_delete: 'Delete tags',
+  custom_fields_delete: 'Delete custom fields',
+  list_delete: 'Delete lists',
+};
+
+function kindLabel(kind: string): string {
+  return KIND_LABELS[kind] ?? kind;
+}
+
+type PageActivity = ApiActivity & { kind: string };
+
 function counts(a: ApiActivity): string {
   const s = a.status;
   return `${s.items_completed_count ?? 0} of ${s.items_total_count ?? 0} processed, ${plural(s.error_count ?? 0, 'error')}`;
 }
 
-export function activityPage(a: ApiActivity): PageOptions {
+export function activityPage(a: PageActivity): PageOptions {
   const running = RUNNING.includes(a.state);
   const base = `/account/activities/${a.activity_id}`;
   return {
-    title: 'Activity',
+    title: `Activity: ${kindLabel(a.kind)}`,
     nav: ACCOUNT_NAV,
     refresh: running ? 2 : undefined,
-    body: html`<h1>Activity</h1>
+    body: html`<h1>Activity: ${kindLabel(a.kind)}</h1>
 <div class="card">
   <p>State: <strong>${a.state}</strong>${running ? html` <span class="muted">(this page reloads every 2 seconds)</span>` : ''}</p>
   <p><progress max="100" value="${String(a.percent_done)}" aria-label="Progress">${String(a.percent_done)}%</progress> ${String(a.percent_done)}%</p>
@@ -137,7 +158,7 @@ ${
   };
 }
 
-export function activitiesPage(activities: ApiActivity[], next: string | null): PageOptions {
+export function activitiesPage(activities: PageActivity[], next: string | null): PageOptions {
   return {
     title: 'Activities',
     nav: ACCOUNT_NAV,
@@ -147,11 +168,11 @@ ${
   activities.length
     ? html`<div class="table-wrap"><table>
   <caption class="visually-hidden">Recent activities</caption>
-  <thead><tr><th scope="col">Started</th><th scope="col">State</th><th scope="col">Progress</th><th scope="col">Errors</th></tr></thead>
+  <thead><tr><th scope="col">Started</th><th scope="col">Kind</th><th scope="col">State</th><th scope="col">Progress</th><th scope="col">Errors</th></tr></thead>
   <tbody>
   ${activities.map(
     (a) =>
-      html`<tr><td><a href="/account/activities/${a.activity_id}">${formatDate(a.created_at)}</a></td><td>${a.state}</td><td>${counts(a)}</td><td>${errorSummary(a)}</td></tr>`,
+      html`<tr><td><a href="/account/activities/${a.activity_id}">${formatDate(a.created_at)}</a></td><td>${kindLabel(a.kind)}</td><td>${a.state}</td><td>${counts(a)}</td><td>${errorSummary(a)}</td></tr>`,
   )}
   </tbody>
 </table></div>`
