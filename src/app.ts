@@ -28,6 +28,8 @@ import resubscribePageRoutes from './modules/contacts/resubscribe-page.routes.ts
 import resubscribeRoutes from './modules/contacts/resubscribe.routes.ts';
 import connectionRoutes from './modules/connections/connections.routes.ts';
 import developerRoutes from './modules/developers/developers.routes.ts';
+import consoleRoutes from './modules/console/console.routes.ts';
+import operatorRoutes from './modules/operators/operators.routes.ts';
 import explorerRoutes from './modules/explorer/explorer.routes.ts';
 import v2ActivityRoutes from './modules/legacy-v2/v2-activities.routes.ts';
 import v2ContactRoutes from './modules/legacy-v2/v2-contacts.routes.ts';
@@ -151,6 +153,15 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
     importMaxBytes: config.importMaxBytes,
   });
   await app.register(docsRoutes);
+  // The operator console at /admin: operators sign in with a password and a TOTP code. `links.usage` names
+  // the usage analytics page once that module is mounted.
+  await app.register(operatorRoutes, { operators: services.operators, sessions: services.sessions, devices: services.devices });
+  await app.register(consoleRoutes, {
+    operators: services.operators,
+    sessions: services.sessions,
+    consoleApps: services.consoleApps,
+    links: {},
+  });
   await app.register(resubscribePageRoutes, { resubscribe: services.resubscribe, sessions: services.sessions });
 
   // The /v3 API (Constant Contact v3 dialect): JSON bodies only; every API route module registers here.

@@ -17,6 +17,9 @@ import { createExportJob } from './modules/activities/export.job.ts';
 import { CONTACTS_FILE_IMPORT, CONTACTS_JSON_IMPORT, createImportJob } from './modules/activities/import.job.ts';
 import { createImportsService } from './modules/activities/imports.service.ts';
 import { createAppsService } from './modules/apps/apps.service.ts';
+import { createAuditService } from './modules/audit/audit.service.ts';
+import { createOperatorsService } from './modules/operators/operators.service.ts';
+import { createConsoleAppsService } from './modules/console/console-apps.service.ts';
 import { createContactsService } from './modules/contacts/contacts.service.ts';
 import { createAccountServicesService } from './modules/accounts/account-services.service.ts';
 import { createResubscribeService } from './modules/contacts/resubscribe.service.ts';
@@ -98,6 +101,13 @@ export async function createServices(config: Config, options: { clock?: Clock; d
   const credentialDeps = { db, clock, counters, mailer, publicUrl: config.publicUrl, limits: { ...config.credentialLimits } };
   const accounts = createAccountsService({ ...credentialDeps, summaryCacheSeconds: config.tokenCacheSeconds });
   const developers = createDevelopersService(credentialDeps);
+  // The audit log every action writes to, and the operators of the console (TOTP secrets sealed at rest).
+  const audit = createAuditService({ db, clock, retentionDays: config.auditRetentionDays });
+  const operators = createOperatorsService({
+    ...credentialDeps,
+    audit,
+    secrets: createSecretBox(secretKeys.map((key) => deriveKey(key, 'operator-totp'))),
+  });
 
   const explorerCredentials = createExchangeCredentials();
   const devicePolling = createDevicePolling({ db, clock });
@@ -122,6 +132,8 @@ export async function createServices(config: Config, options: { clock?: Clock; d
   const grants = createGrantsService({ db, clock, apps, onRevoke: revocations.announce });
   const developerApps = createDeveloperAppsService({ db, clock, apps, grants });
   const connections = createConnectionsService({ apps, grants });
+  // The operator console: a suspension or a limit change reaches every node's token cache at once.
+  const consoleApps = createConsoleAppsService({ db, clock, apps, audit, announce: revocations.announce });
 
   // Pagination cursors and sync tokens of the /v3 API: signed with the first secret, verified with any.
   const apiTokens = createSignedTokenCodec(secretKeys.map((key) => deriveKey(key, 'api-cursor')));
@@ -177,5 +189,5 @@ export async function createServices(config: Config, options: { clock?: Clock; d
     await database.destroy();
   }
 
-  return { log, config, clock, database, db, secretKeys, redis, counters, sessions, devices, accounts, apps, mailer, developers, provider, devicePolling, bearer, grants, developerApps, apiTokens, contacts, resubscribe, accountServices, activities, imports, bulk, lists, tags, customFields, legacyV2, legacyV2Activities, explorerCredentials, connections, webhooks, webhookMetrics, webhookDeliverer, close };
+  return { log, config, clock, database, db, secretKeys, redis, counters, sessions, devices, accounts, apps, mailer, developers, audit, operators, consoleApps, provider, devicePolling, bearer, grants, developerApps, apiTokens, contacts, resubscribe, accountServices, activities, imports, bulk, lists, tags, customFields, legacyV2, legacyV2Activities, explorerCredentials, connections, webhooks, webhookMetrics, webhookDeliverer, close };
 }

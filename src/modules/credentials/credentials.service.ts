@@ -29,7 +29,7 @@ export const LINK_EXPIRED = 'This link has expired or was already used. Ask for 
 export type CredentialSubject = { id: string; email: string; password_hash: string; verified_at: string | null };
 
 export type CredentialRealm<S extends CredentialSubject> = {
-  name: 'account' | 'developer';
+  name: 'account' | 'developer' | 'operator';
   /** Where the realm's pages live: `/account` or `/developer`. */
   basePath: string;
   wording: RealmWording;

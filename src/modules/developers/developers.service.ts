@@ -47,7 +47,7 @@ export function createDevelopersService(deps: {
       fieldErrors: input.name && !name ? { name: 'Use up to 255 characters for your name' } : {},
       async create(email, passwordHash) {
         const timestamp = clock.now().toISOString();
-        const developer = { id: newId(), email, password_hash: passwordHash, name, verified_at: null, created_at: timestamp, updated_at: timestamp };
+        const developer = { id: newId(), email, password_hash: passwordHash, name, verified_at: null, suspended_at: null, suspended_reason: null, created_at: timestamp, updated_at: timestamp };
         await repo.insertDeveloper(db, developer);
         return developer;
       },
