@@ -29,6 +29,7 @@ import resubscribeRoutes from './modules/contacts/resubscribe.routes.ts';
 import connectionRoutes from './modules/connections/connections.routes.ts';
 import developerRoutes from './modules/developers/developers.routes.ts';
 import consoleRoutes from './modules/console/console.routes.ts';
+import auditRoutes from './modules/audit/audit.routes.ts';
 import operatorRoutes from './modules/operators/operators.routes.ts';
 import explorerRoutes from './modules/explorer/explorer.routes.ts';
 import v2ActivityRoutes from './modules/legacy-v2/v2-activities.routes.ts';
@@ -106,6 +107,16 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
     sessions: services.sessions,
     accounts: services.accounts,
     apps: services.apps,
+    // "Allow" grants the app access: the audit log keeps who allowed what, from where.
+    onConsent: (e) =>
+      services.audit.record({
+        action: 'consent.given',
+        actor: { type: 'customer', id: e.userId },
+        object: { type: 'grant', id: e.grantId },
+        clientId: e.clientId,
+        origin: { ip: e.ip, userAgent: e.userAgent },
+        detail: { scopes: e.scopes },
+      }),
   });
   await app.register(tokenInfoRoutes, { bearer: services.bearer });
   await app.register(deviceRoutes);
@@ -160,6 +171,14 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
     operators: services.operators,
     sessions: services.sessions,
     consoleApps: services.consoleApps,
+    links: {},
+  });
+  await app.register(auditRoutes, {
+    audit: services.audit,
+    operators: services.operators,
+    developers: services.developers,
+    accounts: services.accounts,
+    sessions: services.sessions,
     links: {},
   });
   await app.register(resubscribePageRoutes, { resubscribe: services.resubscribe, sessions: services.sessions });

@@ -99,10 +99,11 @@ export async function createServices(config: Config, options: { clock?: Clock; d
     log: (line) => config.logLevel !== 'silent' && process.stderr.write(`${line}\n`),
   });
   const credentialDeps = { db, clock, counters, mailer, publicUrl: config.publicUrl, limits: { ...config.credentialLimits } };
-  const accounts = createAccountsService({ ...credentialDeps, summaryCacheSeconds: config.tokenCacheSeconds });
-  const developers = createDevelopersService(credentialDeps);
-  // The audit log every action writes to, and the operators of the console (TOTP secrets sealed at rest).
+  // The audit log every action writes to (sign-ins of every realm through the credential core among them).
   const audit = createAuditService({ db, clock, retentionDays: config.auditRetentionDays });
+  const accounts = createAccountsService({ ...credentialDeps, audit, summaryCacheSeconds: config.tokenCacheSeconds });
+  const developers = createDevelopersService({ ...credentialDeps, audit });
+  // The operators of the console (TOTP secrets sealed at rest).
   const operators = createOperatorsService({
     ...credentialDeps,
     audit,
@@ -130,8 +131,8 @@ export async function createServices(config: Config, options: { clock?: Clock; d
   provider.on('client_credentials.destroyed', revocations.announce);
   provider.on('grant.revoked', revocations.announce);
   const grants = createGrantsService({ db, clock, apps, onRevoke: revocations.announce });
-  const developerApps = createDeveloperAppsService({ db, clock, apps, grants });
-  const connections = createConnectionsService({ apps, grants });
+  const developerApps = createDeveloperAppsService({ db, clock, apps, grants, audit });
+  const connections = createConnectionsService({ apps, grants, audit });
   // The operator console: a suspension or a limit change reaches every node's token cache at once.
   const consoleApps = createConsoleAppsService({ db, clock, apps, audit, announce: revocations.announce });
 

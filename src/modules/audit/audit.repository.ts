@@ -49,3 +49,14 @@ export async function findAppOwner(db: Executor, clientId: string): Promise<{ de
   const row = await db.selectFrom('apps').select(['owner_developer_id', 'owner_account_id']).where('client_id', '=', clientId).executeTakeFirst();
   return row ? { developerId: row.owner_developer_id, accountId: row.owner_account_id } : undefined;
 }
+
+/** The email of a developer, operator or customer user, to name them in an entry. */
+export async function findActorEmail(db: Executor, type: 'developer' | 'operator' | 'customer', id: string): Promise<string | undefined> {
+  const table = type === 'developer' ? 'developers' : type === 'operator' ? 'operators' : 'users';
+  const row = await db.selectFrom(table).select('email').where('id', '=', id).executeTakeFirst();
+  return row?.email;
+}
+
+export async function findUserAccountId(db: Executor, userId: string): Promise<string | undefined> {
+  return (await db.selectFrom('users').select('account_id').where('id', '=', userId).executeTakeFirst())?.account_id;
+}

@@ -34,7 +34,8 @@ export const AUDIT_ACTIONS = [
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export type AuditActor = { type: AuditActorType; id: string | null; name: string };
+/** Who acted; `name` is looked up (the email) when left out. */
+export type AuditActor = { type: AuditActorType; id: string | null; name?: string };
 export const SYSTEM_ACTOR: AuditActor = { type: 'system', id: null, name: 'system' };
 
 /** Where a request came from (pages and API calls pass theirs; the CLI and jobs have none). */
@@ -73,18 +74,26 @@ export type AuditService = ReturnType<typeof createAuditService>;
 export function createAuditService(deps: { db: Db; clock: Clock; retentionDays: number }) {
   const { db, clock } = deps;
 
+  async function nameOf(actor: AuditActor): Promise<string> {
+    if (actor.name) return actor.name;
+    if (actor.id && actor.type !== 'app' && actor.type !== 'system') return (await repo.findActorEmail(db, actor.type, actor.id)) ?? actor.id;
+    return actor.id ?? actor.type;
+  }
+
   async function record(entry: AuditEntry): Promise<void> {
     const owner = entry.clientId ? await repo.findAppOwner(db, entry.clientId) : undefined;
+    // a customer's own action concerns their account
+    const customerAccount = !entry.accountId && entry.actor.type === 'customer' && entry.actor.id ? await repo.findUserAccountId(db, entry.actor.id) : undefined;
     await repo.insertAuditEvent(db, {
       id: newId(),
       created_at: clock.now().toISOString(),
       action: entry.action,
       actor_type: entry.actor.type,
       actor_id: entry.actor.id,
-      actor: entry.actor.name.slice(0, 128),
+      actor: (await nameOf(entry.actor)).slice(0, 128),
       object_type: entry.object?.type ?? null,
       object_id: entry.object?.id.slice(0, 128) ?? null,
-      account_id: entry.accountId ?? (owner?.accountId && !owner.developerId ? owner.accountId : null),
+      account_id: entry.accountId ?? customerAccount ?? (owner?.accountId && !owner.developerId ? owner.accountId : null),
       client_id: entry.clientId ?? null,
       developer_id: owner?.developerId ?? null,
       ip: entry.origin?.ip?.slice(0, 64) ?? null,

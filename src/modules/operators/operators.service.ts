@@ -51,6 +51,7 @@ export function createOperatorsService(deps: {
     findByEmail: (email) => repo.findOperatorByEmail(db, email),
     findById: (id) => repo.findOperatorById(db, id),
     update: (id, changes) => repo.updateOperator(db, id, changes),
+    actorType: 'operator',
   };
   const credentials = createCredentials({ ...deps, realm });
   const toView = (row: repo.OperatorRow): OperatorView => ({ id: row.id, email: row.email, verified: !!row.verified_at, totpEnabled: !!row.totp_enabled_at });
@@ -73,17 +74,9 @@ export function createOperatorsService(deps: {
     });
   }
 
-  /** The password step; every attempt, right or wrong, lands in the audit log. */
+  /** The password step (the credential core records every attempt in the audit log). */
   async function signIn(email: unknown, password: unknown, origin: AuditOrigin & { ip: string }, device: string | null = null): Promise<OperatorView> {
-    try {
-      const row = await credentials.signIn(email, password, origin.ip, device);
-      await audit.record({ action: 'sign_in.succeeded', actor: actorOf(row), object: { type: 'operator', id: row.id }, origin, detail: { step: 'password' } });
-      return toView(row);
-    } catch (error) {
-      const name = String(email ?? '').slice(0, 128);
-      if (error instanceof AppError) await audit.record({ action: 'sign_in.failed', actor: { type: 'operator', id: null, name }, origin, detail: { reason: error.message } });
-      throw error;
-    }
+    return toView(await credentials.signIn(email, password, origin.ip, device, origin.userAgent ?? null));
   }
 
   async function getOperator(id: string): Promise<OperatorView | null> {
