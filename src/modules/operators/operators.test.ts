@@ -33,7 +33,7 @@ for (const dialect of TEST_DIALECTS) {
       const signIn = await browser.submit(await browser.get('/admin/sign-in'), '/admin/sign-in', { email, password: OPERATOR_PASSWORD });
       assert.equal(signIn.status, 303);
       assert.match(signIn.location!, /\/admin\/enrol$/);
-      for (const path of ['/admin', '/admin/apps', '/admin/recovery-codes']) {
+      for (const path of ['/admin', '/admin/apps', '/admin/audit', '/admin/audit.csv', '/admin/recovery-codes']) {
         const res = await browser.follow(path);
         assert.match(res.url, /\/admin\/enrol$/, `${path} leads to the set-up, not the console`);
       }
