@@ -29,6 +29,7 @@ import resubscribeRoutes from './modules/contacts/resubscribe.routes.ts';
 import connectionRoutes from './modules/connections/connections.routes.ts';
 import developerRoutes from './modules/developers/developers.routes.ts';
 import consoleRoutes from './modules/console/console.routes.ts';
+import consolePeopleRoutes from './modules/console/console-people.routes.ts';
 import auditRoutes from './modules/audit/audit.routes.ts';
 import operatorRoutes from './modules/operators/operators.routes.ts';
 import explorerRoutes from './modules/explorer/explorer.routes.ts';
@@ -173,6 +174,7 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
     consoleApps: services.consoleApps,
     links: {},
   });
+  await app.register(consolePeopleRoutes, { operators: services.operators, sessions: services.sessions, people: services.consolePeople, links: {} });
   await app.register(auditRoutes, {
     audit: services.audit,
     operators: services.operators,

@@ -20,6 +20,7 @@ import { createAppsService } from './modules/apps/apps.service.ts';
 import { createAuditService } from './modules/audit/audit.service.ts';
 import { createOperatorsService } from './modules/operators/operators.service.ts';
 import { createConsoleAppsService } from './modules/console/console-apps.service.ts';
+import { createConsolePeopleService } from './modules/console/console-people.service.ts';
 import { createContactsService } from './modules/contacts/contacts.service.ts';
 import { createAccountServicesService } from './modules/accounts/account-services.service.ts';
 import { createResubscribeService } from './modules/contacts/resubscribe.service.ts';
@@ -135,6 +136,7 @@ export async function createServices(config: Config, options: { clock?: Clock; d
   const connections = createConnectionsService({ apps, grants, audit });
   // The operator console: a suspension or a limit change reaches every node's token cache at once.
   const consoleApps = createConsoleAppsService({ db, clock, apps, audit, announce: revocations.announce });
+  const consolePeople = createConsolePeopleService({ db, clock, audit, endSessions: sessions.endAll });
 
   // Pagination cursors and sync tokens of the /v3 API: signed with the first secret, verified with any.
   const apiTokens = createSignedTokenCodec(secretKeys.map((key) => deriveKey(key, 'api-cursor')));
@@ -190,5 +192,5 @@ export async function createServices(config: Config, options: { clock?: Clock; d
     await database.destroy();
   }
 
-  return { log, config, clock, database, db, secretKeys, redis, counters, sessions, devices, accounts, apps, mailer, developers, audit, operators, consoleApps, provider, devicePolling, bearer, grants, developerApps, apiTokens, contacts, resubscribe, accountServices, activities, imports, bulk, lists, tags, customFields, legacyV2, legacyV2Activities, explorerCredentials, connections, webhooks, webhookMetrics, webhookDeliverer, close };
+  return { log, config, clock, database, db, secretKeys, redis, counters, sessions, devices, accounts, apps, mailer, developers, audit, operators, consoleApps, consolePeople, provider, devicePolling, bearer, grants, developerApps, apiTokens, contacts, resubscribe, accountServices, activities, imports, bulk, lists, tags, customFields, legacyV2, legacyV2Activities, explorerCredentials, connections, webhooks, webhookMetrics, webhookDeliverer, close };
 }
