@@ -164,7 +164,7 @@ export async function createServices(config: Config, options: { clock?: Clock; d
   });
   const activities = createActivitiesService({ db, clock, cursors: apiTokens, runner: activityRunner, runInProcess: config.jobsInProcess });
   const imports = createImportsService({ db, activities, dir: importDir });
-  const bulk = createBulkService({ db, clock, activities, exportDir, exportTtlMs: config.exportTtlHours * 3_600_000 });
+  const bulk = createBulkService({ db, clock, activities, exportDir, exportTtlMs: config.exportTtlHours * 3_600_000, audit });
   const lists = createListsService({ db, clock, cursors: apiTokens, activities });
   const tags = createTagsService({ db, clock, cursors: apiTokens, activities });
   const customFields = createCustomFieldsService({ db, clock, cursors: apiTokens });

@@ -6,6 +6,7 @@ import { TEST_DIALECTS } from '../../../test/helpers/databases.ts';
 import { signedInDeveloper } from '../../../test/helpers/developers.ts';
 import { signedInOperator } from '../../../test/helpers/operators.ts';
 import { startTestServer, type TestServer } from '../../../test/helpers/server.ts';
+import { createAccountWithToken } from '../../../test/helpers/tokens.ts';
 import { WebClient } from '../../../test/helpers/web-client.ts';
 
 const CUSTOMER_PASSWORD = 'correct horse battery staple';
@@ -56,6 +57,16 @@ for (const dialect of TEST_DIALECTS) {
       assert.doesNotMatch(pageOne, /two-/);
       assert.match(entriesOf(await two.get('/account/audit?q=one-')), /No entries/);
       assert.equal((await new WebClient(server.url).get('/account/audit')).status, 303, 'signed out: to the sign-in page');
+    });
+
+    it('records exports and bulk deletions asked through the API, with the app as the actor', async () => {
+      const job = await createAccountWithToken(server);
+      const res = await fetch(`${server.url}/v3/activities/contact_exports`, { method: 'POST', headers: { ...job.headers, 'content-type': 'application/json' }, body: '{}' });
+      assert.equal(res.status, 201);
+      const del = await fetch(`${server.url}/v3/activities/contact_delete`, { method: 'POST', headers: { ...job.headers, 'content-type': 'application/json' }, body: '{}' });
+      assert.equal(del.status, 400, 'a refused request records nothing');
+      const entries = (await server.services.audit.search({}, { accountId: job.accountId })).entries;
+      assert.deepEqual(entries.map((e) => [e.action, e.actor_type, e.actor]), [['data.exported', 'app', job.clientId]]);
     });
 
     it('shows an operator every entry, and exports them as CSV with formulas neutralised', async () => {
