@@ -29,6 +29,7 @@ import resubscribeRoutes from './modules/contacts/resubscribe.routes.ts';
 import connectionRoutes from './modules/connections/connections.routes.ts';
 import developerRoutes from './modules/developers/developers.routes.ts';
 import consoleRoutes from './modules/console/console.routes.ts';
+import type { ConsoleLinks } from './modules/console/console.views.ts';
 import consolePeopleRoutes from './modules/console/console-people.routes.ts';
 import auditRoutes from './modules/audit/audit.routes.ts';
 import operatorRoutes from './modules/operators/operators.routes.ts';
@@ -165,23 +166,24 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
     importMaxBytes: config.importMaxBytes,
   });
   await app.register(docsRoutes);
-  // The operator console at /admin: operators sign in with a password and a TOTP code. `links.usage` names
-  // the usage analytics page once that module is mounted.
+  // The operator console at /admin: operators sign in with a password and a TOTP code. `usage` names the
+  // usage analytics page (nav entry and a link on each app's page) once that module is mounted.
+  const consoleLinks: ConsoleLinks = {};
   await app.register(operatorRoutes, { operators: services.operators, sessions: services.sessions, devices: services.devices });
   await app.register(consoleRoutes, {
     operators: services.operators,
     sessions: services.sessions,
     consoleApps: services.consoleApps,
-    links: {},
+    links: consoleLinks,
   });
-  await app.register(consolePeopleRoutes, { operators: services.operators, sessions: services.sessions, people: services.consolePeople, links: {} });
+  await app.register(consolePeopleRoutes, { operators: services.operators, sessions: services.sessions, people: services.consolePeople, links: consoleLinks });
   await app.register(auditRoutes, {
     audit: services.audit,
     operators: services.operators,
     developers: services.developers,
     accounts: services.accounts,
     sessions: services.sessions,
-    links: {},
+    links: consoleLinks,
   });
   await app.register(resubscribePageRoutes, { resubscribe: services.resubscribe, sessions: services.sessions });
 
