@@ -31,6 +31,11 @@ import resubscribePageRoutes from './modules/contacts/resubscribe-page.routes.ts
 import resubscribeRoutes from './modules/contacts/resubscribe.routes.ts';
 import connectionRoutes from './modules/connections/connections.routes.ts';
 import developerRoutes from './modules/developers/developers.routes.ts';
+import consoleRoutes from './modules/console/console.routes.ts';
+import type { ConsoleLinks } from './modules/console/console.views.ts';
+import consolePeopleRoutes from './modules/console/console-people.routes.ts';
+import auditRoutes from './modules/audit/audit.routes.ts';
+import operatorRoutes from './modules/operators/operators.routes.ts';
 import explorerRoutes from './modules/explorer/explorer.routes.ts';
 import v2ActivityRoutes from './modules/legacy-v2/v2-activities.routes.ts';
 import v2ContactRoutes from './modules/legacy-v2/v2-contacts.routes.ts';
@@ -109,6 +114,16 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
     sessions: services.sessions,
     accounts: services.accounts,
     apps: services.apps,
+    // "Allow" grants the app access: the audit log keeps who allowed what, from where.
+    onConsent: (e) =>
+      services.audit.record({
+        action: 'consent.given',
+        actor: { type: 'customer', id: e.userId },
+        object: { type: 'grant', id: e.grantId },
+        clientId: e.clientId,
+        origin: { ip: e.ip, userAgent: e.userAgent },
+        detail: { scopes: e.scopes },
+      }),
   });
   await app.register(tokenInfoRoutes, { bearer: services.bearer });
   await app.register(deviceRoutes);
@@ -156,6 +171,25 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
     importMaxBytes: config.importMaxBytes,
   });
   await app.register(docsRoutes);
+  // The operator console at /admin: operators sign in with a password and a TOTP code. `usage` names the
+  // usage analytics page (nav entry and a link on each app's page) once that module is mounted.
+  const consoleLinks: ConsoleLinks = {};
+  await app.register(operatorRoutes, { operators: services.operators, sessions: services.sessions, devices: services.devices });
+  await app.register(consoleRoutes, {
+    operators: services.operators,
+    sessions: services.sessions,
+    consoleApps: services.consoleApps,
+    links: consoleLinks,
+  });
+  await app.register(consolePeopleRoutes, { operators: services.operators, sessions: services.sessions, people: services.consolePeople, links: consoleLinks });
+  await app.register(auditRoutes, {
+    audit: services.audit,
+    operators: services.operators,
+    developers: services.developers,
+    accounts: services.accounts,
+    sessions: services.sessions,
+    links: consoleLinks,
+  });
   await app.register(resubscribePageRoutes, { resubscribe: services.resubscribe, sessions: services.sessions });
 
   // The /v3 API (Constant Contact v3 dialect): JSON bodies only; every API route module registers here.

@@ -38,6 +38,8 @@ export type Config = Readonly<{
   jobsInProcess: boolean;
   /** Superseded contact changes older than this are compacted away (older sync tokens get 410). */
   changeRetentionDays: number;
+  /** Audit-log entries older than this are removed by the retention sweep (the log's only delete). */
+  auditRetentionDays: number;
   /** Largest import file accepted (bytes); larger uploads answer 413. */
   importMaxBytes: number;
   /** How long an export's CSV stays downloadable before it is deleted. */
@@ -176,6 +178,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     refreshGraceSeconds: readInt(env, 'REFRESH_GRACE_SECONDS', 60, 0, 600),
     jobsInProcess: readBool(env, 'JOBS_IN_PROCESS', true),
     changeRetentionDays: readInt(env, 'CHANGE_RETENTION_DAYS', 30, 1, 3650),
+    auditRetentionDays: readInt(env, 'AUDIT_RETENTION_DAYS', 365, 1, 36_500),
     importMaxBytes: readInt(env, 'IMPORT_MAX_BYTES', 1024 * 1024 * 1024, 1024, Number.MAX_SAFE_INTEGER),
     exportTtlHours: readInt(env, 'EXPORT_TTL_HOURS', 24, 1, 24 * 365),
     jobStaleSeconds: readInt(env, 'JOB_STALE_SECONDS', 300, 1, 86_400),

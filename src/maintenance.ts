@@ -1,5 +1,5 @@
 // Background work every node (or every `listgate worker`) runs: bulk jobs every few seconds, the
-// change-log retention sweep every hour, the removal of expired export files, and webhook deliveries every
+// change-log and audit-log retention sweeps every hour, the removal of expired export files, and webhook deliveries every
 // WEBHOOK_POLL_MS. All are safe to run on several nodes at once.
 import { startJobLoop } from './modules/activities/activities.loop.ts';
 import { compactOldChanges } from './modules/contacts/change-log-retention.ts';
@@ -21,6 +21,8 @@ export function startMaintenance(services: Services, options: { jobIntervalMs?: 
         })
       ).deleted,
   });
+  // The audit log's only delete: entries older than AUDIT_RETENTION_DAYS.
+  const auditRetention = startJobLoop({ label: 'audit log retention', log: services.log, intervalMs: 3_600_000, runPending: services.audit.sweep });
   const exports = startJobLoop({
     label: 'expired exports',
     log: services.log,
@@ -31,7 +33,7 @@ export function startMaintenance(services: Services, options: { jobIntervalMs?: 
   const webhooks = services.webhookDeliverer.start();
   return {
     async stop() {
-      await Promise.all([jobs.stop(), retention.stop(), exports.stop(), webhooks.stop()]);
+      await Promise.all([jobs.stop(), retention.stop(), auditRetention.stop(), exports.stop(), webhooks.stop()]);
     },
   };
 }

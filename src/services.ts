@@ -17,6 +17,10 @@ import { createExportJob } from './modules/activities/export.job.ts';
 import { CONTACTS_FILE_IMPORT, CONTACTS_JSON_IMPORT, createImportJob } from './modules/activities/import.job.ts';
 import { createImportsService } from './modules/activities/imports.service.ts';
 import { createAppsService } from './modules/apps/apps.service.ts';
+import { createAuditService } from './modules/audit/audit.service.ts';
+import { createOperatorsService } from './modules/operators/operators.service.ts';
+import { createConsoleAppsService } from './modules/console/console-apps.service.ts';
+import { createConsolePeopleService } from './modules/console/console-people.service.ts';
 import { createContactsService } from './modules/contacts/contacts.service.ts';
 import { createAccountServicesService } from './modules/accounts/account-services.service.ts';
 import { createResubscribeService } from './modules/contacts/resubscribe.service.ts';
@@ -96,8 +100,16 @@ export async function createServices(config: Config, options: { clock?: Clock; d
     log: (line) => config.logLevel !== 'silent' && process.stderr.write(`${line}\n`),
   });
   const credentialDeps = { db, clock, counters, mailer, publicUrl: config.publicUrl, limits: { ...config.credentialLimits } };
-  const accounts = createAccountsService({ ...credentialDeps, summaryCacheSeconds: config.tokenCacheSeconds });
-  const developers = createDevelopersService(credentialDeps);
+  // The audit log every action writes to (sign-ins of every realm through the credential core among them).
+  const audit = createAuditService({ db, clock, retentionDays: config.auditRetentionDays });
+  const accounts = createAccountsService({ ...credentialDeps, audit, summaryCacheSeconds: config.tokenCacheSeconds });
+  const developers = createDevelopersService({ ...credentialDeps, audit });
+  // The operators of the console (TOTP secrets sealed at rest).
+  const operators = createOperatorsService({
+    ...credentialDeps,
+    audit,
+    secrets: createSecretBox(secretKeys.map((key) => deriveKey(key, 'operator-totp'))),
+  });
 
   const explorerCredentials = createExchangeCredentials();
   const devicePolling = createDevicePolling({ db, clock });
@@ -120,8 +132,11 @@ export async function createServices(config: Config, options: { clock?: Clock; d
   provider.on('client_credentials.destroyed', revocations.announce);
   provider.on('grant.revoked', revocations.announce);
   const grants = createGrantsService({ db, clock, apps, onRevoke: revocations.announce });
-  const developerApps = createDeveloperAppsService({ db, clock, apps, grants });
-  const connections = createConnectionsService({ apps, grants });
+  const developerApps = createDeveloperAppsService({ db, clock, apps, grants, audit });
+  const connections = createConnectionsService({ apps, grants, audit });
+  // The operator console: a suspension or a limit change reaches every node's token cache at once.
+  const consoleApps = createConsoleAppsService({ db, clock, apps, audit, announce: revocations.announce });
+  const consolePeople = createConsolePeopleService({ db, clock, audit, endSessions: sessions.endAll });
 
   // Pagination cursors and sync tokens of the /v3 API: signed with the first secret, verified with any.
   const apiTokens = createSignedTokenCodec(secretKeys.map((key) => deriveKey(key, 'api-cursor')));
@@ -149,7 +164,7 @@ export async function createServices(config: Config, options: { clock?: Clock; d
   });
   const activities = createActivitiesService({ db, clock, cursors: apiTokens, runner: activityRunner, runInProcess: config.jobsInProcess });
   const imports = createImportsService({ db, activities, dir: importDir });
-  const bulk = createBulkService({ db, clock, activities, exportDir, exportTtlMs: config.exportTtlHours * 3_600_000 });
+  const bulk = createBulkService({ db, clock, activities, exportDir, exportTtlMs: config.exportTtlHours * 3_600_000, audit });
   const lists = createListsService({ db, clock, cursors: apiTokens, activities });
   const tags = createTagsService({ db, clock, cursors: apiTokens, activities });
   const customFields = createCustomFieldsService({ db, clock, cursors: apiTokens });
@@ -177,5 +192,5 @@ export async function createServices(config: Config, options: { clock?: Clock; d
     await database.destroy();
   }
 
-  return { log, config, clock, database, db, secretKeys, redis, counters, sessions, devices, accounts, apps, mailer, developers, provider, devicePolling, bearer, grants, developerApps, apiTokens, contacts, resubscribe, accountServices, activities, imports, bulk, lists, tags, customFields, legacyV2, legacyV2Activities, explorerCredentials, connections, webhooks, webhookMetrics, webhookDeliverer, close };
+  return { log, config, clock, database, db, secretKeys, redis, counters, sessions, devices, accounts, apps, mailer, developers, audit, operators, consoleApps, consolePeople, provider, devicePolling, bearer, grants, developerApps, apiTokens, contacts, resubscribe, accountServices, activities, imports, bulk, lists, tags, customFields, legacyV2, legacyV2Activities, explorerCredentials, connections, webhooks, webhookMetrics, webhookDeliverer, close };
 }

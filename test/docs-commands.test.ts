@@ -1,10 +1,10 @@
-// The commands of README.md and docs/cron.md, run as written: install the `listgate` command, the
+// The commands of README.md, docs/cron.md and docs/console.md, run as written: install the `listgate` command, the
 // operator's first steps, sign in once with the device flow, then the crontab line and the systemd
 // service under `env -i`, as cron and systemd start them. Only addresses and placeholders are replaced
 // (the server's URL, the API key, the list id, and /usr/local/bin, /var/lib, /var/log by temporary ones).
 import assert from 'node:assert/strict';
 import { type SpawnOptions, spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -17,6 +17,7 @@ import { WebClient } from './helpers/web-client.ts';
 const REPO = path.resolve(import.meta.dirname, '..');
 const readme = readFileSync(path.join(REPO, 'README.md'), 'utf8');
 const cron = readFileSync(path.join(REPO, 'docs/cron.md'), 'utf8');
+const consoleDoc = readFileSync(path.join(REPO, 'docs/console.md'), 'utf8');
 
 /** The fenced blocks of a Markdown file, with their language. */
 function blocks(markdown: string, lang: string): string[] {
@@ -112,10 +113,16 @@ describe('README.md and docs/cron.md, run as written', () => {
 
   it("runs README.md's first steps from the command line", async () => {
     const work = path.join(tmp, 'work');
-    for (const prefix of ['listgate accounts create', 'listgate apps create', 'listgate apps list']) {
+    for (const prefix of ['listgate accounts create', 'listgate apps create', 'listgate apps list', 'listgate operators create']) {
       const run = await sh(replace(documented(readme, 'sh', prefix)), userEnv, { cwd: work });
       assert.equal(run.code, 0, `${prefix}: ${run.stderr}`);
       if (prefix === 'listgate apps list') assert.match(run.stdout, /^API KEY\s+KIND\s+STATUS\s+NAME\n\S+\s+web\s+active\s+My integration\n$/);
+      if (prefix === 'listgate operators create') {
+        assert.match(run.stdout, /^Created operator ops@example\.com\./);
+        // docs/console.md gives the same command; its verification mail lands in the outbox
+        assert.equal(documented(consoleDoc, 'sh', 'listgate operators create'), documented(readme, 'sh', 'listgate operators create'));
+        assert.ok(readdirSync(path.join(work, 'data/outbox')).some((f) => readFileSync(path.join(work, 'data/outbox', f), 'utf8').includes('/admin/verify?token=')));
+      }
     }
   });
 

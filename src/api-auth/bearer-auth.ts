@@ -26,11 +26,21 @@ export type TokenInfo = AuthContext & {
   userName: string;
   /** The app's own rate limits, when it has any (cached with the token). */
   limits: { perSecond?: number; perDay?: number };
+  /** Why an operator suspended the token's app; such a token is refused with this reason. */
+  suspendedReason: string | null;
 };
 
 /** What the bearer check needs of apps and accounts (the composition root passes the services in). */
 type AppLookup = {
-  getApp(clientId: string): Promise<{ status: string; kind: string; owner_account_id: string | null; rate_per_second: number | null; rate_per_day: number | null } | undefined | null>;
+  getApp(clientId: string): Promise<{
+    status: string;
+    kind: string;
+    owner_account_id: string | null;
+    rate_per_second: number | null;
+    rate_per_day: number | null;
+    suspended_at: string | null;
+    suspended_reason: string | null;
+  } | undefined | null>;
 };
 type AccountLookup = {
   getUser(userId: string): Promise<{ id: string; account_id: string; email: string } | undefined | null>;
@@ -105,16 +115,23 @@ export function createBearerAuth(deps: {
       hashedId,
       userName,
       limits: { perSecond: app.rate_per_second ?? undefined, perDay: app.rate_per_day ?? undefined },
+      suspendedReason: app.suspended_at ? (app.suspended_reason ?? 'no reason given') : null,
     };
   }
 
-  /** The token's meaning, or null when it is unknown, revoked, expired or for another audience. */
-  async function lookup(token: string): Promise<TokenInfo | null> {
+  /** The token's meaning (suspended apps included), or null when unknown, revoked, expired or for another audience. */
+  async function find(token: string): Promise<TokenInfo | null> {
     if (typeof token !== 'string' || token.length < 16 || token.length > 512) return null;
     const hashedId = sha256(token);
     const info = await cache.getOrLoad(hashedId, () => load(hashedId));
     if (!info || info.expiresAt * 1000 <= nowMs()) return null;
     return info;
+  }
+
+  /** The token's meaning, or null when it is unknown, revoked, expired, for another audience or its app suspended. */
+  async function lookup(token: string): Promise<TokenInfo | null> {
+    const info = await find(token);
+    return info?.suspendedReason ? null : info;
   }
 
   /** Records the last use, at most once a minute per token, off the request's critical path. */
@@ -141,8 +158,9 @@ export function createBearerAuth(deps: {
     if (!/^bearer(\s|$)/i.test(header)) throw unauthorized('An access token is required (Authorization: Bearer <token>)');
     const match = /^bearer +([A-Za-z0-9\-._~+/]+=*)\s*$/i.exec(header);
     if (!match) throw unauthorized('The Authorization header must be "Bearer <token>"', 'invalid_token');
-    const info = await lookup(match[1]!);
+    const info = await find(match[1]!);
     if (!info) throw unauthorized('The access token is invalid, expired or revoked', 'invalid_token');
+    if (info.suspendedReason) throw unauthorized(`The app of this access token is suspended: ${info.suspendedReason}`, 'invalid_token');
     const apiKey = request.headers['x-api-key'] ?? query?.api_key;
     if (apiKey === undefined ? requireApiKey : apiKey !== info.clientId) {
       throw new AppError('INVALID_API_KEY', apiKey === undefined ? 'An API key is required (x-api-key header or api_key parameter)' : undefined, {

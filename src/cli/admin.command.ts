@@ -43,6 +43,27 @@ export function registerAdminCommands(program: Command): void {
       });
     });
 
+  const operators = program.command('operators').description('manage operators (the people who use the console at /admin)');
+  operators
+    .command('create')
+    .description('create an operator; a link to verify the email address is mailed, then sign in at /admin and set up TOTP')
+    .requiredOption('--email <email>', 'sign-in email of the operator')
+    .requiredOption('--password <password>', 'password (at least 10 characters, not a common one)')
+    .option('--json', 'print the result as JSON')
+    .action(async (opts: { email: string; password: string; json?: boolean }) => {
+      await withServices(async (services) => {
+        const created = await run(() => services.operators.createOperator({ email: opts.email, password: opts.password }));
+        printResult(created, Boolean(opts.json), () =>
+          [
+            `Created operator ${created.email}.`,
+            'Open the link mailed to that address to verify it, then sign in at',
+            `  ${services.config.publicUrl}/admin`,
+            'and set up an authenticator app (a TOTP code is required at every sign-in).',
+          ].join('\n'),
+        );
+      });
+    });
+
   const apps = program.command('apps').description('manage apps (OAuth clients; the client id is the API key)');
   apps
     .command('create')

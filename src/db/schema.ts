@@ -26,6 +26,8 @@ import type {
   DevelopersTable,
   EmailTokensTable,
   OauthPayloadsTable,
+  OperatorRecoveryCodesTable,
+  OperatorsTable,
   UsersTable,
   WebSessionsTable,
 } from './schema/identity.ts';
@@ -46,6 +48,8 @@ export interface Database {
   oauth_payloads: OauthPayloadsTable;
   web_sessions: WebSessionsTable;
   audit_events: AuditEventsTable;
+  operators: OperatorsTable;
+  operator_recovery_codes: OperatorRecoveryCodesTable;
   contacts: ContactsTable;
   contact_phone_numbers: ContactPhoneNumbersTable;
   contact_street_addresses: ContactStreetAddressesTable;

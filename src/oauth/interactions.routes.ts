@@ -23,7 +23,10 @@ export function consentLogo(app: { logo_uri: string | null; redirect_uris: reado
   return own ? { src: logo.href, origin: logo.origin } : null;
 }
 
-type Deps = { provider: Provider; sessions: WebSessions; accounts: AccountsService; apps: AppsService };
+/** What a consent tells the audit log (the composition root records it). */
+export type ConsentEvent = { userId: string; clientId: string; grantId: string; scopes: string[]; ip: string; userAgent: string | null };
+
+type Deps = { provider: Provider; sessions: WebSessions; accounts: AccountsService; apps: AppsService; onConsent(event: ConsentEvent): Promise<void> };
 type Params = { Params: { uid: string } };
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
 
@@ -130,6 +133,14 @@ export default async function interactionRoutes(app: FastifyInstance, deps: Deps
       grant.addResourceScope(indicator, scopes.join(' '));
     }
     const grantId = await grant.save();
+    await deps.onConsent({
+      userId,
+      clientId: String(details.params.client_id),
+      grantId,
+      scopes: [...(missing.missingOIDCScope ?? []), ...Object.values(missing.missingResourceScopes ?? {}).flat()],
+      ip: request.ip,
+      userAgent: request.headers['user-agent'] ?? null,
+    });
     return finish(request, reply, { consent: { grantId } }, true);
   });
 

@@ -163,7 +163,8 @@ export function createProvider(deps: ProviderDeps): Provider {
 
   async function findClient(clientId: string) {
     const app = await loadApp(clientId);
-    if (app?.status !== 'active') return undefined;
+    // a disabled app (by its developer) or a suspended one (by an operator) gets no token
+    if (app?.status !== 'active' || app.suspended_at) return undefined;
     return {
       ...toClientMetadata(app, explorerRedirectUri),
       [TOKEN_TTL]: app.access_token_ttl,

@@ -8,7 +8,7 @@ import type { Clock } from '../shared/clock.ts';
 import { randomToken, safeEqual, sha256 } from '../shared/crypto.ts';
 import { AppError } from '../errors.ts';
 
-export type Realm = 'account' | 'developer';
+export type Realm = 'account' | 'developer' | 'operator' | 'operator-2fa';
 
 const SESSION_DAYS = 14;
 const CSRF_COOKIE = 'lg_csrf';

@@ -10,6 +10,8 @@ import * as webhooks from './0007-webhooks.ts';
 import * as v3Fidelity from './0008-v3-fidelity.ts';
 import * as legacyTokenRequests from './0009-legacy-token-requests.ts';
 import * as legacyV2Fidelity from './0010-legacy-v2-fidelity.ts';
+import * as operators from './0011-operators.ts';
+import * as auditLog from './0012-audit-log.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-identity': identity,
@@ -22,4 +24,6 @@ export const migrations: Record<string, Migration> = {
   '0008-v3-fidelity': v3Fidelity,
   '0009-legacy-token-requests': legacyTokenRequests,
   '0010-legacy-v2-fidelity': legacyV2Fidelity,
+  '0011-operators': operators,
+  '0012-audit-log': auditLog,
 };

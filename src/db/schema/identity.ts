@@ -27,6 +27,9 @@ export interface AccountsTable {
   physical_address: Added<string>;
   /** JSON of the dialect's company_logo ({url, external_url}), or null */
   company_logo: Added<string>;
+  /** Set by an operator (migration 0011): a suspended subject is refused until resumed. */
+  suspended_at: Added<Timestamp>;
+  suspended_reason: Added<string>;
   /** Last value of the per-account contact change sequence (bumped in the writer's transaction). */
   change_seq: number;
   /** Last per-account list number handed out (the legacy v2 list ids, migration 0004). */
@@ -53,6 +56,9 @@ export interface DevelopersTable {
   password_hash: string;
   name: string | null;
   verified_at: Timestamp | null;
+  /** Set by an operator (migration 0011): a suspended subject is refused until resumed. */
+  suspended_at: Timestamp | null;
+  suspended_reason: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -90,6 +96,9 @@ export interface AppsTable {
   status: 'active' | 'disabled';
   /** 1: a confidential web app may skip PKCE and send token parameters in the query string (migration 0009). */
   legacy_token_requests: number;
+  /** Set by an operator (migration 0011): a suspended subject is refused until resumed. */
+  suspended_at: Timestamp | null;
+  suspended_reason: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -124,18 +133,53 @@ export interface OauthPayloadsTable {
 export interface WebSessionsTable {
   /** sha256 of the cookie value */
   id: string;
-  realm: 'account' | 'developer';
+  /** `operator-2fa`: an operator past the password who has not yet given (or enrolled) the second factor. */
+  realm: 'account' | 'developer' | 'operator' | 'operator-2fa';
   subject_id: string;
   created_at: Timestamp;
   expires_at: Timestamp;
 }
 
+export type AuditActorType = 'operator' | 'developer' | 'customer' | 'app' | 'system';
+
+/** Append-only (migration 0012 added who, object, IP and user agent); `detail` is a JSON object. */
 export interface AuditEventsTable {
   id: string;
+  /** The customer account the entry concerns (shown on that account's pages). */
   account_id: string | null;
+  /** A readable name of who acted: an email, an API key, "system". */
   actor: string;
   action: string;
   detail: string;
+  created_at: Timestamp;
+  actor_type: Added<AuditActorType>;
+  actor_id: Added<string>;
+  object_type: Added<string>;
+  object_id: Added<string>;
+  /** The app the entry concerns, and its owning developer (shown in that developer's portal). */
+  client_id: Added<string>;
+  developer_id: Added<string>;
+  ip: Added<string>;
+  user_agent: Added<string>;
+}
+
+export interface OperatorsTable {
+  id: string;
+  email: string;
+  password_hash: string;
+  verified_at: Timestamp | null;
+  /** Sealed TOTP secret (AES-256-GCM under a key derived from SECRET_KEYS). */
+  totp_secret: string | null;
+  totp_enabled_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface OperatorRecoveryCodesTable {
+  /** sha256 of the code: codes are shown once and kept only as hashes. */
+  code_hash: string;
+  operator_id: string;
+  used_at: Timestamp | null;
   created_at: Timestamp;
 }
 

@@ -43,6 +43,7 @@ for (const dialect of TEST_DIALECTS) {
         counters: createMemoryCounterStore(() => now),
         mailer: server.services.mailer,
         publicUrl: server.url,
+        audit: server.services.audit,
         summaryCacheSeconds: 5,
       });
       const before = (await otherNode.getSummary(owner.accountId)).organization_name;

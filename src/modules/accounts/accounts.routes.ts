@@ -19,6 +19,7 @@ export const ACCOUNT_NAV: NavLink[] = [
   { href: '/account/activities', label: 'Activities' },
   { href: '/account/apps', label: 'Connected apps' },
   { href: '/account/integrations', label: 'Private integrations' },
+  { href: '/account/audit', label: 'Activity log' },
 ];
 
 /** The customer realm's wording of the shared email-link pages. */
@@ -92,7 +93,7 @@ ${formNotice(error)}
   app.post('/account/sign-in', { schema: { hide: true }, ...csrf }, async (request, reply) => {
     const form = request.body as Form;
     try {
-      const user = await accounts.signIn(form.email, form.password, request.ip, devices.read(request, 'account', form.email));
+      const user = await accounts.signIn(form.email, form.password, request.ip, devices.read(request, 'account', form.email), request.headers['user-agent'] ?? null);
       await sessions.start(reply, 'account', user.id);
       devices.remember(request, reply, 'account', user.email);
       // RFC 9700 §4.12: 303 so the browser never re-posts the credentials

@@ -9,6 +9,7 @@ import type { Mailer } from '../../shared/mailer.ts';
 import { checkPasswordStrength, hashPassword } from '../../shared/passwords.ts';
 import { createTtlCache } from '../../shared/ttl-cache.ts';
 import { cleanText, normalizeEmail } from '../../shared/validate.ts';
+import type { AuditService } from '../audit/audit.service.ts';
 import { createCredentials, type CredentialLimits, type CredentialRealm } from '../credentials/credentials.service.ts';
 import type { Insertable } from 'kysely';
 import type { AccountsTable } from '../../db/schema.ts';
@@ -50,6 +51,7 @@ export function createAccountsService(deps: {
   mailer: Mailer;
   publicUrl: string;
   limits?: CredentialLimits;
+  audit: AuditService;
   /** How long a node may serve an account's summary from memory (the token cache's bound). */
   summaryCacheSeconds?: number;
 }) {
@@ -63,6 +65,12 @@ export function createAccountsService(deps: {
     findByEmail: (email) => repo.findUserByEmail(db, email),
     findById: (id) => repo.findUserById(db, id),
     update: (id, changes) => repo.updateUser(db, id, changes),
+    actorType: 'customer',
+    accountIdOf: (user) => user.account_id,
+    async suspendedReason(user) {
+      const account = await db.selectFrom('accounts').select(['suspended_at', 'suspended_reason']).where('id', '=', user.account_id).executeTakeFirst();
+      return account?.suspended_at ? (account.suspended_reason ?? 'no reason given') : null;
+    },
   };
   const credentials = createCredentials({ ...deps, realm });
 

@@ -160,3 +160,14 @@ export function toApiActivity(row: ActivityRow, extraStatus: Record<string, numb
     },
   };
 }
+
+/** Puts a failed or timed-out job back in the queue (from its checkpoint); false when it is in another state. */
+export async function requeueActivity(db: Db, activityId: string, now: string): Promise<boolean> {
+  const result = await db
+    .updateTable('activities')
+    .set({ state: 'initialized', completed_at: null, updated_at: now })
+    .where('activity_id', '=', activityId)
+    .where('state', 'in', ['failed', 'timed_out'])
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}

@@ -4,7 +4,7 @@ import multipart from '@fastify/multipart';
 import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { Activity, ActivityParams } from './activities.schemas.ts';
-import type { BulkService, LinkActivity } from './bulk.service.ts';
+import type { BulkRequester, BulkService, LinkActivity } from './bulk.service.ts';
 import * as schemas from './bulk.schemas.ts';
 import type { ImportsService, UploadPart } from './imports.service.ts';
 
@@ -57,11 +57,17 @@ export default async function bulkRoutes(app: FastifyInstance, opts: Opts): Prom
     ['contact_exports', 'createExportActivity', schemas.ExportBody, 'exportContacts'],
   ];
   for (const [name, operationId, body, method] of simple) {
-    const run = bulk[method] as (accountId: string, body: Record<string, unknown>) => Promise<unknown>;
+    const run = bulk[method] as (accountId: string, body: Record<string, unknown>, by: BulkRequester) => Promise<unknown>;
     app.post<{ Body: Record<string, unknown> }>(
       `/activities/${name}`,
       { config, schema: { ...doc(operationId, name.replaceAll('_', ' ')), body, response: created } },
-      async (request, reply) => reply.status(201).send(await run(request.auth.accountId, request.body)),
+      async (request, reply) =>
+        reply.status(201).send(
+          await run(request.auth.accountId, request.body, {
+            actor: { type: 'app', id: request.auth.clientId, name: request.auth.clientId },
+            origin: { ip: request.ip, userAgent: request.headers['user-agent'] ?? null },
+          }),
+        ),
     );
   }
 

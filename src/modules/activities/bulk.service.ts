@@ -4,6 +4,7 @@
 import { createReadStream, existsSync, type ReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
+import { type AuditActor, type AuditOrigin, type AuditService, SYSTEM_ACTOR } from '../audit/audit.service.ts';
 import type { Db } from '../../db/database.ts';
 import type { PermissionToSend } from '../../db/schema.ts';
 import { AppError, invalidFields } from '../../errors.ts';
@@ -43,7 +44,10 @@ function ids(errors: Record<string, string>, name: string, value: unknown, max: 
   return [...new Set(value.map((id) => id.toLowerCase()))];
 }
 
-export function createBulkService(deps: { db: Db; clock: Clock; activities: ActivitiesService; exportDir: string; exportTtlMs: number }) {
+/** Who asked for a bulk job, for the audit log: the API app (and its origin), or nobody named (the system). */
+export type BulkRequester = { actor: AuditActor; origin?: AuditOrigin };
+
+export function createBulkService(deps: { db: Db; clock: Clock; activities: ActivitiesService; exportDir: string; exportTtlMs: number; audit: AuditService }) {
   const { db, clock, activities } = deps;
 
   async function assertOwn(accountId: string, kind: 'lists' | 'tags' | 'custom_fields', name: string, given: string[] | undefined) {
@@ -84,8 +88,21 @@ export function createBulkService(deps: { db: Db; clock: Clock; activities: Acti
     await assertOwn(accountId, 'tags', 'tag_ids', source.tag_ids);
   }
 
-  async function enqueue(accountId: string, kind: string, payload: unknown, total: number) {
+  async function enqueue(accountId: string, kind: string, payload: unknown, total: number, by?: BulkRequester) {
     const id = await db.transaction().execute((trx) => activities.enqueue(trx, { accountId, kind, payload, itemsTotal: total }));
+    // Exports and bulk deletions are what the audit log keeps of bulk work (imports and links are not).
+    if (by !== undefined || kind === CONTACT_EXPORTS || kind.includes('delete')) {
+      const actor = by?.actor ?? SYSTEM_ACTOR;
+      await deps.audit.record({
+        action: kind === CONTACT_EXPORTS ? 'data.exported' : 'bulk.deleted',
+        actor,
+        object: { type: 'activity', id },
+        accountId,
+        clientId: actor.type === 'app' ? actor.id : null,
+        origin: by?.origin,
+        detail: { kind, items: total },
+      });
+    }
     activities.start(id);
     return activities.getActivity(accountId, id);
   }
@@ -101,32 +118,37 @@ export function createBulkService(deps: { db: Db; clock: Clock; activities: Acti
     return enqueue(accountId, kind, { target_ids: targets, source }, await countSource(db, accountId, source));
   }
 
-  async function deleteContacts(accountId: string, body: Body) {
+  async function deleteContacts(accountId: string, body: Body, by?: BulkRequester) {
     const errors: Record<string, string> = {};
     const source: BulkSource = { contact_ids: ids(errors, 'contact_ids', body.contact_ids, 500), list_ids: ids(errors, 'list_ids', body.list_ids, 50) };
     if (!Object.keys(errors).length && (source.contact_ids === undefined) === (source.list_ids === undefined)) errors.contact_ids = 'give either contact_ids or list_ids';
     await checked(accountId, source, errors);
-    return enqueue(accountId, kinds.CONTACT_DELETE, { source }, await countSource(db, accountId, source));
+    return enqueue(accountId, kinds.CONTACT_DELETE, { source }, await countSource(db, accountId, source), by);
   }
 
-  async function deleteTags(accountId: string, body: Body) {
+  async function deleteTags(accountId: string, body: Body, by?: BulkRequester) {
     const errors: Record<string, string> = {};
     const tagIds = ids(errors, 'tag_ids', body.tag_ids, 500, true);
     if (Object.keys(errors).length) throw invalidFields(errors);
     await assertOwn(accountId, 'tags', 'tag_ids', tagIds);
-    return enqueue(accountId, TAG_DELETE, { tag_ids: tagIds }, tagIds!.length);
+    return enqueue(accountId, TAG_DELETE, { tag_ids: tagIds }, tagIds!.length, by);
   }
 
-  async function deleteCustomFields(accountId: string, body: Body) {
+  async function deleteCustomFields(accountId: string, body: Body, by?: BulkRequester) {
     const errors: Record<string, string> = {};
     const fieldIds = ids(errors, 'custom_field_ids', body.custom_field_ids, 100, true);
     if (Object.keys(errors).length) throw invalidFields(errors);
     await assertOwn(accountId, 'custom_fields', 'custom_field_ids', fieldIds);
-    return enqueue(accountId, kinds.CUSTOM_FIELDS_DELETE, { custom_field_ids: fieldIds }, fieldIds!.length);
+    return enqueue(accountId, kinds.CUSTOM_FIELDS_DELETE, { custom_field_ids: fieldIds }, fieldIds!.length, by);
   }
 
   /** `layout`: order and format of the file, which only the legacy v2 export asks for. */
-  async function exportContacts(accountId: string, body: Body, layout: Pick<ExportPayload, 'order' | 'format'> = {}) {
+  async function exportContacts(
+    accountId: string,
+    body: Body,
+    by?: BulkRequester,
+    layout: Pick<ExportPayload, 'order' | 'format'> = {},
+  ) {
     const errors: Record<string, string> = {};
     const source: BulkSource = {
       contact_ids: ids(errors, 'contact_ids', body.contact_ids, 500),
@@ -149,7 +171,7 @@ export function createBulkService(deps: { db: Db; clock: Clock; activities: Acti
     }
     await checked(accountId, source, errors);
     const payload: ExportPayload = { source, fields: fields as string[], custom_fields: customFields, ...layout };
-    return enqueue(accountId, CONTACT_EXPORTS, payload, await countSource(db, accountId, source));
+    return enqueue(accountId, CONTACT_EXPORTS, payload, await countSource(db, accountId, source), by);
   }
 
   /** The export's CSV as a stream; 404 when unknown, not finished or expired (then the file is gone). */

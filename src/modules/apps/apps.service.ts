@@ -180,6 +180,8 @@ export function createAppsService(deps: { db: Db; clock: Clock; defaultAccessTok
       rate_per_day: settings.rate_per_day ?? null,
       status: 'active',
       legacy_token_requests: settings.legacy_token_requests ?? 0,
+      suspended_at: null,
+      suspended_reason: null,
       created_at: timestamp,
       updated_at: timestamp,
     };
@@ -251,6 +253,23 @@ export function createAppsService(deps: { db: Db; clock: Clock; defaultAccessTok
     return requireApp(clientId);
   }
 
+  /**
+   * An operator's suspension: every token of the app is refused (the bearer check explains why) and no new
+   * one is issued, until resumed. Separate from the developer's own on/off status, so the developer cannot
+   * lift it; grants are kept, so a resumed app's tokens work again.
+   */
+  async function suspendApp(clientId: string, reason: string): Promise<AppView> {
+    await requireApp(clientId);
+    await repo.updateApp(db, clientId, { suspended_at: now(), suspended_reason: reason, updated_at: now() });
+    return requireApp(clientId);
+  }
+
+  async function resumeApp(clientId: string): Promise<AppView> {
+    await requireApp(clientId);
+    await repo.updateApp(db, clientId, { suspended_at: null, suspended_reason: null, updated_at: now() });
+    return requireApp(clientId);
+  }
+
   async function deleteApp(clientId: string): Promise<void> {
     await requireApp(clientId);
     await repo.deleteApp(db, clientId);
@@ -261,5 +280,5 @@ export function createAppsService(deps: { db: Db; clock: Clock; defaultAccessTok
     return repo.findPublisherName(db, app);
   }
 
-  return { getPublisherName, createApp, getApp, requireApp, listApps, updateSettings, rotateSecret, verifySecret, setStatus, deleteApp };
+  return { getPublisherName, createApp, getApp, requireApp, listApps, updateSettings, rotateSecret, verifySecret, setStatus, suspendApp, resumeApp, deleteApp };
 }

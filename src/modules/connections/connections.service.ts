@@ -1,6 +1,7 @@
 // A customer's connections: the apps their user allowed (Connected apps, revocable at once) and the
 // account's private integrations (client-credentials apps for their own scripts, secret shown once).
 import { AppError, invalidFields } from '../../errors.ts';
+import type { AuditService } from '../audit/audit.service.ts';
 import type { AppsService, AppView } from '../apps/apps.service.ts';
 
 export type ConnectedApp = {
@@ -24,7 +25,7 @@ export type Integration = { app: AppView; tokens: number; last_used_at: string |
 
 export type ConnectionsService = ReturnType<typeof createConnectionsService>;
 
-export function createConnectionsService(deps: { apps: AppsService; grants: CustomerGrantsPort }) {
+export function createConnectionsService(deps: { apps: AppsService; grants: CustomerGrantsPort; audit: AuditService }) {
   const { apps, grants } = deps;
 
   async function connectedApps(userId: string): Promise<ConnectedApp[]> {
@@ -36,6 +37,9 @@ export function createConnectionsService(deps: { apps: AppsService; grants: Cust
     if (typeof grantId !== 'string' || !grantId) throw new AppError('NOT_FOUND', 'This app is not connected to your account');
     const connected = (await grants.listForUser(userId)).find((g) => g.grant_id === grantId);
     await grants.revoke(userId, grantId);
+    if (connected) {
+      await deps.audit.record({ action: 'token.revoked', actor: { type: 'customer', id: userId }, object: { type: 'grant', id: grantId }, clientId: connected.client_id, detail: { app: connected.app_name } });
+    }
     return connected?.app_name ?? 'The app';
   }
 

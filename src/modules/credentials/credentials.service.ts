@@ -13,6 +13,7 @@ import { createSignInThrottle, DEFAULT_SIGN_IN_LIMITS, type SignInLimits } from 
 import { normalizeEmail } from '../../shared/validate.ts';
 import { alreadyRegisteredMail, type RealmWording, resetMail, verificationMail } from './credentials.emails.ts';
 import * as repo from './credentials.repository.ts';
+import type { AuditService } from '../audit/audit.service.ts';
 
 const VERIFY_HOURS = 24;
 const RESET_MINUTES = 60;
@@ -29,13 +30,18 @@ export const LINK_EXPIRED = 'This link has expired or was already used. Ask for 
 export type CredentialSubject = { id: string; email: string; password_hash: string; verified_at: string | null };
 
 export type CredentialRealm<S extends CredentialSubject> = {
-  name: 'account' | 'developer';
+  name: 'account' | 'developer' | 'operator';
   /** Where the realm's pages live: `/account` or `/developer`. */
   basePath: string;
   wording: RealmWording;
   findByEmail(email: string): Promise<S | undefined>;
   findById(id: string): Promise<S | undefined>;
   update(id: string, changes: { password_hash?: string; verified_at?: string; updated_at: string }): Promise<void>;
+  /** Who signs in, as the audit log names them, and the customer account concerned (customers only). */
+  actorType: 'customer' | 'developer' | 'operator';
+  accountIdOf?(subject: S): string | null;
+  /** Why an operator suspended this subject, or null: a suspended subject cannot sign in. */
+  suspendedReason?(subject: S): Promise<string | null>;
 };
 
 export type CredentialLimits = SignInLimits & { signUpsPerIpPerHour: number };
@@ -63,6 +69,7 @@ export function createCredentials<S extends CredentialSubject>(deps: {
   publicUrl: string;
   realm: CredentialRealm<S>;
   limits?: CredentialLimits;
+  audit: AuditService;
 }) {
   const { db, clock, counters, mailer, publicUrl, realm } = deps;
   const limits = deps.limits ?? DEFAULT_CREDENTIAL_LIMITS;
@@ -162,12 +169,33 @@ export function createCredentials<S extends CredentialSubject>(deps: {
     return { ...subject, verified_at: verifiedAt };
   }
 
+  /** Signs a subject in; every attempt, right or wrong, lands in the audit log. */
+  async function signIn(emailInput: unknown, passwordInput: unknown, ip: string, device: string | null = null, userAgent: string | null = null): Promise<S> {
+    const email = normalizeEmail(emailInput) ?? String(emailInput ?? '').slice(0, 320).toLowerCase();
+    const origin = { ip, userAgent };
+    try {
+      const subject = await checkCredentials(email, passwordInput, ip, device);
+      await deps.audit.record({
+        action: 'sign_in.succeeded',
+        actor: { type: realm.actorType, id: subject.id, name: subject.email },
+        object: { type: realm.actorType, id: subject.id },
+        accountId: realm.accountIdOf?.(subject) ?? null,
+        origin,
+      });
+      return subject;
+    } catch (error) {
+      if (error instanceof AppError) {
+        await deps.audit.record({ action: 'sign_in.failed', actor: { type: realm.actorType, id: null, name: email.slice(0, 128) }, origin, detail: { reason: error.message } });
+      }
+      throw error;
+    }
+  }
+
   /**
    * Checks credentials; the same message for an unknown email and a wrong password. `device` is a known
    * device of this email (soft lockout). The failure counter is cleared only after every check passed.
    */
-  async function signIn(emailInput: unknown, passwordInput: unknown, ip: string, device: string | null = null): Promise<S> {
-    const email = normalizeEmail(emailInput) ?? String(emailInput ?? '').slice(0, 320).toLowerCase();
+  async function checkCredentials(email: string, passwordInput: unknown, ip: string, device: string | null): Promise<S> {
     const password = typeof passwordInput === 'string' ? passwordInput.slice(0, 1024) : '';
     await throttle.check(email, ip, device);
     const subject = email ? await realm.findByEmail(email) : undefined;
@@ -175,6 +203,8 @@ export function createCredentials<S extends CredentialSubject>(deps: {
     if (!subject || !ok) return throttle.fail(email, ip, device);
     // Told only after the password matched, so the message reveals nothing to a guesser.
     if (!subject.verified_at) throw new AppError('FORBIDDEN', NOT_VERIFIED, { fields: { email: NOT_VERIFIED } });
+    const suspended = await realm.suspendedReason?.(subject);
+    if (suspended) throw new AppError('FORBIDDEN', `This account is suspended by the operators of this installation: ${suspended}`);
     await throttle.succeed(email, ip, device);
     return subject;
   }

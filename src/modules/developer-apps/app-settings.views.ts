@@ -156,6 +156,7 @@ export function settingsPage(v: SettingsView): PageOptions {
 <h1>${app.name}</h1>
 ${v.flash ? notice('success', v.flash) : ''}
 ${generalError}
+${app.suspended_at ? notice('error', html`<strong>This app is suspended by the operators of this installation</strong> (since ${formatDate(app.suspended_at)}): ${app.suspended_reason ?? ''}. Every token of the app is refused with this reason until they resume it; your tokens and customers' grants are kept.`) : ''}
 <div class="card">
   <div class="field">
     <span class="label" id="key-label">API key</span>

@@ -4,6 +4,7 @@ import { AppError, invalidFields } from '../../errors.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { cleanText } from '../../shared/validate.ts';
 import type { Db } from '../../db/database.ts';
+import type { AuditAction, AuditService } from '../audit/audit.service.ts';
 import type { AppInput, AppsService, AppView } from '../apps/apps.service.ts';
 import { findActiveSecrets } from '../apps/apps.repository.ts';
 
@@ -26,8 +27,11 @@ export const GRACE_CHOICES = [0, 3_600, 86_400, 7 * 86_400, 30 * 86_400] as cons
 
 export type DeveloperAppsService = ReturnType<typeof createDeveloperAppsService>;
 
-export function createDeveloperAppsService(deps: { db: Db; clock: Clock; apps: AppsService; grants: GrantsPort }) {
+export function createDeveloperAppsService(deps: { db: Db; clock: Clock; apps: AppsService; grants: GrantsPort; audit: AuditService }) {
   const { db, clock, apps, grants } = deps;
+  /** An entry of the audit log for a developer's change to one of their apps. */
+  const note = (developerId: string, action: AuditAction, clientId: string, detail: Record<string, unknown> = {}) =>
+    deps.audit.record({ action, actor: { type: 'developer', id: developerId }, object: { type: 'app', id: clientId }, clientId, detail });
 
   /** The app if this developer owns it; a 404 otherwise, so other developers' keys are not even confirmed. */
   async function requireOwned(developerId: string, clientId: string): Promise<AppView> {
@@ -50,7 +54,9 @@ export function createDeveloperAppsService(deps: { db: Db; clock: Clock; apps: A
     }
     const kind = input.kind ?? 'web';
     if (!PORTAL_KINDS.includes(kind as string)) throw invalidFields({ kind: KIND_REQUIRED });
-    return apps.createApp({ name: input.name, kind, ownerDeveloperId: developerId });
+    const created = await apps.createApp({ name: input.name, kind, ownerDeveloperId: developerId });
+    await note(developerId, 'app.created', created.app.client_id, { name: created.app.name, kind });
+    return created;
   }
 
   async function details(developerId: string, clientId: string): Promise<AppWithStats & { secrets: SecretHint[] }> {
@@ -77,7 +83,9 @@ export function createDeveloperAppsService(deps: { db: Db; clock: Clock; apps: A
       legacyTokenRequests: form.legacyTokenRequests ?? '',
     };
     if (input.kind !== undefined && !PORTAL_KINDS.includes(input.kind as string)) throw invalidFields({ kind: KIND_REQUIRED });
-    return apps.updateSettings(clientId, input);
+    const updated = await apps.updateSettings(clientId, input);
+    await note(developerId, 'app.updated', clientId);
+    return updated;
   }
 
   async function rotateSecret(developerId: string, clientId: string, grace: unknown) {
@@ -86,7 +94,9 @@ export function createDeveloperAppsService(deps: { db: Db; clock: Clock; apps: A
     if (!GRACE_CHOICES.includes(seconds as (typeof GRACE_CHOICES)[number])) {
       throw invalidFields({ grace: 'Choose when the current secret stops working' });
     }
-    return apps.rotateSecret(clientId, seconds);
+    const rotated = await apps.rotateSecret(clientId, seconds);
+    await note(developerId, 'secret.rotated', clientId, { grace_seconds: seconds });
+    return rotated;
   }
 
   /** Disabling ends every token at once (the brief's "tokens stop working"), not merely new ones. */
@@ -95,12 +105,14 @@ export function createDeveloperAppsService(deps: { db: Db; clock: Clock; apps: A
     if (status !== 'active' && status !== 'disabled') throw invalidFields({ status: 'The status must be active or disabled' });
     const app = await apps.setStatus(clientId, status);
     if (status === 'disabled') await grants.revokeAllForClient(clientId);
+    await note(developerId, status === 'disabled' ? 'token.revoked' : 'app.updated', clientId, { status });
     return app;
   }
 
   async function remove(developerId: string, clientId: string, confirm: unknown): Promise<AppView> {
     const app = await requireOwned(developerId, clientId);
     if (confirm !== 'yes') throw invalidFields({ confirm: 'Tick the box to confirm that every token of this app stops working' });
+    await note(developerId, 'token.revoked', clientId, { deleted: true, name: app.name });
     await grants.revokeAllForClient(clientId);
     await apps.deleteApp(clientId);
     return app;

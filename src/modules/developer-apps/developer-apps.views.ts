@@ -33,6 +33,7 @@ export function page(title: string, body: SafeHtml, status = 200): PageOptions {
 }
 
 function statusBadge(app: AppView): SafeHtml {
+  if (app.suspended_at) return html`<span class="badge disabled">Suspended</span>`;
   return html`<span class="badge ${app.status}">${app.status === 'active' ? 'Active' : 'Disabled'}</span>`;
 }
 

@@ -64,7 +64,7 @@ export default async function developerRoutes(app: FastifyInstance, deps: Develo
   app.post('/developer/sign-in', post, async (request, reply) => {
     const form = formOf(request.body);
     return attempt(
-      () => developers.signIn(form.email, form.password, request.ip, devices.read(request, 'developer', form.email)),
+      () => developers.signIn(form.email, form.password, request.ip, devices.read(request, 'developer', form.email), request.headers['user-agent'] ?? null),
       async (developer) => {
         await sessions.start(reply, 'developer', developer.id);
         devices.remember(request, reply, 'developer', developer.email);

@@ -6,6 +6,7 @@ import type { CounterStore } from '../../shared/counter-store.ts';
 import { newId } from '../../shared/crypto.ts';
 import type { Mailer } from '../../shared/mailer.ts';
 import { cleanText } from '../../shared/validate.ts';
+import type { AuditService } from '../audit/audit.service.ts';
 import { createCredentials, type CredentialLimits, type CredentialRealm } from '../credentials/credentials.service.ts';
 import * as repo from './developers.repository.ts';
 
@@ -21,6 +22,7 @@ export function createDevelopersService(deps: {
   mailer: Mailer;
   publicUrl: string;
   limits?: CredentialLimits;
+  audit: AuditService;
 }) {
   const { db, clock } = deps;
   const realm: CredentialRealm<repo.DeveloperRow> = {
@@ -34,6 +36,8 @@ export function createDevelopersService(deps: {
     findByEmail: (email) => repo.findDeveloperByEmail(db, email),
     findById: (id) => repo.findDeveloperById(db, id),
     update: (id, changes) => repo.updateDeveloper(db, id, changes),
+    actorType: 'developer',
+    suspendedReason: async (developer) => (developer.suspended_at ? (developer.suspended_reason ?? 'no reason given') : null),
   };
   const credentials = createCredentials({ ...deps, realm });
 
@@ -47,15 +51,15 @@ export function createDevelopersService(deps: {
       fieldErrors: input.name && !name ? { name: 'Use up to 255 characters for your name' } : {},
       async create(email, passwordHash) {
         const timestamp = clock.now().toISOString();
-        const developer = { id: newId(), email, password_hash: passwordHash, name, verified_at: null, created_at: timestamp, updated_at: timestamp };
+        const developer = { id: newId(), email, password_hash: passwordHash, name, verified_at: null, suspended_at: null, suspended_reason: null, created_at: timestamp, updated_at: timestamp };
         await repo.insertDeveloper(db, developer);
         return developer;
       },
     });
   }
 
-  async function signIn(email: unknown, password: unknown, ip: string, device: string | null = null): Promise<DeveloperView> {
-    return toView(await credentials.signIn(email, password, ip, device));
+  async function signIn(email: unknown, password: unknown, ip: string, device: string | null = null, userAgent: string | null = null): Promise<DeveloperView> {
+    return toView(await credentials.signIn(email, password, ip, device, userAgent));
   }
 
   async function getDeveloper(id: string): Promise<DeveloperView | null> {

@@ -12,6 +12,7 @@ export function developerNav(signedIn: boolean, returnTo = '/developer/apps'): N
         { href: '/developer/apps', label: 'My Applications' },
         { href: '/developer/apps/register', label: 'Register an app' },
         { href: '/explorer', label: 'API Tester' },
+        { href: '/developer/audit', label: 'Audit log' },
         { href: '/developer/sign-out', label: 'Sign out' },
       ]
     : [

@@ -136,7 +136,7 @@ export function createV2ActivitiesService(deps: { db: Db; imports: ImportsServic
     const body = input.bodyOf(raw);
     const { fields, layout } = input.parseExport(body);
     const lists = await listIds(accountId, body);
-    const created = await bulk.exportContacts(accountId, { list_ids: lists, fields }, layout);
+    const created = await bulk.exportContacts(accountId, { list_ids: lists, fields }, undefined, layout);
     return rendered(accountId, created.activity_id, true);
   }
 
