@@ -112,7 +112,7 @@ export async function createServices(config: Config, options: { clock?: Clock; d
     resource: apiResource(config.publicUrl),
     requireApiKey: config.requireApiKey,
     cacheSeconds: config.tokenCacheSeconds,
-    rateLimiter: createRateLimiter({ counters, defaults: config.rateLimit }),
+    rateLimiter: createRateLimiter({ counters, defaults: config.rateLimit, account: config.accountRateLimit }),
   });
   // Revocations through the provider (RFC 7009, refresh-token reuse) or the pages reach every node's cache.
   const revocations = createRevocationBroadcast(config.redisUrl, bearer.forget);

@@ -9,6 +9,7 @@ import * as bulkActivities from './0006-bulk-activities.ts';
 import * as webhooks from './0007-webhooks.ts';
 import * as v3Fidelity from './0008-v3-fidelity.ts';
 import * as legacyTokenRequests from './0009-legacy-token-requests.ts';
+import * as usage from './0013-usage.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-identity': identity,
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0007-webhooks': webhooks,
   '0008-v3-fidelity': v3Fidelity,
   '0009-legacy-token-requests': legacyTokenRequests,
+  '0013-usage': usage,
 };
