@@ -36,7 +36,7 @@ export function barChart(opts: { id: string; title: string; description: string;
   ${bars.map((b, i) => {
     const x = PAD.left + i * slot + (slot - barW) / 2;
     return html`<rect class="bar" x="${fmt(x)}" y="${fmt(y(b.value))}" width="${fmt(barW)}" height="${fmt(PAD.top + plotH - y(b.value))}" data-value="${b.value}"><title>${b.label}: ${b.value} ${opts.unit}</title></rect>${
-      labelled.has(i) ? html`<text class="axis" x="${fmt(x + barW / 2)}" y="${HEIGHT - 8}" text-anchor="middle">${b.label}</text>` : ''
+      labelled.has(i) ? html`<text class="axis" x="${fmt(i === 0 ? x : i === bars.length - 1 ? x + barW : x + barW / 2)}" y="${HEIGHT - 8}" text-anchor="${i === 0 ? 'start' : i === bars.length - 1 ? 'end' : 'middle'}">${b.label}</text>` : ''
     }`;
   })}
 </svg>`;

@@ -1,8 +1,10 @@
 // The usage section of the portal's application page: the calls a customer's token made, as a chart, a
 // table and a CSV; another developer sees none of it. In Chromium: the chart renders under the page's CSP.
 import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { accessibilityIssues, browserUnavailable, launchBrowser, watchPage } from '../../../test/helpers/browser.ts';
+import { accessibilityIssues, browserUnavailable, IMAGES_DIR, launchBrowser, WIDE, watchPage } from '../../../test/helpers/browser.ts';
 import { TEST_DIALECTS } from '../../../test/helpers/databases.ts';
 import { DEVELOPER_PASSWORD, signedInDeveloper } from '../../../test/helpers/developers.ts';
 import { clientFor, codeFlow, createCustomer, REDIRECT_URI } from '../../../test/helpers/oauth.ts';
@@ -81,7 +83,7 @@ describe('application usage chart in Chromium', { skip: browserUnavailable() ?? 
     const clientId = await appWithCalls(server, developer.id);
     const browser = await launchBrowser();
     try {
-      const page = await browser.newPage();
+      const page = await browser.newPage({ viewport: WIDE });
       const watch = watchPage(page);
       await page.goto(`${server.url}/developer/sign-in`);
       await page.getByLabel('Email address').fill(developer.email);
@@ -99,6 +101,9 @@ describe('application usage chart in Chromium', { skip: browserUnavailable() ?? 
       assert.ok(bar && bar.height > 50, `the day's bar is drawn: ${JSON.stringify(bar)}`);
       // The styles come from app.css (no inline style): the bar is filled with the accent colour.
       assert.equal(await last.evaluate((el) => getComputedStyle(el).fill), 'rgb(31, 91, 216)');
+      // docs/usage.md shows this section (UPDATE_SCREENSHOTS=1 writes it to docs/images/).
+      mkdirSync(IMAGES_DIR, { recursive: true });
+      await page.locator('#usage').screenshot({ path: path.join(IMAGES_DIR, 'developer-app-usage.png'), animations: 'disabled' });
       await page.getByText('Calls per day as a table').click();
       await page.getByRole('row', { name: new RegExp(`^${today()} 4 3 1`) }).waitFor();
       assert.deepEqual(watch.state.cspViolations, []);
