@@ -93,7 +93,7 @@ export function createUsageCollector(deps: {
       d.status5xx += row.status5xx;
       d.status429 += row.status429;
       d.tokensIssued += row.tokensIssued;
-      row.latency.forEach((n, i) => (d.latency[i]! += n));
+      for (let i = 0; i < row.latency.length; i++) d.latency[i]! += row.latency[i]!;
     }
   }
 

@@ -28,7 +28,7 @@ export async function addUsage(db: Db, deltas: readonly UsageDelta[]): Promise<v
         status_429: d.status429,
         tokens_issued: d.tokensIssued,
       };
-      LATENCY_COLUMNS.forEach((column, b) => (row[column] = d.latency[b] ?? 0));
+      for (const [b, column] of LATENCY_COLUMNS.entries()) row[column] = d.latency[b] ?? 0;
       return row as { client_id: string; hour: string } & Record<CounterColumn, number>;
     });
     await db

@@ -101,9 +101,9 @@ export function createUsageService(deps: { db: Db; clock: Clock; retentionDays: 
       point.status_429 += Number(row.status_429);
       point.tokens_issued += Number(row.tokens_issued);
       if (row.active_grants !== null) point.active_grants = Math.max(point.active_grants ?? 0, Number(row.active_grants));
-      LATENCY_COLUMNS.forEach((column, b) => (histograms[i]![b]! += Number(row[column])));
+      for (const [b, column] of LATENCY_COLUMNS.entries()) histograms[i]![b]! += Number(row[column]);
     }
-    points.forEach((p, i) => (p.p95_ms = percentile95(histograms[i]!)));
+    for (const [i, p] of points.entries()) p.p95_ms = percentile95(histograms[i]!);
     const all = histograms.reduce((acc, h) => acc.map((n, b) => n + h[b]!), new Array(LATENCY_COLUMNS.length).fill(0));
     const sum = (k: 'calls' | 'status_2xx' | 'status_4xx' | 'status_5xx' | 'status_429' | 'tokens_issued') => points.reduce((a, p) => a + p[k], 0);
     return {

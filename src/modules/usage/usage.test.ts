@@ -50,7 +50,10 @@ describe('usage collector', () => {
 
   it('counts nothing when collection is off', async () => {
     let rows = 0;
-    const collector = createUsageCollector({ enabled: false, flushMs: 1000, onError: () => undefined, sink: async (r) => void (rows += r.length) });
+    const collector = createUsageCollector({ enabled: false, flushMs: 1000, onError: () => undefined, sink: async (r) => {
+        rows += r.length;
+      },
+    });
     collector.recordCall('app', 200, 1);
     await collector.stop();
     assert.equal(rows, 0);
