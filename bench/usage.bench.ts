@@ -35,6 +35,8 @@ const { values: args } = parseArgs({
     'log-level': { type: 'string', default: 'warn' },
     // Also run the collecting server under --cpu-prof and report the share of its CPU samples in the collector.
     profile: { type: 'boolean', default: false },
+    // A/A control: both servers collect, so the table shows what noise and server order alone make of the ratio.
+    control: { type: 'boolean', default: false },
   },
 });
 const SECONDS = Number(args.seconds);
@@ -125,7 +127,7 @@ async function measure(dialect: string): Promise<Row> {
     { ...env, USAGE_COLLECTION: 'true' },
     args.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
   );
-  const off = await startServerProcess({ ...env, USAGE_COLLECTION: 'false' });
+  const off = await startServerProcess({ ...env, USAGE_COLLECTION: args.control ? 'true' : 'false' });
   const row: Row = { dialect, on: [], off: [], sent: 0, counted: 0 };
   try {
     // Each server issues the token it is measured with: a server that has issued a token was measured
@@ -187,6 +189,11 @@ for (const dialect of args.dialects.split(',')) {
 const table = [
   `Usage collection on the authenticated hot path (GET /v3/account/summary, ${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${SECONDS} s, LOG_LEVEL=${args['log-level']})`,
   `${machine(loadBefore)}`,
+  ...(args.control
+    ? [
+        'A/A CONTROL (--control): the "off" server collects too; any ratio away from 1.0 is noise and server order.',
+      ]
+    : []),
   '',
   '| database | off req/s | on req/s | throughput on/off | off CPU ms/call | on CPU ms/call | CPU-bound capacity on/off | p99 on / off (ms) | 2xx of the collecting server | counted in usage_hourly | failures |',
   '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
