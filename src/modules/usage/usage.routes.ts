@@ -11,9 +11,6 @@ export default async function usageRoutes(app: FastifyInstance, opts: { usage: U
       config: { scope: 'account_read' },
       schema: { operationId: 'getUsage', summary: "Get the calling app's API usage", querystring: UsageQuery, response: { 200: UsageResponse } },
     },
-    async (request) => {
-      const series = await usage.forApp(request.auth.clientId, request.query);
-      return { client_id: request.auth.clientId, granularity: series.granularity, start: series.start, end: series.end, retention_days: usage.retentionDays, usage: series.points, totals: series.totals };
-    },
+    (request) => usage.report(request.auth.clientId, request.query),
   );
 }

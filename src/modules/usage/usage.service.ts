@@ -129,6 +129,13 @@ export function createUsageService(deps: { db: Db; clock: Clock; retentionDays: 
     return toSeries(await findUsage(db, { clientId }, period.start, period.end), period);
   }
 
+  /** GET /v3/usage's answer: the app's series with its key and the retention period. */
+  async function report(clientId: string, query: UsageQuery = {}) {
+    const series = await forApp(clientId, query);
+    const { granularity, start, end, points, totals } = series;
+    return { client_id: clientId, granularity, start, end, retention_days: deps.retentionDays, usage: points, totals };
+  }
+
   /** The usage of an app, counted only if `developerId` owns it (the portal checks ownership first, for its 404). */
   async function forDeveloperApp(developerId: string, clientId: string, query: UsageQuery = {}): Promise<UsageSeries> {
     const period = resolvePeriod(query);
@@ -143,6 +150,7 @@ export function createUsageService(deps: { db: Db; clock: Clock; retentionDays: 
 
   return {
     forApp,
+    report,
     forDeveloperApp,
     overall,
     /** The collector's sink: adds one node's counts to the shared rows. */
@@ -151,7 +159,6 @@ export function createUsageService(deps: { db: Db; clock: Clock; retentionDays: 
     countActiveGrants: () => snapshotActiveGrants(db, Math.floor(now() / HOUR_MS) * HOUR_MS, Math.floor(now() / 1000)),
     /** Deletes the hours older than the retention period (maintenance, hourly). */
     sweep: () => deleteUsageBefore(db, now() - deps.retentionDays * DAY_MS),
-    retentionDays: deps.retentionDays,
   };
 }
 
