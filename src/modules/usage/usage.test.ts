@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { apiClient } from '../../../test/helpers/api.ts';
 import { type Cluster, redisUrl, startCluster } from '../../../test/helpers/cluster.ts';
-import { TEST_DIALECTS } from '../../../test/helpers/databases.ts';
+import { createTestDatabase, TEST_DIALECTS } from '../../../test/helpers/databases.ts';
+import { loadConfig } from '../../config.ts';
+import { createDatabase } from '../../db/database.ts';
+import { startServer } from '../../main.ts';
 import { startTestServer, type TestServer } from '../../../test/helpers/server.ts';
 import { clientCredentialsToken, createAccountWithToken } from '../../../test/helpers/tokens.ts';
 import { createUsageCollector, type UsageDelta } from '../../http/usage-collector.ts';
@@ -125,6 +128,26 @@ for (const dialect of TEST_DIALECTS) {
       const token = await createAccountWithToken(server, { scope: 'contact_data' });
       assert.equal((await apiClient(server.url, token)('GET', '/v3/usage')).status, 403);
     });
+  });
+}
+
+for (const dialect of TEST_DIALECTS) {
+  it(`writes the counts not yet flushed when the server shuts down (${dialect})`, async () => {
+    const database = await createTestDatabase(dialect);
+    try {
+      // A flush interval far longer than the test: only the shutdown can write the counts.
+      const env = { NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', DATA_DIR: database.dataDir, DATABASE_URL: database.url, LOG_LEVEL: 'silent', USAGE_FLUSH_SECONDS: '300' };
+      const server = await startServer(loadConfig(env));
+      const token = await createAccountWithToken({ url: server.config.publicUrl, services: server.services } as TestServer);
+      for (let i = 0; i < 3; i++) assert.equal((await apiClient(server.config.publicUrl, token)('GET', '/v3/account/summary')).status, 200);
+      await server.close();
+      const handle = createDatabase(database.url);
+      const rows = await handle.db.selectFrom('usage_hourly').select(['calls', 'tokens_issued']).where('client_id', '=', token.clientId).execute();
+      await handle.destroy();
+      assert.deepEqual(rows.map((r) => [Number(r.calls), Number(r.tokens_issued)]), [[3, 1]]);
+    } finally {
+      await database.drop();
+    }
   });
 }
 
