@@ -56,6 +56,8 @@ export function benchEnv(databaseUrl: string, dataDir: string): Record<string, s
     LOG_LEVEL: 'warn',
     RATE_LIMIT_PER_SECOND: '1000000',
     RATE_LIMIT_PER_DAY: '1000000000',
+    ACCOUNT_RATE_LIMIT_PER_SECOND: '10000000',
+    ACCOUNT_RATE_LIMIT_PER_DAY: '10000000000',
   };
 }
 

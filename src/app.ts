@@ -44,6 +44,7 @@ import v2Scope from './modules/legacy-v2/v2-scope.ts';
 import listPageRoutes from './modules/lists/list-pages.routes.ts';
 import listRoutes from './modules/lists/lists.routes.ts';
 import tagRoutes from './modules/tags/tags.routes.ts';
+import usageRoutes from './modules/usage/usage.routes.ts';
 import webhookRoutes from './modules/webhooks/webhooks.routes.ts';
 import deviceRoutes from './oauth/device.routes.ts';
 import interactionRoutes from './oauth/interactions.routes.ts';
@@ -94,7 +95,7 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: 64 * 1024 });
   registerErrorHandler(app, services.database.health);
-  await app.register(requestLog);
+  await app.register(requestLog, { usage: services.usageCollector });
   await app.register(finiteNumbers);
   // Before any route, so that every route schema lands in /openapi.json.
   await app.register(openapi, { publicUrl: config.publicUrl });
@@ -137,6 +138,7 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
     developers: services.developers,
     sessions: services.sessions,
     portal: services.developerApps,
+    usage: services.usage,
     publicUrl: config.publicUrl,
     now: () => services.clock.now().toISOString(),
   });
@@ -211,6 +213,8 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
       await v3.register(bulkRoutes, { bulk: services.bulk, imports: services.imports, importMaxBytes: config.importMaxBytes });
       await v3.register(accountSummaryRoutes, { accounts: services.accounts });
       await v3.register(accountServicesRoutes, { accounts: services.accounts, accountServices: services.accountServices });
+      // The calling app's own usage (calls, errors, 429s, latency) per day or hour.
+      await v3.register(usageRoutes, { usage: services.usage });
       // Webhooks: the calling app's subscriptions on the token's account.
       await v3.register(webhookRoutes, { webhooks: services.webhooks, readiness });
     },

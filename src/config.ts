@@ -23,6 +23,10 @@ export type Config = Readonly<{
   /** Bound on how long a revoked token may still be accepted from a node's in-memory cache. */
   tokenCacheSeconds: number;
   rateLimit: Readonly<{ perSecond: number; perDay: number }>;
+  /** The budget every customer account's apps share, beside each app's own limits (per-tenant fairness). */
+  accountRateLimit: Readonly<{ perSecond: number; perDay: number }>;
+  /** API usage per app and hour (src/modules/usage): collected in memory, flushed to the database. */
+  usage: Readonly<{ collect: boolean; flushSeconds: number; retentionDays: number }>;
   /** Sign-in throttling and sign-up limits of the customer and developer pages. */
   credentialLimits: Readonly<{
     failuresPerEmail: number;
@@ -166,6 +170,15 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     rateLimit: {
       perSecond: readInt(env, 'RATE_LIMIT_PER_SECOND', 100, 1, 1_000_000),
       perDay: readInt(env, 'RATE_LIMIT_PER_DAY', 1_000_000, 1, 1_000_000_000),
+    },
+    accountRateLimit: {
+      perSecond: readInt(env, 'ACCOUNT_RATE_LIMIT_PER_SECOND', 1000, 1, 10_000_000),
+      perDay: readInt(env, 'ACCOUNT_RATE_LIMIT_PER_DAY', 10_000_000, 1, 10_000_000_000),
+    },
+    usage: {
+      collect: readBool(env, 'USAGE_COLLECTION', true),
+      flushSeconds: readInt(env, 'USAGE_FLUSH_SECONDS', 5, 1, 300),
+      retentionDays: readInt(env, 'USAGE_RETENTION_DAYS', 90, 1, 3650),
     },
     credentialLimits: {
       failuresPerEmail: readInt(env, 'SIGN_IN_FAILURES_PER_EMAIL', 10, 1, 1_000_000),

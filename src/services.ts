@@ -36,6 +36,8 @@ import { createListsService } from './modules/lists/lists.service.ts';
 import { createTagDeleteJob } from './modules/tags/tag-delete.job.ts';
 import { createTagsService } from './modules/tags/tags.service.ts';
 import { createRateLimiter } from './http/rate-limit.ts';
+import { createUsageCollector } from './http/usage-collector.ts';
+import { createUsageService } from './modules/usage/usage.service.ts';
 import { createGrantsService } from './oauth/grants.service.ts';
 import { createRevocationBroadcast } from './oauth/revocation-broadcast.ts';
 import { createAdapterClass } from './oauth/adapter.ts';
@@ -124,13 +126,27 @@ export async function createServices(config: Config, options: { clock?: Clock; d
     resource: apiResource(config.publicUrl),
     requireApiKey: config.requireApiKey,
     cacheSeconds: config.tokenCacheSeconds,
-    rateLimiter: createRateLimiter({ counters, defaults: config.rateLimit }),
+    rateLimiter: createRateLimiter({ counters, defaults: config.rateLimit, account: config.accountRateLimit }),
   });
   // Revocations through the provider (RFC 7009, refresh-token reuse) or the pages reach every node's cache.
   const revocations = createRevocationBroadcast(config.redisUrl, bearer.forget);
   provider.on('access_token.destroyed', revocations.announce);
   provider.on('client_credentials.destroyed', revocations.announce);
   provider.on('grant.revoked', revocations.announce);
+
+  // API usage: counted in memory on the request path (src/http/request-log.ts) and at token issue, added to
+  // the database every USAGE_FLUSH_SECONDS and at shutdown, where every node's counts sum up.
+  const usage = createUsageService({ db, clock, retentionDays: config.usage.retentionDays });
+  const usageCollector = createUsageCollector({
+    enabled: config.usage.collect,
+    flushMs: config.usage.flushSeconds * 1000,
+    sink: usage.record,
+    onError: (err, dropped) => log.warn({ err, dropped }, 'could not write usage counts; they are kept for the next flush unless dropped'),
+    now: () => clock.now().getTime(),
+  });
+  const countToken = (token: { clientId?: string }) => token.clientId && usageCollector.recordToken(token.clientId);
+  provider.on('access_token.saved', countToken);
+  provider.on('client_credentials.saved', countToken);
   const grants = createGrantsService({ db, clock, apps, onRevoke: revocations.announce });
   const developerApps = createDeveloperAppsService({ db, clock, apps, grants, audit });
   const connections = createConnectionsService({ apps, grants, audit });
@@ -185,6 +201,7 @@ export async function createServices(config: Config, options: { clock?: Clock; d
   const webhookDeliverer = createWebhookDeliverer({ ...webhookDeps, dialect: database.dialect, mailer, log, metrics: webhookMetrics });
 
   async function close(): Promise<void> {
+    await usageCollector.stop();
     await counters.close();
     await revocations.close();
     mailer.close();
@@ -192,5 +209,5 @@ export async function createServices(config: Config, options: { clock?: Clock; d
     await database.destroy();
   }
 
-  return { log, config, clock, database, db, secretKeys, redis, counters, sessions, devices, accounts, apps, mailer, developers, audit, operators, consoleApps, consolePeople, provider, devicePolling, bearer, grants, developerApps, apiTokens, contacts, resubscribe, accountServices, activities, imports, bulk, lists, tags, customFields, legacyV2, legacyV2Activities, explorerCredentials, connections, webhooks, webhookMetrics, webhookDeliverer, close };
+  return { log, config, clock, database, db, secretKeys, redis, counters, sessions, devices, accounts, apps, mailer, developers, audit, operators, consoleApps, consolePeople, provider, devicePolling, bearer, grants, developerApps, apiTokens, contacts, resubscribe, accountServices, activities, imports, bulk, lists, tags, customFields, legacyV2, legacyV2Activities, explorerCredentials, connections, webhooks, webhookMetrics, webhookDeliverer, usage, usageCollector, close };
 }

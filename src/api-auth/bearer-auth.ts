@@ -171,10 +171,10 @@ export function createBearerAuth(deps: {
     return info;
   }
 
-  /** Counts the call against the API key's limits (the app's own, or the operator's defaults). */
+  /** Counts the call against the API key's limits (the app's own, or the operator's defaults) and its account's budget. */
   async function limit(info: TokenInfo, reply: FastifyReply): Promise<void> {
     if (!deps.rateLimiter) return;
-    await deps.rateLimiter.consume(info.clientId, reply, info.limits);
+    await deps.rateLimiter.consume(info.clientId, reply, info.limits, info.accountId);
   }
 
   /**
@@ -183,8 +183,9 @@ export function createBearerAuth(deps: {
    */
   async function authenticateAndLimit(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const info = await authenticate(request);
-    await limit(info, reply);
+    // Set before the limit: a refused call (429) is still the app's, for its usage figures.
     request.auth = info;
+    await limit(info, reply);
   }
   const authenticateRequest: onRequestAsyncHookHandler = authenticateAndLimit;
 

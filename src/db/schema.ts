@@ -31,10 +31,12 @@ import type {
   UsersTable,
   WebSessionsTable,
 } from './schema/identity.ts';
+import type { UsageHourlyTable } from './schema/usage.ts';
 import type { WebhookAttemptsTable, WebhookResendsTable, WebhookSubscriptionsTable } from './schema/webhooks.ts';
 
 export type * from './schema/contacts.ts';
 export type * from './schema/identity.ts';
+export type * from './schema/usage.ts';
 export type * from './schema/webhooks.ts';
 
 export interface Database {
@@ -68,4 +70,5 @@ export interface Database {
   webhook_subscriptions: WebhookSubscriptionsTable;
   webhook_resends: WebhookResendsTable;
   webhook_attempts: WebhookAttemptsTable;
+  usage_hourly: UsageHourlyTable;
 }

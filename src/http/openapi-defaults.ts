@@ -27,6 +27,7 @@ const RESOURCE_TAGS: Record<string, { name: string; description: string }> = {
   contact_custom_fields: { name: 'Contact Custom Fields', description: 'Account-defined contact fields' },
   activities: { name: 'Bulk Activities', description: 'Asynchronous jobs and their status' },
   account: { name: 'Account Services', description: 'The account the token acts on' },
+  usage: { name: 'Usage', description: "The calling app's own API usage per day or hour" },
   webhooks: { name: 'Webhooks', description: 'Contact-change subscriptions of the calling app, their delivery log, resend and replay' },
 };
 

@@ -1,5 +1,5 @@
-// Per-API-key rate limits (per second and per day, from the operator's defaults or the app's own), with
-// the IETF RateLimit headers on every API response and 429 + Retry-After when a limit is reached.
+// Per-API-key rate limits (per second and per day, from the operator's defaults or the app's own) and, beside
+// them, a per-customer-account budget that all apps acting on one account share, with the IETF RateLimit headers on every API response and 429 + Retry-After when a limit is reached.
 // Counters live in memory on one node and in Redis when several nodes share the budget.
 //
 // A node takes its share of a window in leases: one counter update reserves max(1, limit / LEASE_PARTS)
@@ -20,11 +20,13 @@ const LEASE_PARTS = { second: 100, day: 1000 } as const;
 
 type Lease = { resetAt: number; left: number; total: number; limit: number; full: boolean };
 type Window = { key: string; windowMs: number; limit: number; parts: number };
+/** One limit a call counts against: the API key's or its customer account's, per second or per day. */
+type Budget = { owner: 'API key' | 'account'; limit: number; windowMs: number; window: Window };
 /** Where this call stands in its window: its position (count) and when the window ends. */
 type Position = { count: number; resetAt: number };
 
-export function createRateLimiter(deps: { counters: CounterStore; defaults: Limits; now?: () => number }) {
-  const { counters, defaults } = deps;
+export function createRateLimiter(deps: { counters: CounterStore; defaults: Limits; account?: Limits; now?: () => number }) {
+  const { counters, defaults, account } = deps;
   const now = deps.now ?? Date.now;
   const leases = new Map<string, Lease>();
   const pending = new Map<string, Promise<Lease>>();
@@ -77,38 +79,43 @@ export function createRateLimiter(deps: { counters: CounterStore; defaults: Limi
   }
 
   /**
-   * Counts one call of `key` against its limits, sets the headers, and throws 429 when over: `throttled`
-   * for the per-second limit, `quota_exceeded` for the daily quota (the legacy platform's two kinds).
+   * Counts one call of the API key `key` against its limits and, when `accountId` is given, against the
+   * budget that every app of that customer account shares (per-tenant fairness); sets the headers and throws
+   * 429 when any is over: `throttled` for a per-second limit, `quota_exceeded` for a daily quota (the legacy
+   * platform's two kinds).
    */
-  async function consume(key: string, reply: FastifyReply, own: Partial<Limits> = {}): Promise<void> {
-    const limits = { perSecond: own.perSecond ?? defaults.perSecond, perDay: own.perDay ?? defaults.perDay };
-    const [second, day] = await Promise.all([
-      take({ key: `rl:s:${key}`, windowMs: 1000, limit: limits.perSecond, parts: LEASE_PARTS.second }),
-      take({ key: `rl:d:${key}`, windowMs: DAY_MS, limit: limits.perDay, parts: LEASE_PARTS.day }),
-    ]);
+  async function consume(key: string, reply: FastifyReply, own: Partial<Limits> = {}, accountId?: string): Promise<void> {
+    const app = { perSecond: own.perSecond ?? defaults.perSecond, perDay: own.perDay ?? defaults.perDay };
+    const budgets: Budget[] = [
+      { owner: 'API key', limit: app.perSecond, windowMs: 1000, window: { key: `rl:s:${key}`, windowMs: 1000, limit: app.perSecond, parts: LEASE_PARTS.second } },
+      { owner: 'API key', limit: app.perDay, windowMs: DAY_MS, window: { key: `rl:d:${key}`, windowMs: DAY_MS, limit: app.perDay, parts: LEASE_PARTS.day } },
+    ];
+    if (accountId && account) {
+      budgets.push(
+        { owner: 'account', limit: account.perSecond, windowMs: 1000, window: { key: `rl:s:account:${accountId}`, windowMs: 1000, limit: account.perSecond, parts: LEASE_PARTS.second } },
+        { owner: 'account', limit: account.perDay, windowMs: DAY_MS, window: { key: `rl:d:account:${accountId}`, windowMs: DAY_MS, limit: account.perDay, parts: LEASE_PARTS.day } },
+      );
+    }
+    const positions = await Promise.all(budgets.map((b) => take(b.window)));
     const t = now();
-    const secondReset = Math.max(1, Math.ceil((second.resetAt - t) / 1000));
-    const dayReset = Math.max(1, Math.ceil((day.resetAt - t) / 1000));
-    const overDay = day.count > limits.perDay;
-    const overSecond = second.count > limits.perSecond;
-    // The tighter of the two policies is the one reported (draft-ietf-httpapi-ratelimit-headers).
-    const secondRemaining = Math.max(0, limits.perSecond - second.count);
-    const dayRemaining = Math.max(0, limits.perDay - day.count);
-    const reportDay = overDay || dayRemaining < secondRemaining;
-    reply.header('RateLimit-Policy', `${limits.perSecond};w=1, ${limits.perDay};w=86400`);
-    reply.header('RateLimit-Limit', String(reportDay ? limits.perDay : limits.perSecond));
-    reply.header('RateLimit-Remaining', String(reportDay ? dayRemaining : secondRemaining));
-    reply.header('RateLimit-Reset', String(reportDay ? dayReset : secondReset));
-    if (overDay) {
-      throw new AppError('QUOTA_EXCEEDED', `The daily quota of ${limits.perDay} calls for this API key is used up`, {
-        headers: { 'Retry-After': String(dayReset) },
-      });
+    const states = budgets.map((b, i) => {
+      const position = positions[i]!;
+      return { ...b, over: position.count > b.limit, remaining: Math.max(0, b.limit - position.count), reset: Math.max(1, Math.ceil((position.resetAt - t) / 1000)) };
+    });
+    // A daily quota used up outranks a per-second limit (its wait is longer); otherwise the tightest budget is
+    // the one reported (draft-ietf-httpapi-ratelimit-headers: the policy closest to refusing).
+    const over = states.find((s) => s.over && s.windowMs === DAY_MS) ?? states.find((s) => s.over);
+    const reported = over ?? states.reduce((a, b) => (b.remaining < a.remaining ? b : a));
+    reply.header('RateLimit-Policy', states.map((s) => `${s.limit};w=${s.windowMs / 1000}`).join(', '));
+    reply.header('RateLimit-Limit', String(reported.limit));
+    reply.header('RateLimit-Remaining', String(reported.remaining));
+    reply.header('RateLimit-Reset', String(reported.reset));
+    if (!over) return;
+    const headers = { 'Retry-After': String(over.reset) };
+    if (over.windowMs === DAY_MS) {
+      throw new AppError('QUOTA_EXCEEDED', `The daily quota of ${over.limit} calls for this ${over.owner} is used up`, { headers });
     }
-    if (overSecond) {
-      throw new AppError('THROTTLED', `More than ${limits.perSecond} calls per second for this API key`, {
-        headers: { 'Retry-After': String(secondReset) },
-      });
-    }
+    throw new AppError('THROTTLED', `More than ${over.limit} calls per second for this ${over.owner}`, { headers });
   }
 
   return { consume };

@@ -30,6 +30,8 @@ export async function seedDatabase(databaseUrl: string, dataDir: string): Promis
     SECRET_KEYS: randomBytes(32).toString('base64url'),
     RATE_LIMIT_PER_SECOND: '1000000',
     RATE_LIMIT_PER_DAY: '1000000000',
+    ACCOUNT_RATE_LIMIT_PER_SECOND: '10000000',
+    ACCOUNT_RATE_LIMIT_PER_DAY: '10000000000',
   };
   const services = await createServices(loadConfig({ ...env, NODE_ENV: 'test', LOG_LEVEL: 'silent' }));
   try {

@@ -33,6 +33,8 @@ export async function startTestServer(
     // Suites make bursts of calls with one key; tests of the limits set their own.
     RATE_LIMIT_PER_SECOND: '1000000',
     RATE_LIMIT_PER_DAY: '1000000000',
+    ACCOUNT_RATE_LIMIT_PER_SECOND: '10000000',
+    ACCOUNT_RATE_LIMIT_PER_DAY: '10000000000',
     ...env,
   });
   const server = await startServer(config, options);

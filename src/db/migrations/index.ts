@@ -12,6 +12,7 @@ import * as legacyTokenRequests from './0009-legacy-token-requests.ts';
 import * as legacyV2Fidelity from './0010-legacy-v2-fidelity.ts';
 import * as operators from './0011-operators.ts';
 import * as auditLog from './0012-audit-log.ts';
+import * as usage from './0013-usage.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-identity': identity,
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '0010-legacy-v2-fidelity': legacyV2Fidelity,
   '0011-operators': operators,
   '0012-audit-log': auditLog,
+  '0013-usage': usage,
 };

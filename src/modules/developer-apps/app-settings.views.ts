@@ -1,5 +1,6 @@
-// An application's settings page: what customers see on the consent screen, redirect URIs, kind, token
-// policy, the client secret (rotation with a grace period), token counts, disable and delete.
+// An application's settings page: its usage (app-usage.views.ts), what customers see on the consent screen,
+// redirect URIs, kind, token policy, the client secret (rotation with a grace period), token counts, disable
+// and delete.
 import type { AppError } from '../../errors.ts';
 import { html, type SafeHtml } from '../../shared/html.ts';
 import { describeDuration } from '../../shared/durations.ts';
@@ -8,6 +9,8 @@ import { checkboxField, type Form, radioField, selectField, textareaField } from
 import { csrfInput, field, notice, type PageOptions } from '../../web/layout.ts';
 import { GRACE_CHOICES, type AppStats, type SecretHint } from './developer-apps.service.ts';
 import type { AppView } from '../apps/apps.service.ts';
+import type { UsageSeries } from '../usage/usage.service.ts';
+import { usageSection } from './app-usage.views.ts';
 import { APP_KIND_CHOICES, page } from './developer-apps.views.ts';
 
 const LIFETIMES = [300, 3_600, 86_400, 7 * 86_400, 30 * 86_400, 90 * 86_400, 31_536_000, 315_359_999];
@@ -28,6 +31,8 @@ export type SettingsView = {
   stats: AppStats;
   secrets: SecretHint[];
   explorerRedirectUri: string;
+  /** Calls per day over the last 30 days. */
+  usage: UsageSeries;
   form?: Form;
   error?: AppError;
   /** Which form the error belongs to, so its messages land next to the right fields. */
@@ -162,8 +167,9 @@ ${app.suspended_at ? notice('error', html`<strong>This app is suspended by the o
     <span class="label" id="key-label">API key</span>
     <code class="secret" aria-labelledby="key-label">${app.client_id}</code>
   </div>
-  <p class="actions"><a class="button gray" href="/explorer?key=${app.client_id}">Get an access token in the API Tester</a> <a href="/developer/apps/${app.client_id}/webhooks">Webhooks and delivery log</a></p>
+  <p class="actions"><a class="button gray" href="/explorer?key=${app.client_id}">Get an access token in the API Tester</a> <a href="/developer/apps/${app.client_id}/webhooks">Webhooks and delivery log</a> <a href="#usage">Usage</a></p>
 </div>
+${usageSection(app.client_id, v.usage)}
 <div class="columns">
   <div>${settingsForm(v)}</div>
   <div>${secretSection(v)}${statusSection(v)}</div>

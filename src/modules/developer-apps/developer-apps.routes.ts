@@ -10,8 +10,9 @@ import type { DevelopersService, DeveloperView } from '../developers/developers.
 import { settingsPage, type SettingsView } from './app-settings.views.ts';
 import type { DeveloperAppsService } from './developer-apps.service.ts';
 import * as views from './developer-apps.views.ts';
+import { type UsageService, usageCsv } from '../usage/usage.service.ts';
 
-type Deps = { developers: DevelopersService; sessions: WebSessions; portal: DeveloperAppsService; publicUrl: string; now: () => string };
+type Deps = { developers: DevelopersService; sessions: WebSessions; portal: DeveloperAppsService; usage: UsageService; publicUrl: string; now: () => string };
 type AppRequest = FastifyRequest<{ Params: { clientId: string } }>;
 
 const FLASHES: Record<string, string> = {
@@ -35,9 +36,10 @@ export default async function developerAppsRoutes(app: FastifyInstance, deps: De
 
   async function showSettings(request: AppRequest, reply: FastifyReply, developer: DeveloperView, extra: Partial<SettingsView> = {}) {
     const details = await portal.details(developer.id, request.params.clientId);
+    const usage = await deps.usage.forDeveloperApp(developer.id, request.params.clientId);
     const flash = FLASHES[(request.query as Form).done ?? ''];
     const explorerRedirectUri = `${deps.publicUrl}/explorer/callback`;
-    return sendPage(reply, settingsPage({ csrf: csrf(request, reply), ...details, explorerRedirectUri, flash, ...extra }));
+    return sendPage(reply, settingsPage({ csrf: csrf(request, reply), ...details, explorerRedirectUri, usage, flash, ...extra }));
   }
 
   /** Seals the one-time values for the result page at `path` and sends the browser there (303). */
@@ -96,6 +98,24 @@ export default async function developerAppsRoutes(app: FastifyInstance, deps: De
   app.get<{ Params: { clientId: string } }>('/developer/apps/:clientId', hide, (request, reply) =>
     withDeveloper(request, reply, (developer) =>
       attempt(() => showSettings(request, reply, developer), (r) => r, () => reply.callNotFound()),
+    ),
+  );
+
+  // The app's usage as CSV (?granularity=day|hour, start, end as GET /v3/usage takes them); only its owner's.
+  app.get<{ Params: { clientId: string } }>('/developer/apps/:clientId/usage.csv', hide, (request, reply) =>
+    withDeveloper(request, reply, (developer) =>
+      attempt(
+        async () => {
+          await portal.requireOwned(developer.id, request.params.clientId);
+          return deps.usage.forDeveloperApp(developer.id, request.params.clientId, request.query as Form);
+        },
+        (series) =>
+          reply
+            .type('text/csv; charset=utf-8')
+            .header('content-disposition', `attachment; filename="usage-${series.granularity}-${series.start.slice(0, 10)}.csv"`)
+            .send(usageCsv(request.params.clientId, series)),
+        (error) => (error.status === 404 ? reply.callNotFound() : reply.code(error.status).type('text/plain; charset=utf-8').send(`${error.message}\n`)),
+      ),
     ),
   );
 
