@@ -31,6 +31,7 @@ import resubscribePageRoutes from './modules/contacts/resubscribe-page.routes.ts
 import resubscribeRoutes from './modules/contacts/resubscribe.routes.ts';
 import connectionRoutes from './modules/connections/connections.routes.ts';
 import developerRoutes from './modules/developers/developers.routes.ts';
+import consoleUsageRoutes, { USAGE_PATH } from './modules/console/console-usage.routes.ts';
 import consoleRoutes from './modules/console/console.routes.ts';
 import type { ConsoleLinks } from './modules/console/console.views.ts';
 import consolePeopleRoutes from './modules/console/console-people.routes.ts';
@@ -173,9 +174,9 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
     importMaxBytes: config.importMaxBytes,
   });
   await app.register(docsRoutes);
-  // The operator console at /admin: operators sign in with a password and a TOTP code. `usage` names the
-  // usage analytics page (nav entry and a link on each app's page) once that module is mounted.
-  const consoleLinks: ConsoleLinks = {};
+  // The operator console at /admin: operators sign in with a password and a TOTP code; its usage page
+  // (nav entry and a link on each app's page) shows what the usage collector counted.
+  const consoleLinks: ConsoleLinks = { usage: USAGE_PATH };
   await app.register(operatorRoutes, { operators: services.operators, sessions: services.sessions, devices: services.devices });
   await app.register(consoleRoutes, {
     operators: services.operators,
@@ -190,6 +191,13 @@ export async function buildApp(services: Services, options: BuildOptions = {}): 
     developers: services.developers,
     accounts: services.accounts,
     sessions: services.sessions,
+    links: consoleLinks,
+  });
+  await app.register(consoleUsageRoutes, {
+    operators: services.operators,
+    sessions: services.sessions,
+    usage: services.usage,
+    consoleApps: services.consoleApps,
     links: consoleLinks,
   });
   await app.register(resubscribePageRoutes, { resubscribe: services.resubscribe, sessions: services.sessions });

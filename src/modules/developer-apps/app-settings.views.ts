@@ -1,4 +1,4 @@
-// An application's settings page: its usage (app-usage.views.ts), what customers see on the consent screen,
+// An application's settings page: its usage (usage/usage.views.ts), what customers see on the consent screen,
 // redirect URIs, kind, token policy, the client secret (rotation with a grace period), token counts, disable
 // and delete.
 import type { AppError } from '../../errors.ts';
@@ -10,7 +10,7 @@ import { csrfInput, field, notice, type PageOptions } from '../../web/layout.ts'
 import { GRACE_CHOICES, type AppStats, type SecretHint } from './developer-apps.service.ts';
 import type { AppView } from '../apps/apps.service.ts';
 import type { UsageSeries } from '../usage/usage.service.ts';
-import { usageSection } from './app-usage.views.ts';
+import { usageSection } from '../usage/usage.views.ts';
 import { APP_KIND_CHOICES, page } from './developer-apps.views.ts';
 
 const LIFETIMES = [300, 3_600, 86_400, 7 * 86_400, 30 * 86_400, 90 * 86_400, 31_536_000, 315_359_999];
@@ -169,7 +169,7 @@ ${app.suspended_at ? notice('error', html`<strong>This app is suspended by the o
   </div>
   <p class="actions"><a class="button gray" href="/explorer?key=${app.client_id}">Get an access token in the API Tester</a> <a href="/developer/apps/${app.client_id}/webhooks">Webhooks and delivery log</a> <a href="#usage">Usage</a></p>
 </div>
-${usageSection(app.client_id, v.usage)}
+${usageSection(v.usage, `/developer/apps/${app.client_id}/usage.csv`)}
 <div class="columns">
   <div>${settingsForm(v)}</div>
   <div>${secretSection(v)}${statusSection(v)}</div>

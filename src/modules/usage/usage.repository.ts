@@ -95,3 +95,29 @@ export async function findUsage(db: Db, scope: { clientId: string | null; develo
     .execute();
   return rows.map((r) => ({ ...(r as unknown as UsageRow), client_id: '*' }));
 }
+
+export type AppUsageTotals = { client_id: string; name: string | null; calls: number; status_4xx: number; status_5xx: number; status_429: number };
+
+/** The `limit` apps with the most calls in [start, end), with their names (an app deleted since has none). */
+export async function findTopApps(db: Db, start: number, end: number, limit: number): Promise<AppUsageTotals[]> {
+  const rows = await db
+    .selectFrom('usage_hourly')
+    .leftJoin('apps', 'apps.client_id', 'usage_hourly.client_id')
+    .where('hour', '>=', iso(start))
+    .where('hour', '<', iso(end))
+    .select([
+      'usage_hourly.client_id',
+      sql<string | null>`max(apps.name)`.as('name'),
+      sql<number>`sum(calls)`.as('calls'),
+      sql<number>`sum(status_4xx)`.as('status_4xx'),
+      sql<number>`sum(status_5xx)`.as('status_5xx'),
+      sql<number>`sum(status_429)`.as('status_429'),
+    ])
+    .groupBy('usage_hourly.client_id')
+    .having(sql<number>`sum(calls)`, '>', 0)
+    .orderBy(sql`sum(calls)`, 'desc')
+    .orderBy('usage_hourly.client_id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ ...r, calls: Number(r.calls), status_4xx: Number(r.status_4xx), status_5xx: Number(r.status_5xx), status_429: Number(r.status_429) }));
+}

@@ -6,7 +6,9 @@ import { invalidFields } from '../../errors.ts';
 import { LATENCY_BOUNDS_MS, type UsageDelta } from '../../http/usage-collector.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { csvLine } from '../../shared/csv.ts';
-import { addUsage, deleteUsageBefore, findUsage, LATENCY_COLUMNS, snapshotActiveGrants, type UsageRow } from './usage.repository.ts';
+import { type AppUsageTotals, addUsage, deleteUsageBefore, findTopApps, findUsage, LATENCY_COLUMNS, snapshotActiveGrants, type UsageRow } from './usage.repository.ts';
+
+export type { AppUsageTotals } from './usage.repository.ts';
 
 export type Granularity = 'day' | 'hour';
 
@@ -148,9 +150,16 @@ export function createUsageService(deps: { db: Db; clock: Clock; retentionDays: 
     return toSeries(await findUsage(db, { clientId: null }, period.start, period.end), period);
   }
 
+  /** The apps with the most calls in the period (the console's overall page). */
+  async function topApps(query: UsageQuery = {}, limit = 20): Promise<AppUsageTotals[]> {
+    const period = resolvePeriod(query);
+    return findTopApps(db, period.start, period.end, limit);
+  }
+
   return {
     forApp,
     report,
+    topApps,
     forDeveloperApp,
     overall,
     /** The collector's sink: adds one node's counts to the shared rows. */
