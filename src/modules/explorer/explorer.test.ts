@@ -55,7 +55,7 @@ for (const dialect of TEST_DIALECTS) {
       assert.match(anonymous.body, /href="\/developer\/sign-in\?return_to=%2Fexplorer">Sign in</);
       assert.match(anonymous.body, /<input id="api-key"/);
       assert.match(anonymous.body, /<button type="button" class="gray" id="get-token"[^>]*>Get Access Token<\/button>/);
-      assert.match(anonymous.body, /<script src="\/static\/rich-text.js" defer><\/script><script src="\/static\/explorer.js" defer><\/script>/);
+      assert.match(anonymous.body, /<script src="\/static\/rich-text\.[0-9a-f]{12}\.js" defer><\/script><script src="\/static\/explorer\.[0-9a-f]{12}\.js" defer><\/script>/);
 
       const { browser, key } = await developerWithApp();
       const page = await browser.get('/explorer');
