@@ -165,7 +165,7 @@ export async function createServices(config: Config, options: { clock?: Clock; d
   const connections = createConnectionsService({ apps, grants, audit });
   // The operator console: a suspension or a limit change reaches every node's token cache at once.
   const consoleApps = createConsoleAppsService({ db, clock, apps, audit, announce: revocations.announce });
-  const consolePeople = createConsolePeopleService({ db, clock, audit, endSessions: sessions.endAll });
+  const consolePeople = createConsolePeopleService({ db, clock, audit, endSessions: sessions.endAll, accountBudget: config.accountRateLimit });
 
   // Pagination cursors and sync tokens of the /v3 API: signed with the first secret, verified with any.
   const apiTokens = createSignedTokenCodec(secretKeys.map((key) => deriveKey(key, 'api-cursor')));
