@@ -195,7 +195,7 @@ export async function createServices(config: Config, options: { clock?: Clock; d
   const imports = createImportsService({ db, activities, dir: importDir });
   const bulk = createBulkService({ db, clock, activities, exportDir, exportTtlMs: config.exportTtlHours * 3_600_000, audit });
   const lists = createListsService({ db, clock, cursors: apiTokens, activities, audit });
-  const tags = createTagsService({ db, clock, cursors: apiTokens, activities });
+  const tags = createTagsService({ db, clock, cursors: apiTokens, activities, audit });
   const customFields = createCustomFieldsService({ db, clock, cursors: apiTokens });
   // The legacy v2 dialect: views over the same services and tables.
   const legacyV2 = createLegacyV2Service({ db, clock, tokens: apiTokens, contacts, customFields, lists });

@@ -73,7 +73,7 @@ for (const dialect of TEST_DIALECTS) {
       assert.doesNotMatch(entriesOf(await stranger.get('/developer/audit?action=refresh_token.reused')), new RegExp(grant));
     });
 
-    it('records list deletions (v3 and v2) as bulk deletes by the app; a refused one records nothing', async () => {
+    it('records list and tag deletions (v3 and v2) as bulk deletes by the app; a refused one records nothing', async () => {
       const job = await createAccountWithToken(server);
       const json = { ...job.headers, 'content-type': 'application/json' };
       const list = (await (await fetch(`${server.url}/v3/contact_lists`, { method: 'POST', headers: json, body: JSON.stringify({ name: 'Gone soon' }) })).json()) as { list_id: string };
@@ -82,9 +82,12 @@ for (const dialect of TEST_DIALECTS) {
       const v2 = v2Client(server.url, job);
       const old = (await v2<{ id: string }>('POST', '/v2/lists', { name: 'Old list' })).body.id;
       assert.equal((await v2('DELETE', `/v2/lists/${old}`)).status, 204);
+      const tag = (await (await fetch(`${server.url}/v3/contact_tags`, { method: 'POST', headers: json, body: JSON.stringify({ name: 'Old tag' }) })).json()) as { tag_id: string };
+      assert.equal((await fetch(`${server.url}/v3/contact_tags/${tag.tag_id}`, { method: 'DELETE', headers: job.headers })).status, 202);
       const entries = (await server.services.audit.search({ action: 'bulk.deleted' }, { accountId: job.accountId })).entries;
-      assert.deepEqual(entries.map((e) => [e.actor_type, e.actor, e.client_id]), [['app', job.clientId, job.clientId], ['app', job.clientId, job.clientId]]);
-      assert.match(entries[1]!.detail, new RegExp(`"list_delete".*${list.list_id}`));
+      assert.deepEqual(entries.map((e) => [e.actor_type, e.actor, e.client_id]), Array(3).fill(['app', job.clientId, job.clientId]));
+      assert.match(entries[0]!.detail, new RegExp(`"tag_delete".*${tag.tag_id}`));
+      assert.match(entries[2]!.detail, new RegExp(`"list_delete".*${list.list_id}`));
     });
 
     it('records exports with the app for /v2 and the signed-in customer for the account pages', async () => {
