@@ -118,18 +118,24 @@ export async function createServices(config: Config, options: { clock?: Clock; d
   const devicePolling = createDevicePolling({ db, clock });
   const userCodeKey = deriveKey(secretKeys[0]!, 'device-user-code');
   const storage = (hooks: StorageHooks) => createAdapterClass(db, clock, { ...hooks, userCodeKey });
-  // A reused refresh token ends its grant (RFC 9700 §4.14.2); the audit log keeps who presented it.
-  const onRefreshTokenReuse = (reuse: RefreshTokenReuse) =>
-    audit
-      .record({
+  // A reused refresh token ends its grant (RFC 9700 §4.14.2): the audit log keeps who presented it, and the
+  // customer whose grant it was sees it too. A failure to record is logged; the refusal is sent regardless.
+  const onRefreshTokenReuse = async (reuse: RefreshTokenReuse) => {
+    try {
+      const user = reuse.subject ? await accounts.getUser(reuse.subject) : undefined;
+      await audit.record({
         action: 'refresh_token.reused',
         actor: { type: 'app', id: reuse.clientId, name: reuse.clientId },
         object: { type: 'grant', id: reuse.grantId ?? 'unknown' },
+        accountId: user?.account_id ?? null,
         clientId: reuse.clientId,
         origin: { ip: reuse.ip, userAgent: reuse.userAgent },
         detail: { outcome: 'grant revoked' },
-      })
-      .catch((error: unknown) => log.error({ err: error }, 'the refresh-token reuse could not be recorded in the audit log'));
+      });
+    } catch (error) {
+      log.error({ err: error }, 'the refresh-token reuse could not be recorded in the audit log');
+    }
+  };
   const provider = createProvider({ db, clock, apps, accounts, publicUrl: config.publicUrl, secretKeys, explorerCredentials, counters, refreshGraceSeconds: config.refreshGraceSeconds, onRefreshTokenReuse, trustProxy: config.trustProxy, storage });
   const bearer = createBearerAuth({
     db,

@@ -36,12 +36,13 @@ for (const dialect of TEST_DIALECTS) {
       return { browser, accountId: created.account_id };
     }
 
-    it('records a reused refresh token at the token endpoint, for the operators and the app\'s developer only', async () => {
+    it('records a reused refresh token at the token endpoint, for the operators, the app\'s developer and the customer only', async () => {
       const developer = await createVerifiedDeveloper(server);
       const { app, client_secret } = await server.services.apps.createApp({ name: 'Reuse app', kind: 'web', redirectUris: [REDIRECT_URI], ownerDeveloperId: developer.id });
       const web: TestApp = { clientId: app.client_id, clientSecret: client_secret, redirectUri: REDIRECT_URI };
       const config = await clientFor(server, web);
-      const { tokens } = await codeFlow(server, config, web, await createCustomer(server), { scope: 'account_read offline_access', prompt: 'consent' });
+      const customer = await createCustomer(server);
+      const { tokens } = await codeFlow(server, config, web, customer, { scope: 'account_read offline_access', prompt: 'consent' });
       const rt1 = tokens.refresh_token!;
       await oidc.refreshTokenGrant(config, rt1);
       const reused = () => server.services.audit.search({ action: 'refresh_token.reused' });
@@ -61,6 +62,7 @@ for (const dialect of TEST_DIALECTS) {
       assert.match(entry?.ip ?? '', /127\.0\.0\.1/);
       assert.ok(entry?.user_agent, 'the user agent is kept');
       const grant = entry!.object.slice('grant '.length);
+      assert.equal(entry?.account_id, customer.accountId, 'the customer whose grant it was sees it on their account page');
 
       const { browser: operator } = await signedInOperator(server);
       assert.match(entriesOf(await operator.get('/admin/audit?action=refresh_token.reused')), new RegExp(grant));

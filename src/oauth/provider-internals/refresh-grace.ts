@@ -32,7 +32,7 @@ const keyFor = (oldToken: string, clientId: string) => deriveSealKey(oldToken, '
 type RefreshGrace = ReturnType<typeof createRefreshGrace>;
 
 /** A rotated refresh token presented again after the grace window: the provider has revoked its grant. */
-export type RefreshTokenReuse = { clientId: string; grantId: string | null; ip: string | null; userAgent: string | null };
+export type RefreshTokenReuse = { clientId: string; grantId: string | null; subject: string | null; ip: string | null; userAgent: string | null };
 
 export function createRefreshGrace(deps: { db: Db; clock: Clock; graceSeconds: number; onReuse?: (reuse: RefreshTokenReuse) => Promise<void> }) {
   const { db, clock, graceSeconds } = deps;
@@ -96,7 +96,7 @@ export function createRefreshGrace(deps: { db: Db; clock: Clock; graceSeconds: n
     } catch (error) {
       const used = ctx.oidc.entities.RefreshToken;
       if (deps.onReuse && error instanceof errors.InvalidGrant && used?.consumed) {
-        await deps.onReuse({ clientId: ctx.oidc.client.clientId, grantId: used.grantId ?? null, ip: ctx.ip || null, userAgent: ctx.get('user-agent') || null });
+        await deps.onReuse({ clientId: ctx.oidc.client.clientId, grantId: used.grantId ?? null, subject: used.accountId ?? null, ip: ctx.ip || null, userAgent: ctx.get('user-agent') || null });
       }
       throw error;
     }
