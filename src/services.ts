@@ -43,6 +43,7 @@ import { createRevocationBroadcast } from './oauth/revocation-broadcast.ts';
 import { createAdapterClass } from './oauth/adapter.ts';
 import { createDevicePolling } from './oauth/device-polling.ts';
 import { apiResource, createProvider, type StorageHooks } from './oauth/provider.ts';
+import type { RefreshTokenReuse } from './oauth/provider-internals/refresh-grace.ts';
 import { type Clock, systemClock } from './shared/clock.ts';
 import { createKnownDevices } from './web/known-devices.ts';
 import { createMemoryCounterStore, createRedisCounterStore, type CounterStore } from './shared/counter-store.ts';
@@ -117,7 +118,25 @@ export async function createServices(config: Config, options: { clock?: Clock; d
   const devicePolling = createDevicePolling({ db, clock });
   const userCodeKey = deriveKey(secretKeys[0]!, 'device-user-code');
   const storage = (hooks: StorageHooks) => createAdapterClass(db, clock, { ...hooks, userCodeKey });
-  const provider = createProvider({ db, clock, apps, accounts, publicUrl: config.publicUrl, secretKeys, explorerCredentials, counters, refreshGraceSeconds: config.refreshGraceSeconds, trustProxy: config.trustProxy, storage });
+  // A reused refresh token ends its grant (RFC 9700 §4.14.2): the audit log keeps who presented it, and the
+  // customer whose grant it was sees it too. A failure to record is logged; the refusal is sent regardless.
+  const onRefreshTokenReuse = async (reuse: RefreshTokenReuse) => {
+    try {
+      const user = reuse.subject ? await accounts.getUser(reuse.subject) : undefined;
+      await audit.record({
+        action: 'refresh_token.reused',
+        actor: { type: 'app', id: reuse.clientId, name: reuse.clientId },
+        object: { type: 'grant', id: reuse.grantId ?? 'unknown' },
+        accountId: user?.account_id ?? null,
+        clientId: reuse.clientId,
+        origin: { ip: reuse.ip, userAgent: reuse.userAgent },
+        detail: { outcome: 'grant revoked' },
+      });
+    } catch (error) {
+      log.error({ err: error }, 'the refresh-token reuse could not be recorded in the audit log');
+    }
+  };
+  const provider = createProvider({ db, clock, apps, accounts, publicUrl: config.publicUrl, secretKeys, explorerCredentials, counters, refreshGraceSeconds: config.refreshGraceSeconds, onRefreshTokenReuse, trustProxy: config.trustProxy, storage });
   const bearer = createBearerAuth({
     db,
     clock,
@@ -152,7 +171,7 @@ export async function createServices(config: Config, options: { clock?: Clock; d
   const connections = createConnectionsService({ apps, grants, audit });
   // The operator console: a suspension or a limit change reaches every node's token cache at once.
   const consoleApps = createConsoleAppsService({ db, clock, apps, audit, announce: revocations.announce });
-  const consolePeople = createConsolePeopleService({ db, clock, audit, endSessions: sessions.endAll });
+  const consolePeople = createConsolePeopleService({ db, clock, audit, endSessions: sessions.endAll, accountBudget: config.accountRateLimit });
 
   // Pagination cursors and sync tokens of the /v3 API: signed with the first secret, verified with any.
   const apiTokens = createSignedTokenCodec(secretKeys.map((key) => deriveKey(key, 'api-cursor')));
@@ -181,8 +200,8 @@ export async function createServices(config: Config, options: { clock?: Clock; d
   const activities = createActivitiesService({ db, clock, cursors: apiTokens, runner: activityRunner, runInProcess: config.jobsInProcess });
   const imports = createImportsService({ db, activities, dir: importDir });
   const bulk = createBulkService({ db, clock, activities, exportDir, exportTtlMs: config.exportTtlHours * 3_600_000, audit });
-  const lists = createListsService({ db, clock, cursors: apiTokens, activities });
-  const tags = createTagsService({ db, clock, cursors: apiTokens, activities });
+  const lists = createListsService({ db, clock, cursors: apiTokens, activities, audit });
+  const tags = createTagsService({ db, clock, cursors: apiTokens, activities, audit });
   const customFields = createCustomFieldsService({ db, clock, cursors: apiTokens });
   // The legacy v2 dialect: views over the same services and tables.
   const legacyV2 = createLegacyV2Service({ db, clock, tokens: apiTokens, contacts, customFields, lists });

@@ -22,7 +22,7 @@ import { renderOauthError } from './error-page.ts';
 import { installClientSecretCheck } from './provider-internals/client-secret.ts';
 import { installConnectionInfo } from './provider-internals/connection.ts';
 import { refusePreflights } from './provider-internals/preflight-cors.ts';
-import { createRefreshGrace, providerWithRefreshGrace } from './provider-internals/refresh-grace.ts';
+import { createRefreshGrace, providerWithRefreshGrace, type RefreshTokenReuse } from './provider-internals/refresh-grace.ts';
 import { isRevokingAnAccessToken } from './provider-internals/request-context.ts';
 
 export { DEVICE_CODE_GRANT };
@@ -43,6 +43,8 @@ export type ProviderDeps = {
   counters: CounterStore;
   /** How long a just-rotated refresh token still returns the same new pair (0 turns the window off). */
   refreshGraceSeconds: number;
+  /** Told of every reuse of a rotated refresh token after the grace window, before the refusal is sent. */
+  onRefreshTokenReuse?: (reuse: RefreshTokenReuse) => Promise<void>;
   /** Behind a trusted reverse proxy: client IPs (for the user-code limit) come from X-Forwarded-For. */
   trustProxy?: boolean;
   /**
@@ -278,7 +280,7 @@ export function createProvider(deps: ProviderDeps): Provider {
   };
 
   // The refresh grant runs inside the grace window (provider-internals/refresh-grace.ts).
-  const ListgateProvider = providerWithRefreshGrace(createRefreshGrace({ db, clock, graceSeconds: deps.refreshGraceSeconds }));
+  const ListgateProvider = providerWithRefreshGrace(createRefreshGrace({ db, clock, graceSeconds: deps.refreshGraceSeconds, ...(deps.onRefreshTokenReuse ? { onReuse: deps.onRefreshTokenReuse } : {}) }));
   const provider = new ListgateProvider(`${publicUrl}/oauth2`, configuration);
   installConnectionInfo(provider, { trustProxy: deps.trustProxy ?? false, secure });
   refusePreflights(provider);

@@ -4,6 +4,7 @@ import { type ContactsTestDb, openContactsTestDb } from '../../../test/helpers/c
 import { TEST_DIALECTS } from '../../../test/helpers/databases.ts';
 import { createListDeleteJob } from '../lists/list-delete.job.ts';
 import { createListsService } from '../lists/lists.service.ts';
+import { createAuditService } from '../audit/audit.service.ts';
 import { type ActivityJob, createActivityRunner, STALE_AFTER_MS } from './activities.runner.ts';
 import { createActivitiesService } from './activities.service.ts';
 
@@ -40,7 +41,7 @@ for (const dialect of TEST_DIALECTS) {
         onError: (error) => errors.push(error),
       });
       const activities = createActivitiesService({ db: t.db, clock: t.clock, cursors: t.tokens, runner });
-      const lists = createListsService({ db: t.db, clock: t.clock, cursors: t.tokens, activities });
+      const lists = createListsService({ db: t.db, clock: t.clock, cursors: t.tokens, activities, audit: createAuditService({ db: t.db, clock: t.clock, retentionDays: 30 }) });
       return { runner, activities, lists, errors };
     }
 

@@ -4,6 +4,7 @@ import multipart from '@fastify/multipart';
 import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { Activity, ActivityParams } from './activities.schemas.ts';
+import { appRequester } from '../audit/requester.ts';
 import type { BulkRequester, BulkService, LinkActivity } from './bulk.service.ts';
 import * as schemas from './bulk.schemas.ts';
 import type { ImportsService, UploadPart } from './imports.service.ts';
@@ -63,10 +64,7 @@ export default async function bulkRoutes(app: FastifyInstance, opts: Opts): Prom
       { config, schema: { ...doc(operationId, name.replaceAll('_', ' ')), body, response: created } },
       async (request, reply) =>
         reply.status(201).send(
-          await run(request.auth.accountId, request.body, {
-            actor: { type: 'app', id: request.auth.clientId, name: request.auth.clientId },
-            origin: { ip: request.ip, userAgent: request.headers['user-agent'] ?? null },
-          }),
+          await run(request.auth.accountId, request.body, appRequester(request)),
         ),
     );
   }

@@ -4,7 +4,8 @@
 import { createReadStream, existsSync, type ReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { type AuditActor, type AuditOrigin, type AuditService, SYSTEM_ACTOR } from '../audit/audit.service.ts';
+import type { AuditService } from '../audit/audit.service.ts';
+import { type AuditRequester, bulkJobEntry } from '../audit/requester.ts';
 import type { Db } from '../../db/database.ts';
 import type { PermissionToSend } from '../../db/schema.ts';
 import { AppError, invalidFields } from '../../errors.ts';
@@ -45,7 +46,7 @@ function ids(errors: Record<string, string>, name: string, value: unknown, max: 
 }
 
 /** Who asked for a bulk job, for the audit log: the API app (and its origin), or nobody named (the system). */
-export type BulkRequester = { actor: AuditActor; origin?: AuditOrigin };
+export type BulkRequester = AuditRequester;
 
 export function createBulkService(deps: { db: Db; clock: Clock; activities: ActivitiesService; exportDir: string; exportTtlMs: number; audit: AuditService }) {
   const { db, clock, activities } = deps;
@@ -92,16 +93,7 @@ export function createBulkService(deps: { db: Db; clock: Clock; activities: Acti
     const id = await db.transaction().execute((trx) => activities.enqueue(trx, { accountId, kind, payload, itemsTotal: total }));
     // Exports and bulk deletions are what the audit log keeps of bulk work (imports and links are not).
     if (by !== undefined || kind === CONTACT_EXPORTS || kind.includes('delete')) {
-      const actor = by?.actor ?? SYSTEM_ACTOR;
-      await deps.audit.record({
-        action: kind === CONTACT_EXPORTS ? 'data.exported' : 'bulk.deleted',
-        actor,
-        object: { type: 'activity', id },
-        accountId,
-        clientId: actor.type === 'app' ? actor.id : null,
-        origin: by?.origin,
-        detail: { kind, items: total },
-      });
+      await deps.audit.record(bulkJobEntry(kind === CONTACT_EXPORTS ? 'data.exported' : 'bulk.deleted', accountId, id, by, { kind, items: total }));
     }
     activities.start(id);
     return activities.getActivity(accountId, id);

@@ -19,6 +19,8 @@ export function createConsolePeopleService(deps: {
   audit: AuditService;
   /** Ends every web session of a subject (a suspended developer or customer is signed out at once). */
   endSessions: (subjectId: string) => Promise<void>;
+  /** The budget every app acting on one customer account shares (ACCOUNT_RATE_LIMIT_PER_SECOND / _PER_DAY). */
+  accountBudget: Readonly<{ perSecond: number; perDay: number }>;
 }) {
   const { db, clock, audit } = deps;
   const now = () => clock.now().toISOString();
@@ -38,7 +40,7 @@ export function createConsolePeopleService(deps: {
     if (!row) throw new AppError('NOT_FOUND', 'No such customer account');
     const connected = await repo.connectedClientIds(db, id, Math.floor(clock.now().getTime() / 1000));
     const all = await repo.searchApps(db, '');
-    return { ...row, integrations: await repo.searchApps(db, '', { accountId: id }), connected: all.filter((a) => connected.includes(a.client_id)) };
+    return { ...row, budget: deps.accountBudget, integrations: await repo.searchApps(db, '', { accountId: id }), connected: all.filter((a) => connected.includes(a.client_id)) };
   }
 
   /** Suspends or resumes a developer or an account, with the audit entry; sessions end on suspension. */

@@ -54,6 +54,14 @@ for (const dialect of TEST_DIALECTS) {
       assert.match(refused.body, /Unpaid invoices/);
     });
 
+    it('shows the account\'s rate-limit budget from the configuration', async () => {
+      const created = await server.services.accounts.signUp({ email: `budget-${Date.now()}@example.com`, password: 'correct horse battery staple' });
+      const { perSecond, perDay } = server.services.config.accountRateLimit;
+      const page = await operator.get(`/admin/accounts/${created.account_id}`);
+      const budget = /<p id="budget">([^<]*)<\/p>/.exec(page.body)?.[1] ?? '';
+      assert.match(budget, new RegExp(`^${perSecond.toLocaleString('en-US')} calls per second and ${perDay.toLocaleString('en-US')} calls per day`));
+    });
+
     it('retries a failed job once confirmed', async () => {
       const owner = await server.services.accounts.signUp({ email: `jobs-${Date.now()}@example.com`, password: 'correct horse battery staple' });
       const id = await server.services.activities.enqueue(server.services.db, { accountId: owner.account_id, kind: 'no_such_job', payload: {}, itemsTotal: 1 });

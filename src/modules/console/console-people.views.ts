@@ -43,11 +43,15 @@ ${rows.length ? html`<div class="table-wrap"><table><thead><tr><th scope="col">O
 <tbody>${rows.map((r) => html`<tr><td><a href="/admin/accounts/${r.id}">${r.organization_name || '(no name)'}</a></td><td>${r.contact_email}</td><td>${r.suspended_at ? html`<span class="badge disabled">suspended</span>` : 'active'}</td><td>${r.created_at.slice(0, 10)}</td></tr>`)}</tbody></table></div>` : html`<p>No account matches.</p>`}`, links);
 }
 
-export function accountPage(a: AccountListRow & { suspended_reason: string | null; integrations: AppListRow[]; connected: AppListRow[] }, s: State, links: ConsoleLinks): PageOptions {
+type Budget = { perSecond: number; perDay: number };
+
+export function accountPage(a: AccountListRow & { suspended_reason: string | null; budget: Budget; integrations: AppListRow[]; connected: AppListRow[] }, s: State, links: ConsoleLinks): PageOptions {
   return consolePage(a.organization_name || a.contact_email, html`<h1>${a.organization_name || a.contact_email}</h1>
 ${doneNotice(s.done)}${errorNotice(s.error)}
 ${a.suspended_at ? notice('error', `Suspended since ${a.suspended_at}: ${a.suspended_reason ?? ''}`) : ''}
 <p>Contact: ${a.contact_email}. <a href="/admin/audit?q=${encodeURIComponent(a.contact_email)}">Audit entries</a></p>
+<h2>Rate-limit budget</h2>
+<p id="budget">${a.budget.perSecond.toLocaleString('en-US')} calls per second and ${a.budget.perDay.toLocaleString('en-US')} calls per day, shared by every app acting on this account, beside each app's own limits. The same for every account (ACCOUNT_RATE_LIMIT_PER_SECOND, ACCOUNT_RATE_LIMIT_PER_DAY).</p>
 <h2>Connected apps</h2>
 ${appsTable(a.connected, 'No app is connected.')}
 <h2>Private integrations</h2>

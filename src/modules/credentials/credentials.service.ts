@@ -185,7 +185,16 @@ export function createCredentials<S extends CredentialSubject>(deps: {
       return subject;
     } catch (error) {
       if (error instanceof AppError) {
-        await deps.audit.record({ action: 'sign_in.failed', actor: { type: realm.actorType, id: null, name: email.slice(0, 128) }, origin, detail: { reason: error.message } });
+        // Kept on the account whose address was tried (its own audit page shows it); an unknown address has none.
+        const tried = email ? await realm.findByEmail(email) : undefined;
+        await deps.audit.record({
+          action: 'sign_in.failed',
+          actor: { type: realm.actorType, id: null, name: email.slice(0, 128) },
+          ...(tried ? { object: { type: realm.actorType, id: tried.id } } : {}),
+          accountId: (tried && realm.accountIdOf?.(tried)) ?? null,
+          origin,
+          detail: { reason: error.message },
+        });
       }
       throw error;
     }

@@ -4,6 +4,7 @@ import multipart from '@fastify/multipart';
 import type { Static } from '@sinclair/typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { appRequester } from '../audit/requester.ts';
 import type { V2ActivitiesService } from './v2-activities.service.ts';
 import { MAX_UPLOAD_BYTES } from './v2-activity-upload.ts';
 import { ActivitiesQuery, ApiKeyQuery, IdParams, V2Activity, V2BulkBody } from './v2.schemas.ts';
@@ -28,7 +29,12 @@ export default async function v2ActivityRoutes(app: FastifyInstance, opts: { act
     scope.post<{ Body: unknown }>(
       `/activities/${path}`,
       { config, bodyLimit: 16 * 1024 * 1024, schema: { ...doc(operationId, summary), ...(form ? { consumes: FORM_TYPES } : {}), querystring: ApiKeyQuery, body: V2BulkBody, response: { 201: V2Activity } } },
-      async (request, reply) => reply.status(201).send(await activities[call](request.auth.accountId, request.body, form && request.isMultipart())),
+      async (request, reply) => {
+        const { accountId } = request.auth;
+        // an export is kept in the audit log with the app that asked for it
+        const created = call === 'exportContacts' ? activities.exportContacts(accountId, request.body, appRequester(request)) : activities[call](accountId, request.body, form && request.isMultipart());
+        return reply.status(201).send(await created);
+      },
     );
   for (const entry of CALLS.filter(([, call]) => !(call in UPLOADS))) route(app, entry, false);
   // addcontacts and removefromlists also take the multipart form (file_name, lists, data): the file is small

@@ -5,7 +5,7 @@ import type { ActivitiesTable, ActivityState } from '../../db/schema.ts';
 import { AppError, invalidFields } from '../../errors.ts';
 import type { ActivityRow, StoredError } from '../activities/activities.repository.ts';
 import { findActivity } from '../activities/activities.repository.ts';
-import type { BulkService } from '../activities/bulk.service.ts';
+import type { BulkRequester, BulkService } from '../activities/bulk.service.ts';
 import { REMOVE_LIST_MEMBERSHIPS } from '../activities/bulk.jobs.ts';
 import { CONTACT_EXPORTS } from '../activities/export.job.ts';
 import type { ImportsService } from '../activities/imports.service.ts';
@@ -132,11 +132,11 @@ export function createV2ActivitiesService(deps: { db: Db; imports: ImportsServic
     return rendered(accountId, created.activity_id, true);
   }
 
-  async function exportContacts(accountId: string, raw: unknown) {
+  async function exportContacts(accountId: string, raw: unknown, by?: BulkRequester) {
     const body = input.bodyOf(raw);
     const { fields, layout } = input.parseExport(body);
     const lists = await listIds(accountId, body);
-    const created = await bulk.exportContacts(accountId, { list_ids: lists, fields }, undefined, layout);
+    const created = await bulk.exportContacts(accountId, { list_ids: lists, fields }, by, layout);
     return rendered(accountId, created.activity_id, true);
   }
 

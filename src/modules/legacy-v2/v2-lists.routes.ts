@@ -3,6 +3,7 @@
 import type { Static } from '@sinclair/typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { appRequester } from '../audit/requester.ts';
 import { includeFlag } from './v2-contacts.service.ts';
 import { ApiKeyQuery, IdParams, ListsQuery, MembersQuery, V2ContactPage, V2List, V2ListBody } from './v2.schemas.ts';
 import type { LegacyV2Service } from './v2.service.ts';
@@ -45,7 +46,7 @@ export default async function v2ListRoutes(app: FastifyInstance, opts: { v2: Leg
   app.delete<Id>(
     '/lists/:id',
     { config, schema: { ...doc('v2DeleteList', 'Delete a contact list (v2)'), params: IdParams, querystring: ApiKeyQuery, response: { 204: { type: 'null' } } } },
-    async (request, reply) => reply.status(204).send(await v2.lists.deleteList(request.auth.accountId, request.params.id)),
+    async (request, reply) => reply.status(204).send(await v2.lists.deleteList(request.auth.accountId, request.params.id, appRequester(request))),
   );
 
   app.get<Id & { Querystring: Static<typeof MembersQuery> }>(

@@ -5,6 +5,7 @@ import type { Db } from '../../db/database.ts';
 import { AppError, invalidFields } from '../../errors.ts';
 import { countMembers, findList, type ListRow } from '../lists/lists.repository.ts';
 import type { ListsService } from '../lists/lists.service.ts';
+import type { BulkRequester } from '../activities/bulk.service.ts';
 import { parseTimestamp } from '../contacts/formats.ts';
 import { includeFlag } from './v2-contacts.service.ts';
 import { parseNumber } from './v2-contact-writes.service.ts';
@@ -88,9 +89,9 @@ export function createV2ListsService(deps: { db: Db; lists: ListsService }) {
     return one(accountId, id, includeListId);
   }
 
-  async function deleteList(accountId: string, id: string): Promise<void> {
+  async function deleteList(accountId: string, id: string, by?: BulkRequester): Promise<void> {
     const row = await findLive(accountId, id);
-    await lists.deleteList(accountId, row.list_id);
+    await lists.deleteList(accountId, row.list_id, by);
   }
 
   return { listLists, getList: one, createList, updateList, deleteList, findLive };

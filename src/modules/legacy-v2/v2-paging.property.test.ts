@@ -10,6 +10,7 @@ import { TEST_DIALECTS } from '../../../test/helpers/databases.ts';
 import { AppError } from '../../errors.ts';
 import { createCustomFieldsService } from '../custom-fields/custom-fields.service.ts';
 import { createListsService } from '../lists/lists.service.ts';
+import { createAuditService } from '../audit/audit.service.ts';
 import { createActivitiesService } from '../activities/activities.service.ts';
 import { createActivityRunner } from '../activities/activities.runner.ts';
 import type { V2Contact } from './v2-contact-view.ts';
@@ -40,7 +41,7 @@ for (const dialect of TEST_DIALECTS) {
       const { db, clock, tokens, contacts } = t;
       const runner = createActivityRunner({ db, clock, jobs: [] });
       const activities = createActivitiesService({ db, clock, cursors: tokens, runner });
-      const lists = createListsService({ db, clock, cursors: tokens, activities });
+      const lists = createListsService({ db, clock, cursors: tokens, activities, audit: createAuditService({ db, clock, retentionDays: 30 }) });
       const customFields = createCustomFieldsService({ db, clock, cursors: tokens });
       v2 = createLegacyV2Service({ db, clock, tokens, contacts, customFields, lists });
     });

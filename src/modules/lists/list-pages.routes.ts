@@ -9,7 +9,7 @@ import { sendPage } from '../../web/layout.ts';
 import type { WebSessions } from '../../web/sessions.ts';
 import type { AccountsService } from '../accounts/accounts.service.ts';
 import type { ActivitiesService } from '../activities/activities.service.ts';
-import type { BulkService } from '../activities/bulk.service.ts';
+import type { BulkRequester, BulkService } from '../activities/bulk.service.ts';
 import type { ImportsService, UploadPart } from '../activities/imports.service.ts';
 import type { ContactPage } from '../contacts/contacts-query.service.ts';
 import type { ContactsService } from '../contacts/contacts.service.ts';
@@ -42,15 +42,21 @@ export default async function listPageRoutes(app: FastifyInstance, deps: Deps): 
   const hide = { schema: { hide: true } };
   const csrf = (request: FastifyRequest, reply: FastifyReply) => sessions.csrfToken(request, reply);
 
-  /** Runs `then` with the customer's account id, or sends the browser to the customer sign-in first. */
+  /**
+   * Runs `then` with the customer's account id (and, for the audit log, the customer as the requester), or
+   * sends the browser to the customer sign-in first.
+   */
   async function withAccount(
     request: FastifyRequest,
     reply: FastifyReply,
-    then: (accountId: string) => Promise<unknown>,
+    then: (accountId: string, by: BulkRequester) => Promise<unknown>,
   ) {
     const userId = await sessions.current(request, 'account');
     const user = userId ? await accounts.getUser(userId) : undefined;
-    if (user) return then(user.account_id);
+    if (user) {
+      const by = { actor: { type: 'customer', id: user.id, name: user.email }, origin: { ip: request.ip, userAgent: request.headers['user-agent'] ?? null } } as const;
+      return then(user.account_id, by);
+    }
     return reply.redirect(
       `/account/sign-in?return_to=${encodeURIComponent(request.url.split('?')[0]!)}`,
       303,
@@ -184,15 +190,16 @@ export default async function listPageRoutes(app: FastifyInstance, deps: Deps): 
     '/account/lists/:listId/exports',
     { ...hide, preHandler: sessions.verifyCsrf },
     (request: ListRequest, reply) =>
-      withAccount(request, reply, (accountId) =>
+      withAccount(request, reply, (accountId, by) =>
         owned(
           reply,
           request.params.listId,
           () =>
-            bulk.exportContacts(accountId, {
-              list_ids: [request.params.listId],
-              fields: ['email', 'first_name', 'last_name', 'job_title', 'company_name'],
-            }),
+            bulk.exportContacts(
+              accountId,
+              { list_ids: [request.params.listId], fields: ['email', 'first_name', 'last_name', 'job_title', 'company_name'] },
+              by,
+            ),
           (activity) => reply.redirect(`/account/activities/${activity.activity_id}`, 303),
         ),
       ),

@@ -2,6 +2,7 @@
 import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { Activity } from '../activities/activities.schemas.ts';
+import { appRequester } from '../audit/requester.ts';
 import { ContactList, ListBody, ListPage, ListParams, ListQuery, ListsQuery, ListXrefs, ListXrefsQuery } from './lists.schemas.ts';
 import type { ListsService } from './lists.service.ts';
 
@@ -49,6 +50,6 @@ export default async function listRoutes(
   app.delete<Params>(
     '/contact_lists/:list_id',
     { config, schema: { ...doc('deleteList', 'Delete a contact list'), params: ListParams, response: { 202: Activity } } },
-    async (request, reply) => reply.status(202).send(await lists.deleteList(request.auth.accountId, request.params.list_id)),
+    async (request, reply) => reply.status(202).send(await lists.deleteList(request.auth.accountId, request.params.list_id, appRequester(request))),
   );
 }

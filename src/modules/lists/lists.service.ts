@@ -12,6 +12,8 @@ import { cleanText, hasControlChars } from '../../shared/validate.ts';
 import type { ActivitiesService } from '../activities/activities.service.ts';
 import type { ApiActivity } from '../activities/activities.repository.ts';
 import { LIST_DELETE } from './list-delete.job.ts';
+import type { AuditService } from '../audit/audit.service.ts';
+import { type AuditRequester, bulkJobEntry } from '../audit/requester.ts';
 import * as repo from './lists.repository.ts';
 import type { ApiList, ListFilter, ListPosition, ListStatus, MemberCount } from './lists.repository.ts';
 
@@ -50,7 +52,7 @@ function parseInput(input: ListInput): { name: string; description: string | nul
   return { name, description: (description as string | null) || null, favorite: input.favorite === true ? 1 : 0 };
 }
 
-export function createListsService(deps: { db: Db; clock: Clock; cursors: SignedTokenCodec; activities: ActivitiesService }) {
+export function createListsService(deps: { db: Db; clock: Clock; cursors: SignedTokenCodec; activities: ActivitiesService; audit: AuditService }) {
   const { db, clock, cursors, activities } = deps;
   const notFound = () => new AppError('NOT_FOUND', 'Contact list not found');
   const duplicate = (name: string) => new AppError('CONFLICT', `A list named "${name}" already exists`);
@@ -117,14 +119,18 @@ export function createListsService(deps: { db: Db; clock: Clock; cursors: Signed
     return repo.toApiList(updated);
   }
 
-  /** Marks the list deleted and records the job in one transaction, then runs the job (synchronously for now). */
-  async function deleteList(accountId: string, listId: string): Promise<ApiActivity> {
+  /**
+   * Marks the list deleted and records the job in one transaction, then runs the job (synchronously for now).
+   * The audit log keeps it as a bulk deletion by `by` (the app), or by the system when nobody is named.
+   */
+  async function deleteList(accountId: string, listId: string, by?: AuditRequester): Promise<ApiActivity> {
     const activityId = await db.transaction().execute(async (trx) => {
       const now = clock.now().toISOString();
       // Conditional, so of two concurrent deletions exactly one creates the activity.
       if (!(await repo.updateLiveList(trx, accountId, listId, { deleted_at: now, updated_at: now }))) throw notFound();
       return activities.enqueue(trx, { accountId, kind: LIST_DELETE, payload: { list_ids: [listId] }, itemsTotal: 1 });
     });
+    await deps.audit.record(bulkJobEntry('bulk.deleted', accountId, activityId, by, { kind: LIST_DELETE, list_ids: [listId] }));
     return activities.runNow(accountId, activityId);
   }
 

@@ -2,6 +2,7 @@
 import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { Activity } from '../activities/activities.schemas.ts';
+import { appRequester } from '../audit/requester.ts';
 import { Tag, TagPage, TagParams, TagPostBody, TagPutBody, TagQuery, TagsQuery } from './tags.schemas.ts';
 import type { TagsService } from './tags.service.ts';
 
@@ -43,6 +44,6 @@ export default async function tagRoutes(
   app.delete<Params>(
     '/contact_tags/:tag_id',
     { config, schema: { ...doc('deleteTag', 'Delete a tag'), params: TagParams, response: { 202: Activity } } },
-    async (request, reply) => reply.status(202).send(await tags.deleteTag(request.auth.accountId, request.params.tag_id)),
+    async (request, reply) => reply.status(202).send(await tags.deleteTag(request.auth.accountId, request.params.tag_id, appRequester(request))),
   );
 }

@@ -10,6 +10,8 @@ import type { SignedTokenCodec } from '../../shared/signed-token.ts';
 import { cleanText } from '../../shared/validate.ts';
 import type { ApiActivity } from '../activities/activities.repository.ts';
 import type { ActivitiesService } from '../activities/activities.service.ts';
+import type { AuditService } from '../audit/audit.service.ts';
+import { type AuditRequester, bulkJobEntry } from '../audit/requester.ts';
 import { TAG_DELETE } from './tag-delete.job.ts';
 import * as repo from './tags.repository.ts';
 import type { ApiTag, TagRow } from './tags.repository.ts';
@@ -25,7 +27,7 @@ function parseName(value: unknown): string {
   return name;
 }
 
-export function createTagsService(deps: { db: Db; clock: Clock; cursors: SignedTokenCodec; activities: ActivitiesService }) {
+export function createTagsService(deps: { db: Db; clock: Clock; cursors: SignedTokenCodec; activities: ActivitiesService; audit: AuditService }) {
   const { db, clock, cursors, activities } = deps;
   const notFound = () => new AppError('NOT_FOUND', 'Tag not found');
   const duplicate = (name: string) => new AppError('CONFLICT', `A tag named "${name}" already exists`);
@@ -84,11 +86,13 @@ export function createTagsService(deps: { db: Db; clock: Clock; cursors: SignedT
     return getTag(accountId, tagId);
   }
 
-  async function deleteTag(accountId: string, tagId: string): Promise<ApiActivity> {
+  /** Records the tag_delete job (a bulk deletion by `by` in the audit log), then runs it. */
+  async function deleteTag(accountId: string, tagId: string, by?: AuditRequester): Promise<ApiActivity> {
     const activityId = await db.transaction().execute(async (trx) => {
       if (!(await repo.findTag(trx, accountId, tagId))) throw notFound();
       return activities.enqueue(trx, { accountId, kind: TAG_DELETE, payload: { tag_ids: [tagId] }, itemsTotal: 1 });
     });
+    await deps.audit.record(bulkJobEntry('bulk.deleted', accountId, activityId, by, { kind: TAG_DELETE, tag_ids: [tagId] }));
     return activities.runNow(accountId, activityId);
   }
 

@@ -54,6 +54,14 @@ describe('oidc-provider internals we rely on', () => {
     assert.match(upstream('lib/actions/grants/refresh_token.js'), /ctx\.oidc\.entity\('RotatedRefreshToken'/);
   });
 
+  it('refresh-grace.ts: a consumed refresh token is recorded as the RefreshToken entity before the grant refuses it as reused', () => {
+    const source = upstream('lib/actions/grants/refresh_token.js');
+    const entity = source.indexOf("ctx.oidc.entity('RefreshToken', refreshToken)");
+    const reused = source.search(/if \(refreshToken\.consumed\) \{[\s\S]{0,200}revoke\(ctx, refreshToken\.grantId\)[\s\S]{0,80}throw new InvalidGrant/);
+    assert.ok(entity > 0, 'the grant no longer records the presented token as the RefreshToken entity');
+    assert.ok(reused > entity, 'the grant no longer revokes and refuses a consumed refresh token after recording it');
+  });
+
   it('device-form.ts: the device pages receive forms with action="…" and a hidden xsrf input (lib/helpers/user_code_form.js)', () => {
     assert.deepEqual(deviceFormParts(input('https://canary.test/oauth2/device', 'x5rf', undefined, 'base-20')), {
       action: 'https://canary.test/oauth2/device',

@@ -4,6 +4,8 @@
 // grant handlers through `registerGrantType` while it is constructed, so a subclass can wrap the
 // refresh_token handler after client authentication; `ctx.oidc.params.refresh_token`, `ctx.oidc.client`
 // and `ctx.oidc.entities.RotatedRefreshToken` (see provider-internals.canary.test.ts).
+// Also reported, not changed: a reuse of a rotated refresh token after the window (the provider revokes the
+// grant) goes to `onReuse` before the error leaves, read from `ctx.oidc.entities.RefreshToken.consumed`.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CanBePromise, TokenEndpointGrantContext } from 'oidc-provider';
 import Provider, { errors } from 'oidc-provider';
@@ -29,7 +31,10 @@ const keyFor = (oldToken: string, clientId: string) => deriveSealKey(oldToken, '
 
 type RefreshGrace = ReturnType<typeof createRefreshGrace>;
 
-export function createRefreshGrace(deps: { db: Db; clock: Clock; graceSeconds: number }) {
+/** A rotated refresh token presented again after the grace window: the provider has revoked its grant. */
+export type RefreshTokenReuse = { clientId: string; grantId: string | null; subject: string | null; ip: string | null; userAgent: string | null };
+
+export function createRefreshGrace(deps: { db: Db; clock: Clock; graceSeconds: number; onReuse?: (reuse: RefreshTokenReuse) => Promise<void> }) {
   const { db, clock, graceSeconds } = deps;
   const nowMs = () => clock.now().getTime();
   const now = () => Math.floor(nowMs() / 1000);
@@ -84,13 +89,26 @@ export function createRefreshGrace(deps: { db: Db; clock: Clock; graceSeconds: n
     throw new errors.InvalidGrant('refresh token already used');
   }
 
+  /** Runs the provider's handler; a refusal because the token was already consumed is reported as a reuse. */
+  async function redeem<C extends TokenEndpointGrantContext<object>>(handler: (ctx: C) => unknown, ctx: C): Promise<void> {
+    try {
+      await handler(ctx);
+    } catch (error) {
+      const used = ctx.oidc.entities.RefreshToken;
+      if (deps.onReuse && error instanceof errors.InvalidGrant && used?.consumed) {
+        await deps.onReuse({ clientId: ctx.oidc.client.clientId, grantId: used.grantId ?? null, subject: used.accountId ?? null, ip: ctx.ip || null, userAgent: ctx.get('user-agent') || null });
+      }
+      throw error;
+    }
+  }
+
   /** Wraps oidc-provider's refresh_token grant handler (client authentication has already happened). */
   function wrap<C extends TokenEndpointGrantContext<object>>(handler: (ctx: C) => unknown): (ctx: C) => Promise<void> {
     return async (ctx) => {
       const oldToken = ctx.oidc.params.refresh_token;
       const clientId = ctx.oidc.client.clientId;
       if (graceSeconds <= 0 || typeof oldToken !== 'string' || !oldToken) {
-        await handler(ctx);
+        await redeem(handler, ctx);
         return;
       }
       const key = sha256(oldToken);
@@ -100,7 +118,7 @@ export function createRefreshGrace(deps: { db: Db; clock: Clock; graceSeconds: n
           ctx.body = replay;
           return;
         }
-        await handler(ctx);
+        await redeem(handler, ctx);
         const rotated = ctx.oidc.entities.RotatedRefreshToken;
         // stored before the response leaves, so that a retry after a lost response always finds it
         if (rotated) await save(key, oldToken, clientId, rotated.grantId ?? null, ctx.body as TokenResponse);
