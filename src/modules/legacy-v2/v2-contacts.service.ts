@@ -7,11 +7,11 @@ import type { Db } from '../../db/database.ts';
 import { AppError, invalidFields } from '../../errors.ts';
 import type { SignedTokenCodec } from '../../shared/signed-token.ts';
 import { normalizeEmail } from '../../shared/validate.ts';
-import { buildContactViews, INCLUDES } from '../contacts/contact-view.ts';
 import { parseLimit } from '../contacts/contact-query.ts';
 import type { ContactRow, PageOrder } from '../contacts/contacts.repository.ts';
 import { parseTimestamp } from '../contacts/formats.ts';
 import { CUSTOM_FIELD_SLOTS, V2_STATUSES, type V2Status } from './v2-mapping.ts';
+import { loadV2Parts } from './v2-contact-parts.ts';
 import { toV2Contact, type V2Contact, type V2ViewContext } from './v2-contact-view.ts';
 import * as repo from './v2.repository.ts';
 
@@ -90,11 +90,13 @@ export function createV2ContactsReader(deps: { db: Db; tokens: SignedTokenCodec 
 
   async function toV2(accountId: string, rows: ContactRow[], includeContactId: boolean): Promise<V2Contact[]> {
     if (!rows.length) return [];
-    const ctx = await viewContext(accountId, rows.map((r) => r.contact_id), includeContactId);
+    const ids = rows.map((r) => r.contact_id);
+    const ctx = await viewContext(accountId, ids, includeContactId);
     // v2 shows only the custom fields of its slots: none defined, none to load.
-    const parts = INCLUDES.filter((n) => n !== 'taggings' && (n !== 'custom_fields' || ctx.slotNames.size > 0));
-    const views = await buildContactViews(db, accountId, rows, new Set(parts));
-    return rows.map((row, n) => toV2Contact(row, views[n]!, ctx));
+    const parts = await loadV2Parts(db, accountId, ids, ctx.slotNames.size > 0);
+    const contacts = new Array<V2Contact>(rows.length);
+    for (let i = 0; i < rows.length; i++) contacts[i] = toV2Contact(rows[i]!, parts.get(rows[i]!.contact_id), ctx);
+    return contacts;
   }
 
   /** One page; `path` is the collection's own path (its next_link repeats it), `listId` the list it walks. */
