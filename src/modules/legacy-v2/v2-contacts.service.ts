@@ -69,15 +69,27 @@ function parseQuery(raw: V2Query): Omit<Cursor, 'v' | 'o' | 'p'> {
   return { f, l, i };
 }
 
+/** The v2-only fields a page's rows brought, for the rows that have any. */
+function keptFields(rows: readonly repo.V2ContactRow[]): Map<string, repo.V2OnlyFields> {
+  const kept = new Map<string, repo.V2OnlyFields>();
+  for (const r of rows) {
+    if (r.v2_prefix_name !== null || r.v2_middle_name !== null || r.v2_department_name !== null) {
+      kept.set(r.contact_id, { prefix_name: r.v2_prefix_name, middle_name: r.v2_middle_name, department_name: r.v2_department_name });
+    }
+  }
+  return kept;
+}
+
 export function createV2ContactsReader(deps: { db: Db; tokens: SignedTokenCodec }) {
   const { db, tokens } = deps;
 
-  /** List numbers and statuses, slot field names and the v2-only fields for a page of views. */
-  async function viewContext(accountId: string, contactIds: string[], includeContactId: boolean): Promise<V2ViewContext> {
+  /** List numbers and statuses, slot field names and the v2-only fields (unless the rows brought them). */
+  async function viewContext(accountId: string, rows: readonly ContactRow[], includeContactId: boolean): Promise<V2ViewContext> {
+    const joined = 'v2_prefix_name' in rows[0]!;
     const [lists, fields, v2Fields] = await Promise.all([
       repo.listAllLists(db, accountId),
       repo.findSlotFields(db, accountId, CUSTOM_FIELD_SLOTS),
-      repo.findV2Fields(db, accountId, contactIds),
+      joined ? keptFields(rows as repo.V2ContactRow[]) : repo.findV2Fields(db, accountId, rows.map((r) => r.contact_id)),
     ]);
     return {
       listNumbers: new Map(lists.filter((l) => !l.deleted_at).map((l) => [l.list_id, Number(l.sequence_id)])),
@@ -90,10 +102,9 @@ export function createV2ContactsReader(deps: { db: Db; tokens: SignedTokenCodec 
 
   async function toV2(accountId: string, rows: ContactRow[], includeContactId: boolean): Promise<V2Contact[]> {
     if (!rows.length) return [];
-    const ids = rows.map((r) => r.contact_id);
-    const ctx = await viewContext(accountId, ids, includeContactId);
+    const ctx = await viewContext(accountId, rows, includeContactId);
     // v2 shows only the custom fields of its slots: none defined, none to load.
-    const parts = await loadV2Parts(db, accountId, ids, ctx.slotNames.size > 0);
+    const parts = await loadV2Parts(db, accountId, rows.map((r) => r.contact_id), ctx.slotNames.size > 0);
     const contacts = new Array<V2Contact>(rows.length);
     for (let i = 0; i < rows.length; i++) contacts[i] = toV2Contact(rows[i]!, parts.get(rows[i]!.contact_id), ctx);
     return contacts;
