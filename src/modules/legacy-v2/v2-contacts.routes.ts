@@ -16,12 +16,13 @@ export default async function v2ContactRoutes(app: FastifyInstance, opts: { v2: 
   const { v2 } = opts;
   const config = { scope: 'contact_data' } as const;
   const doc = (operationId: string, summary: string) => ({ operationId, summary, tags: ['Legacy v2'], security });
-  const serializerCompiler = () => (data: unknown) => JSON.stringify(data);
   const flag = (q: { include_contact_id?: string }) => includeFlag('include_contact_id', q.include_contact_id);
 
+  // The page is written by the route's response schema (fast-json-stringify): every v2 contact has all its
+  // keys, so the compiled serializer writes it about twice as fast as JSON.stringify.
   app.get<{ Querystring: Static<typeof ContactsQuery> }>(
     '/contacts',
-    { config, serializerCompiler, schema: { ...doc('v2GetContacts', 'List contacts (v2)'), querystring: ContactsQuery, response: { 200: V2ContactPage } } },
+    { config, schema: { ...doc('v2GetContacts', 'List contacts (v2)'), querystring: ContactsQuery, response: { 200: V2ContactPage } } },
     (request) => v2.reader.readPage(request.auth.accountId, '/v2/contacts', request.query),
   );
 

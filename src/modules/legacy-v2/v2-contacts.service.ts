@@ -7,11 +7,11 @@ import type { Db } from '../../db/database.ts';
 import { AppError, invalidFields } from '../../errors.ts';
 import type { SignedTokenCodec } from '../../shared/signed-token.ts';
 import { normalizeEmail } from '../../shared/validate.ts';
-import { buildContactViews, INCLUDES } from '../contacts/contact-view.ts';
 import { parseLimit } from '../contacts/contact-query.ts';
 import type { ContactRow, PageOrder } from '../contacts/contacts.repository.ts';
 import { parseTimestamp } from '../contacts/formats.ts';
 import { CUSTOM_FIELD_SLOTS, V2_STATUSES, type V2Status } from './v2-mapping.ts';
+import { loadV2Parts } from './v2-contact-parts.ts';
 import { toV2Contact, type V2Contact, type V2ViewContext } from './v2-contact-view.ts';
 import * as repo from './v2.repository.ts';
 
@@ -69,15 +69,27 @@ function parseQuery(raw: V2Query): Omit<Cursor, 'v' | 'o' | 'p'> {
   return { f, l, i };
 }
 
+/** The v2-only fields a page's rows brought, for the rows that have any. */
+function keptFields(rows: readonly repo.V2ContactRow[]): Map<string, repo.V2OnlyFields> {
+  const kept = new Map<string, repo.V2OnlyFields>();
+  for (const r of rows) {
+    if (r.v2_prefix_name !== null || r.v2_middle_name !== null || r.v2_department_name !== null) {
+      kept.set(r.contact_id, { prefix_name: r.v2_prefix_name, middle_name: r.v2_middle_name, department_name: r.v2_department_name });
+    }
+  }
+  return kept;
+}
+
 export function createV2ContactsReader(deps: { db: Db; tokens: SignedTokenCodec }) {
   const { db, tokens } = deps;
 
-  /** List numbers and statuses, slot field names and the v2-only fields for a page of views. */
-  async function viewContext(accountId: string, contactIds: string[], includeContactId: boolean): Promise<V2ViewContext> {
+  /** List numbers and statuses, slot field names and the v2-only fields (unless the rows brought them). */
+  async function viewContext(accountId: string, rows: readonly ContactRow[], includeContactId: boolean): Promise<V2ViewContext> {
+    const joined = 'v2_prefix_name' in rows[0]!;
     const [lists, fields, v2Fields] = await Promise.all([
       repo.listAllLists(db, accountId),
       repo.findSlotFields(db, accountId, CUSTOM_FIELD_SLOTS),
-      repo.findV2Fields(db, accountId, contactIds),
+      joined ? keptFields(rows as repo.V2ContactRow[]) : repo.findV2Fields(db, accountId, rows.map((r) => r.contact_id)),
     ]);
     return {
       listNumbers: new Map(lists.filter((l) => !l.deleted_at).map((l) => [l.list_id, Number(l.sequence_id)])),
@@ -90,11 +102,12 @@ export function createV2ContactsReader(deps: { db: Db; tokens: SignedTokenCodec 
 
   async function toV2(accountId: string, rows: ContactRow[], includeContactId: boolean): Promise<V2Contact[]> {
     if (!rows.length) return [];
-    const ctx = await viewContext(accountId, rows.map((r) => r.contact_id), includeContactId);
+    const ctx = await viewContext(accountId, rows, includeContactId);
     // v2 shows only the custom fields of its slots: none defined, none to load.
-    const parts = INCLUDES.filter((n) => n !== 'taggings' && (n !== 'custom_fields' || ctx.slotNames.size > 0));
-    const views = await buildContactViews(db, accountId, rows, new Set(parts));
-    return rows.map((row, n) => toV2Contact(row, views[n]!, ctx));
+    const parts = await loadV2Parts(db, accountId, rows.map((r) => r.contact_id), ctx.slotNames.size > 0);
+    const contacts = new Array<V2Contact>(rows.length);
+    for (let i = 0; i < rows.length; i++) contacts[i] = toV2Contact(rows[i]!, parts.get(rows[i]!.contact_id), ctx);
+    return contacts;
   }
 
   /** One page; `path` is the collection's own path (its next_link repeats it), `listId` the list it walks. */

@@ -53,7 +53,6 @@ export default async function v2ListRoutes(app: FastifyInstance, opts: { v2: Leg
     '/lists/:id/contacts',
     {
       config,
-      serializerCompiler: () => (data: unknown) => JSON.stringify(data),
       schema: { ...doc('v2GetListContacts', 'List the contacts of a list (v2)'), params: IdParams, querystring: MembersQuery, response: { 200: V2ContactPage } },
     },
     (request) => v2.listMembers(request.auth.accountId, request.params.id, request.query),
