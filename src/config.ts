@@ -19,6 +19,8 @@ export type Config = Readonly<{
   mailFrom: string;
   requireApiKey: boolean;
   trustProxy: boolean;
+  /** On shutdown, how long a keep-alive connection must have carried nothing before it is closed. */
+  shutdownIdleGraceSeconds: number;
   logLevel: string;
   /** Bound on how long a revoked token may still be accepted from a node's in-memory cache. */
   tokenCacheSeconds: number;
@@ -165,6 +167,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     mailFrom: env.MAIL_FROM || 'Listgate <no-reply@listgate.localhost>',
     requireApiKey: readBool(env, 'REQUIRE_API_KEY', false),
     trustProxy: readBool(env, 'TRUST_PROXY', false),
+    shutdownIdleGraceSeconds: readInt(env, 'SHUTDOWN_IDLE_GRACE_SECONDS', 5, 0, 14),
     logLevel: env.LOG_LEVEL || (envName === 'test' ? 'silent' : 'info'),
     tokenCacheSeconds: readInt(env, 'TOKEN_CACHE_SECONDS', 5, 0, 60),
     rateLimit: {

@@ -110,7 +110,7 @@ export async function startServer(
   const close = () => {
     closing ??= (async () => {
       readiness.shuttingDown = true;
-      const [drained] = await Promise.all([connections.drain(DRAIN_MS), jobs?.stop()]);
+      const [drained] = await Promise.all([connections.drain(DRAIN_MS, config.shutdownIdleGraceSeconds * 1000), jobs?.stop()]);
       if (drained.forced) app.log.warn({ connections: drained.forced }, 'requests still running after the shutdown bound were cut');
       await app.close();
       await ready.close();

@@ -53,7 +53,7 @@ describe('trackConnections', () => {
     for (const client of [late, halfSent, idle]) client.socket.write(GET);
     for (const client of [late, halfSent, idle]) assert.match((await responses(client, 1))[0]!, /^200 OK[\s\S]*Connection: keep-alive/i);
 
-    const drained = drain.drain(15_000);
+    const drained = drain.drain(15_000, 5_000);
     assert.equal(drain.draining, true);
     halfSent.socket.write('GET / HTTP/1.1\r\n');
     // Longer than a client needs to send its next request, shorter than the idle grace.

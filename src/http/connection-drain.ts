@@ -5,21 +5,23 @@
 // HTTP/1.1 has no way to tell a client "do not reuse this connection" except in a response, so closing an
 // idle keep-alive connection always races with a client that is sending its next request on it (the
 // client then meets a reset). The drain therefore never closes a connection that is busy, and closes an
-// idle one only after it has carried nothing for IDLE_GRACE_MS, measured per connection from the end of its
-// last response: a client that keeps using its connection gets a `Connection: close` answer long before.
+// idle one only after it has carried nothing for the idle grace (SHUTDOWN_IDLE_GRACE_SECONDS, 5 s by default),
+// measured per connection from the end of its last response: a client that keeps using its connection gets
+// a `Connection: close` answer long before.
 import type { Server, ServerResponse } from 'node:http';
 import { Server as NetServer, type Socket } from 'node:net';
 
-/** Far above the time a client takes to send its next request once it has read a response. */
-const IDLE_GRACE_MS = 5_000;
 const POLL_MS = 100;
 
 type Connection = { active: number; idleSince: number; bytesReadWhenIdle: number };
 
 export type ConnectionDrain = {
   readonly draining: boolean;
-  /** Resolves once every connection is closed, or after `boundMs` (then the rest are destroyed). */
-  drain(boundMs: number): Promise<{ forced: number }>;
+  /**
+   * Resolves once every connection is closed, or after `boundMs` (then the rest are destroyed); an idle
+   * connection is closed once it has carried nothing for `idleGraceMs`.
+   */
+  drain(boundMs: number, idleGraceMs: number): Promise<{ forced: number }>;
 };
 
 /** Call before any other 'request' listener is attached, so that every response is seen. */
@@ -50,16 +52,16 @@ export function trackConnections(server: Server): ConnectionDrain {
   });
 
   /** Idle: no request running, nothing read since the last response (not even part of a request), long enough. */
-  function isIdle(socket: Socket, connection: Connection, now: number): boolean {
-    return connection.active === 0 && socket.bytesRead === connection.bytesReadWhenIdle && now - connection.idleSince >= IDLE_GRACE_MS;
+  function isIdle(socket: Socket, connection: Connection, now: number, idleGraceMs: number): boolean {
+    return connection.active === 0 && socket.bytesRead === connection.bytesReadWhenIdle && now - connection.idleSince >= idleGraceMs;
   }
 
-  function closeIdle(): void {
+  function closeIdle(idleGraceMs: number): void {
     // Decided after the event loop's I/O phase (setImmediate runs after it), so that a request that reached
     // the socket while a timer was due has been read and counted first.
     setImmediate(() => {
       const now = Date.now();
-      for (const [socket, connection] of connections) if (isIdle(socket, connection, now)) socket.end();
+      for (const [socket, connection] of connections) if (isIdle(socket, connection, now, idleGraceMs)) socket.end();
     });
   }
 
@@ -67,7 +69,7 @@ export function trackConnections(server: Server): ConnectionDrain {
     get draining() {
       return draining;
     },
-    drain(boundMs) {
+    drain(boundMs, idleGraceMs) {
       draining = true;
       for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
       // net.Server's close stops accepting and waits for open connections. http.Server's close would also
@@ -77,7 +79,7 @@ export function trackConnections(server: Server): ConnectionDrain {
       return new Promise((resolve) => {
         const started = Date.now();
         const timer = setInterval(() => {
-          if (Date.now() - started < boundMs) return closeIdle();
+          if (Date.now() - started < boundMs) return closeIdle(idleGraceMs);
           clearInterval(timer);
           const forced = connections.size;
           for (const socket of connections.keys()) socket.destroy();

@@ -35,6 +35,8 @@ export async function startTestServer(
     RATE_LIMIT_PER_DAY: '1000000000',
     ACCOUNT_RATE_LIMIT_PER_SECOND: '10000000',
     ACCOUNT_RATE_LIMIT_PER_DAY: '10000000000',
+    // A suite's clients are done when it closes its server: their idle connections need no grace.
+    SHUTDOWN_IDLE_GRACE_SECONDS: '0',
     ...env,
   });
   const server = await startServer(config, options);
