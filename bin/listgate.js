@@ -5,7 +5,7 @@
 // Node it runs itself again on the Node.js 24 the project pins (node_modules/node), or refuses clearly.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { enableCompileCache } from 'node:module';
+import * as nodeModule from 'node:module';
 import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
@@ -52,7 +52,7 @@ if (major < 22 || (major === 22 && minor < 12)) {
   // Node keeps the compiled code (and the stripped TypeScript) of each module in a cache on disk (in the
   // system's temporary folder, NODE_COMPILE_CACHE to move it): a command then starts in about half the CPU,
   // which cron jobs and scripts that call listgate many times feel.
-  enableCompileCache?.();
+  nodeModule.enableCompileCache?.();
   const compiled = new URL('../dist/cli/main.js', import.meta.url);
   const sources = new URL('../src/cli/main.ts', import.meta.url);
   if (existsSync(compiled)) {
