@@ -6,7 +6,7 @@ import type {
   ContactPhoneNumbersTable,
   ContactStreetAddressesTable,
 } from '../../db/schema.ts';
-import { newId } from '../../shared/crypto.ts';
+import { newOrderedId } from '../../shared/crypto.ts';
 import type { AddressInput, PhoneInput } from './contact-input.ts';
 import type { CheckedValue } from './custom-values.ts';
 import type { Executor } from './contacts.repository.ts';
@@ -115,7 +115,7 @@ export async function replacePhones(
         const kept = before.get(p.phone_number);
         const same = kept?.kind === p.kind;
         return {
-          phone_number_id: kept?.phone_number_id ?? newId(),
+          phone_number_id: kept?.phone_number_id ?? newOrderedId(),
           account_id: accountId,
           contact_id: contactId,
           ...p,
@@ -147,7 +147,7 @@ export async function replaceAddresses(
     .insertInto('contact_street_addresses')
     .values(
       addresses.map((a, position) => ({
-        street_address_id: newId(),
+        street_address_id: newOrderedId(),
         account_id: accountId,
         contact_id: contactId,
         ...a,

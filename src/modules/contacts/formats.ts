@@ -17,17 +17,27 @@ export function parseTimestamp(value: string): string | null {
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
 
+const YMD = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$/;
+const MDY = /^(\d{1,2})[-/](\d{1,2})[-/](\d{4})$/;
+
+/** Whether year-month-day is a day of the proleptic Gregorian calendar (year 0000 to 9999). */
+function isCalendarDay(year: number, month: number, day: number): boolean {
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 ? (leap ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+  return day <= days;
+}
+
 /** The dialect's date spellings for anniversaries (YYYY-MM-DD, YYYY/MM/DD, MM/DD/YYYY, M-D-YYYY) → YYYY-MM-DD. */
 export function parseAnniversary(value: string): string | null {
   const raw = value.trim();
-  let m = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$/.exec(raw);
-  let parts = m ? [m[1]!, m[2]!, m[3]!] : null;
-  m = /^(\d{1,2})[-/](\d{1,2})[-/](\d{4})$/.exec(raw);
-  if (m) parts = [m[3]!, m[1]!, m[2]!];
-  if (!parts) return null;
-  const iso = `${parts[0]}-${parts[1]!.padStart(2, '0')}-${parts[2]!.padStart(2, '0')}`;
-  const date = new Date(`${iso}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === iso ? iso : null;
+  const ymd = YMD.exec(raw);
+  const mdy = ymd ? null : MDY.exec(raw);
+  const [year, month, day] = ymd ? [ymd[1]!, ymd[2]!, ymd[3]!] : mdy ? [mdy[3]!, mdy[1]!, mdy[2]!] : [];
+  if (!year || !month || !day) return null;
+  // Arithmetic rather than a Date: this runs for every row of an import.
+  if (!isCalendarDay(Number(year), Number(month), Number(day))) return null;
+  return `${year}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`;
 }
 
 /**
