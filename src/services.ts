@@ -2,7 +2,6 @@
 // and the CLI. Nothing else constructs services, so there is exactly one code path per rule.
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Redis } from 'ioredis';
 import { createBearerAuth } from './api-auth/bearer-auth.ts';
 import { pino } from 'pino';
 import { createCompactLogStream } from './shared/log-format.ts';
@@ -47,6 +46,7 @@ import type { RefreshTokenReuse } from './oauth/provider-internals/refresh-grace
 import { type Clock, systemClock } from './shared/clock.ts';
 import { createKnownDevices } from './web/known-devices.ts';
 import { createMemoryCounterStore, createRedisCounterStore, type CounterStore } from './shared/counter-store.ts';
+import { openRedis } from './shared/redis-client.ts';
 import { randomToken } from './shared/crypto.ts';
 import { createSignedTokenCodec } from './shared/signed-token.ts';
 import { serializeRequest } from './shared/log-redaction.ts';
@@ -89,7 +89,7 @@ export async function createServices(config: Config, options: { clock?: Clock; d
   const { db } = database;
   const secretKeys = resolveSecretKeys(config);
   const primaryKey = secretKeys[0]!;
-  const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2, enableAutoPipelining: true }) : null;
+  const redis = config.redisUrl ? openRedis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2, enableAutoPipelining: true }) : null;
   const counters: CounterStore = redis ? createRedisCounterStore(redis) : createMemoryCounterStore(() => clock.now().getTime());
   const secureCookies = config.publicUrl.startsWith('https://');
 

@@ -4,7 +4,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { type MigrationResultSet, Migrator } from 'kysely/migration';
-import pg from 'pg';
+import { createRequire } from 'node:module';
+import type pgModule from 'pg';
 import { migrations } from './migrations/index.ts';
 import { createDatabaseHealth, type DatabaseHealth, type HealthLog } from './database-health.ts';
 import type { Database } from './schema.ts';
@@ -24,6 +25,9 @@ export type DatabaseHandle = {
   destroy(): Promise<void>;
 };
 
+// pg is loaded only for a PostgreSQL database: a SQLite install starts without it.
+const requireModule = createRequire(import.meta.url);
+
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
 
@@ -39,6 +43,7 @@ export function createDatabase(databaseUrl: string, options: { poolSize?: number
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: wrapSqlite(raw, health) }) });
     return { db, dialect: 'sqlite', file, health, destroy: () => db.destroy() };
   }
+  const pg = requireModule('pg') as typeof pgModule;
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: options.poolSize ?? 10,

@@ -2,7 +2,8 @@
 // configured, .eml files in DATA_DIR/outbox/ plus one log line with the link so a local install needs nothing.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import nodemailer from 'nodemailer';
+import { createRequire } from 'node:module';
+import type nodemailerModule from 'nodemailer';
 import type { Transporter } from 'nodemailer';
 import { randomToken } from './crypto.ts';
 
@@ -28,13 +29,17 @@ export type MailerOptions = {
   log: (line: string) => void;
 };
 
+// nodemailer is loaded when a mailer first needs it, not at start-up (it is a large module).
+const requireModule = createRequire(import.meta.url);
+const nodemailer = () => requireModule('nodemailer') as typeof nodemailerModule;
+
 export function createMailer(options: MailerOptions): Mailer {
   return options.smtpUrl ? createSmtpMailer(options.smtpUrl, options.from) : createOutboxMailer(options);
 }
 
 function createSmtpMailer(smtpUrl: string, from: string): Mailer {
   // Short timeouts: a page waiting on a dead SMTP server should fail in seconds, not minutes.
-  const transport: Transporter = nodemailer.createTransport({
+  const transport: Transporter = nodemailer().createTransport({
     url: smtpUrl,
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
@@ -51,10 +56,11 @@ function createSmtpMailer(smtpUrl: string, from: string): Mailer {
 
 function createOutboxMailer(options: MailerOptions): Mailer {
   const outbox = path.join(options.dataDir, 'outbox');
-  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  let transport: Transporter | null = null;
   return {
     kind: 'outbox',
     async send(message) {
+      transport ??= nodemailer().createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
       const info = await transport.sendMail({ from: options.from, to: message.to, subject: message.subject, text: message.text });
       mkdirSync(outbox, { recursive: true, mode: 0o700 });
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
@@ -66,7 +72,7 @@ function createOutboxMailer(options: MailerOptions): Mailer {
       writeFileSync(`${base}.txt`, plainCopy(options.from, message), { mode: 0o600 });
       options.log(`mail to ${message.to}: "${message.subject}"${message.link ? ` ${message.link}` : ''} (saved in ${base}.txt)`);
     },
-    close: () => transport.close(),
+    close: () => transport?.close(),
   };
 }
 
