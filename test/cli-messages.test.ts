@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type CliEnv, runCli } from './helpers/cli.ts';
+import { type CliEnv, finished, runCli, startCli } from './helpers/cli.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
 import { createAccountWithToken, type TestToken } from './helpers/tokens.ts';
 
@@ -129,5 +129,14 @@ describe('listgate messages', () => {
     assert.equal(result.code, 5, result.stderr);
     assert.match(result.stderr, /^listgate: cannot reach http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\) after 1 attempt/);
     assert.ok(seconds < 5, `whoami took ${seconds} s`);
+  });
+
+  it('ends quietly when its reader closes the pipe early (`listgate --help | head -1`)', async () => {
+    const child = startCli(['--help'], env);
+    // The reader takes one chunk and goes away, as head does.
+    child.stdout.once('data', () => child.stdout.destroy());
+    const result = await finished(child);
+    assert.equal(result.code, 0, result.stderr);
+    assert.doesNotMatch(result.stderr, /EPIPE|Error|at /);
   });
 });

@@ -41,6 +41,13 @@ export async function runCli(argv: string[]): Promise<number> {
   }
 }
 
+// A reader that stops early (`listgate --help | head`, `listgate lists | grep -m1 …`) closes the pipe: the
+// command ends quietly, as other Unix tools do, instead of with a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(EXIT.OK);
+  throw error;
+});
+
 const code = await runCli(process.argv);
 // `serve` keeps the process alive; other commands end here with their code.
 if (code !== EXIT.OK || !['serve', 'worker'].includes(process.argv[2] ?? '')) process.exitCode = code;
