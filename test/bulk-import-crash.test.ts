@@ -1,8 +1,8 @@
 // A CSV import survives `kill -9`: the real `listgate serve` process is killed with SIGKILL at five random
 // points while it imports a large file, restarted each time, and the job then completes with exactly the
-// file's distinct contacts: no duplicate, no row counted twice, a sound database. The file has 60,000 rows
-// under `npm test` (a dozen steps of 5,000 rows, so that five kills land before the end);
-// CRASH_TEST_ROWS=100000 runs the full-size file.
+// file's distinct contacts: no duplicate, no row counted twice, a sound database. The file has 100,000
+// rows (twenty steps of 5,000 rows, so that five kills land before the end); CRASH_TEST_ROWS sets another
+// size.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -18,7 +18,7 @@ import type { TestServer } from './helpers/server.ts';
 import { createAccountWithToken, type TestToken } from './helpers/tokens.ts';
 
 const BIN = path.resolve(import.meta.dirname, '../bin/listgate.js');
-const ROWS = Number(process.env.CRASH_TEST_ROWS ?? 60_000);
+const ROWS = Number(process.env.CRASH_TEST_ROWS ?? 100_000);
 const DISTINCT = Math.floor(ROWS * 0.97); // rows past this repeat earlier addresses
 const BAD_EVERY = 1_000; // one bad address per this many rows
 const KILLS = 5;
