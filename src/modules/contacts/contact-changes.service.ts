@@ -33,12 +33,15 @@ import type { Db } from '../../db/database.ts';
 import type { ContactChangeKind } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import type { Clock } from '../../shared/clock.ts';
+import { type JsonChunks, jsonText } from '../../shared/json-chunks.ts';
 import type { SignedTokenCodec } from '../../shared/signed-token.ts';
 import { isUuid } from './formats.ts';
 import { parseIncludes, parseLimit } from './contact-query.ts';
-import { buildContactViews, type ContactView, type Include } from './contact-view.ts';
+import { contactJsonTexts, type ContactView, type Include } from './contact-view.ts';
+import { findContactJsonByIds, listContactJsonPage, listJsonTexts } from './contact-json.repository.ts';
+import { changeJson, feedPageJson, tombstoneJson } from './feed-json.ts';
 import * as changes from './contact-changes.repository.ts';
-import * as repo from './contacts.repository.ts';
+import type { ContactFilter } from './contacts.repository.ts';
 import { throwIfInvalid } from './contact-input.ts';
 
 export type Tombstone = { contact_id: string; status: 'deleted'; deleted_at: string };
@@ -104,41 +107,56 @@ export function createContactChangesService(deps: { db: Db; clock: Clock; tokens
     return { token: { ...token, i: include ?? token.i }, limit };
   }
 
-  async function toChanges(
-    accountId: string,
-    rows: changes.ChangeRow[],
-    include: Include[],
-  ): Promise<FeedChange[]> {
-    const ids = [...new Set(rows.map((r) => r.contact_id))];
-    const found = await repo.findContactsByIds(db, accountId, ids);
+  /** The JSON text of log rows, each with its contact's current state (or a tombstone). */
+  async function toChanges(accountId: string, rows: changes.ChangeRow[], include: Include[]): Promise<string[]> {
+    const found = await findContactJsonByIds(db, accountId, [...new Set(rows.map((r) => r.contact_id))]);
     const live = found.filter((c) => !c.deleted_at);
-    const views = new Map(
-      (await buildContactViews(db, accountId, live, new Set(include))).map((v) => [v.contact_id, v]),
-    );
+    const texts = await contactJsonTexts(db, accountId, live, new Set(include));
+    const contacts = new Map(live.map((c, i) => [c.contact_id, texts[i]!]));
     const deleted = new Map(found.filter((c) => c.deleted_at).map((c) => [c.contact_id, c.deleted_at!]));
     return rows.map((row) => {
-      const view = views.get(row.contact_id);
-      const contact: ContactView | Tombstone = view ?? {
-        contact_id: row.contact_id,
-        status: 'deleted',
-        deleted_at: deleted.get(row.contact_id) ?? row.created_at,
-      };
-      const change: FeedChange = {
-        seq: row.seq,
-        change: NAMES[row.kind],
-        changed_at: row.created_at,
-        contact,
-      };
-      if (row.list_id) change.list_id = row.list_id;
-      return change;
+      const contact =
+        contacts.get(row.contact_id) ??
+        tombstoneJson(row.contact_id, deleted.get(row.contact_id) ?? row.created_at);
+      const change = changeJson(row.seq, NAMES[row.kind], row.created_at, contact);
+      return row.list_id ? `${change.slice(0, -1)},"list_id":${JSON.stringify(row.list_id)}}` : change;
     });
   }
 
-  function pageOf(accountId: string, changed: FeedChange[], next: SyncToken, more: boolean): FeedPage {
-    const next_sync_token = tokens.encode(context(accountId), next);
-    const result: FeedPage = { changes: changed, next_sync_token, more };
-    if (more) result._links = { next: { href: `/v3/contacts/changes?sync_token=${next_sync_token}` } };
-    return result;
+  function pageOf(accountId: string, changed: string[], next: SyncToken, more: boolean): JsonChunks {
+    return feedPageJson(changed, tokens.encode(context(accountId), next), more);
+  }
+
+  type SnapshotPage = { changed: string[]; last: number; more: boolean };
+  type Range = { order: 'changed'; after: number; through: number; limit: number };
+
+  /** Snapshot entries written whole by the database (no sub-resources to add). */
+  async function snapshotEntries(accountId: string, filter: ContactFilter, page: Range): Promise<SnapshotPage> {
+    const rows = await listJsonTexts(db, accountId, filter, { ...page, limit: page.limit + 1 }, 'snapshot');
+    const more = rows.length > page.limit;
+    if (more) rows.length = page.limit;
+    return { changed: rows.map((r) => r.json), last: rows.length ? Number(rows[rows.length - 1]!.seq) : 0, more };
+  }
+
+  /** Snapshot entries around the contacts' JSON with the sub-resources of `include` appended. */
+  async function snapshotWithIncludes(
+    accountId: string,
+    filter: ContactFilter,
+    page: Range,
+    include: Include[],
+  ): Promise<SnapshotPage> {
+    const rows = await listContactJsonPage(db, accountId, filter, { ...page, limit: page.limit + 1 });
+    const more = rows.length > page.limit;
+    if (more) rows.length = page.limit;
+    const live = rows.filter((r) => !r.deleted_at);
+    const texts = await contactJsonTexts(db, accountId, live, new Set(include));
+    let i = 0;
+    const changed = rows.map((row) =>
+      row.deleted_at
+        ? changeJson(row.seq, 'deleted', row.deleted_at, tombstoneJson(row.contact_id, row.deleted_at))
+        : changeJson(row.seq, 'created', row.updated_at, texts[i++]!),
+    );
+    return { changed, last: rows.length ? Number(rows[rows.length - 1]!.seq) : 0, more };
   }
 
   /**
@@ -146,39 +164,18 @@ export function createContactChangesService(deps: { db: Db; clock: Clock; tokens
    * the sync began (a sequential index walk, not one lookup per log row). A contact changed meanwhile
    * moves above that head and is met in the log phase that follows, as in an updated_after walk.
    */
-  async function readSnapshot(accountId: string, token: SyncToken, limit: number): Promise<FeedPage> {
+  async function readSnapshot(accountId: string, token: SyncToken, limit: number): Promise<JsonChunks> {
     const head = token.h ?? (await changes.headSeq(db, accountId));
     const filter = { statuses: 'all' as const, ...(token.l.length ? { lists: token.l } : {}) };
-    const page = { order: 'changed' as const, after: token.s, through: head, limit: limit + 1 };
-    const rows = await repo.listContactsPage(db, accountId, filter, page);
-    const more = rows.length > limit;
-    if (more) rows.length = limit;
-    const views = new Map(
-      (
-        await buildContactViews(
-          db,
-          accountId,
-          rows.filter((r) => !r.deleted_at),
-          new Set(token.i),
-        )
-      ).map((v) => [v.contact_id, v]),
-    );
-    const changed = rows.map((row): FeedChange => {
-      const seq = Number(row.change_seq);
-      const view = views.get(row.contact_id);
-      if (view) return { seq, change: 'created', changed_at: row.updated_at, contact: view };
-      const tombstone: Tombstone = {
-        contact_id: row.contact_id,
-        status: 'deleted',
-        deleted_at: row.deleted_at!,
-      };
-      return { seq, change: 'deleted', changed_at: row.deleted_at!, contact: tombstone };
-    });
+    const page = { order: 'changed' as const, after: token.s, through: head, limit };
+    const { changed, last, more } = token.i.length
+      ? await snapshotWithIncludes(accountId, filter, page, token.i)
+      : await snapshotEntries(accountId, filter, page);
     if (more)
       return pageOf(
         accountId,
         changed,
-        { ...token, s: Number(rows[rows.length - 1]!.change_seq), h: head },
+        { ...token, s: last, h: head },
         true,
       );
     const { h: _done, ...logPhase } = token;
@@ -187,7 +184,7 @@ export function createContactChangesService(deps: { db: Db; clock: Clock; tokens
   }
 
   /** The log phase: every change after the token, in seq order. */
-  async function readLog(accountId: string, token: SyncToken, limit: number): Promise<FeedPage> {
+  async function readLog(accountId: string, token: SyncToken, limit: number): Promise<JsonChunks> {
     const page = await changes.readChanges(db, accountId, {
       after: token.s,
       limit: limit + 1,
@@ -210,12 +207,18 @@ export function createContactChangesService(deps: { db: Db; clock: Clock; tokens
     return pageOf(accountId, await toChanges(accountId, rows, token.i), { ...token, s: last }, more);
   }
 
-  async function readFeed(accountId: string, query: FeedQuery): Promise<FeedPage> {
+  /** A page of the feed as the JSON text of the response body. */
+  async function readFeedJson(accountId: string, query: FeedQuery): Promise<JsonChunks> {
     const { token, limit } = parseFeedQuery(accountId, query);
     // A client that has seen nothing (no token, or a token at seq 0) gets the snapshot first.
     return token.h !== undefined || token.s === 0
       ? readSnapshot(accountId, token, limit)
       : readLog(accountId, token, limit);
+  }
+
+  /** The same page as an object. */
+  async function readFeed(accountId: string, query: FeedQuery): Promise<FeedPage> {
+    return JSON.parse(jsonText(await readFeedJson(accountId, query))) as FeedPage;
   }
 
   /**
@@ -235,5 +238,5 @@ export function createContactChangesService(deps: { db: Db; clock: Clock; tokens
     });
   }
 
-  return { readFeed, compact };
+  return { readFeed, readFeedJson, compact };
 }

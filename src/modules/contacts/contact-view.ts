@@ -104,16 +104,16 @@ function groupBy<R extends { contact_id: string }, V>(rows: R[], map: (row: R) =
   return groups;
 }
 
-/** Views of `rows` in their order, each with the requested sub-resources (empty arrays when none). */
-export async function buildContactViews(
+/**
+ * The sub-resources of `include` for the contacts `ids`, one query each, grouped by contact, in the order
+ * they follow the base fields in a contact object.
+ */
+async function loadIncludes(
   db: Executor,
   accountId: string,
-  rows: readonly ContactRow[],
+  ids: readonly string[],
   include: ReadonlySet<Include>,
-): Promise<ContactView[]> {
-  const views = rows.map(toContactView);
-  if (!include.size || !rows.length) return views;
-  const ids = rows.map((r) => r.contact_id);
+): Promise<[Include, Map<string, unknown[]>][]> {
   const loaders: Promise<[Include, Map<string, unknown[]>]>[] = [];
   const load = <R extends { contact_id: string }>(
     name: Include,
@@ -163,8 +163,40 @@ export async function buildContactViews(
     () => parts.loadNotes(db, accountId, ids),
     (r) => ({ note_id: r.note_id, created_at: r.created_at, content: r.content }),
   );
-  for (const [name, groups] of await Promise.all(loaders)) {
+  return Promise.all(loaders);
+}
+
+/** Views of `rows` in their order, each with the requested sub-resources (empty arrays when none). */
+export async function buildContactViews(
+  db: Executor,
+  accountId: string,
+  rows: readonly ContactRow[],
+  include: ReadonlySet<Include>,
+): Promise<ContactView[]> {
+  const views = rows.map(toContactView);
+  if (!include.size || !rows.length) return views;
+  const ids = rows.map((r) => r.contact_id);
+  for (const [name, groups] of await loadIncludes(db, accountId, ids, include)) {
     for (const view of views) (view as Record<string, unknown>)[name] = groups.get(view.contact_id) ?? [];
   }
   return views;
+}
+
+/**
+ * The JSON text of contacts given as their base JSON (contact-json.repository.ts), with the requested
+ * sub-resources appended: what JSON.stringify writes for buildContactViews' objects.
+ */
+export async function contactJsonTexts(
+  db: Executor,
+  accountId: string,
+  rows: readonly { contact_id: string; json: string }[],
+  include: ReadonlySet<Include>,
+): Promise<string[]> {
+  if (!include.size || !rows.length) return rows.map((r) => r.json);
+  const loaded = await loadIncludes(db, accountId, rows.map((r) => r.contact_id), include);
+  return rows.map((row) => {
+    let text = row.json.slice(0, -1);
+    for (const [name, groups] of loaded) text += `,"${name}":${JSON.stringify(groups.get(row.contact_id) ?? [])}`;
+    return `${text}}`;
+  });
 }

@@ -18,6 +18,7 @@
 import type { Db } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
 import { parseSequenceIds } from '../../shared/sequence-ids.ts';
+import { type JsonChunks, joinJsonChunks, jsonText } from '../../shared/json-chunks.ts';
 import type { SignedTokenCodec } from '../../shared/signed-token.ts';
 import {
   type ContactQuery,
@@ -25,7 +26,8 @@ import {
   parseContactQuery,
   type RawContactQuery,
 } from './contact-query.ts';
-import { buildContactViews, type ContactView } from './contact-view.ts';
+import { type ContactJsonRow, listContactJsonPage, listJsonTexts } from './contact-json.repository.ts';
+import { contactJsonTexts, type ContactView } from './contact-view.ts';
 import * as repo from './contacts.repository.ts';
 
 export type ContactPage = {
@@ -70,10 +72,33 @@ export function createContactsQueryService(deps: { db: Db; tokens: SignedTokenCo
     return first === null ? null : { o: 'changed', p: first - 1 };
   }
 
-  async function listContacts(
+  /** The contacts' JSON of the page at `position`, the seq of its last contact, and whether more follow. */
+  async function readPage(
+    accountId: string,
+    query: ContactQuery,
+    position: Omit<Cursor, 'v' | 'q'>,
+  ): Promise<{ texts: string[]; last: number; more: boolean }> {
+    const range = { order: position.o, after: position.p, limit: query.limit + 1 };
+    const include = new Set(query.include);
+    const rows = include.size
+      ? await listContactJsonPage(db, accountId, query.filter, range)
+      : await listJsonTexts(db, accountId, query.filter, range, 'contact');
+    const more = rows.length > query.limit;
+    if (more) rows.length = query.limit;
+    const texts = include.size
+      ? await contactJsonTexts(db, accountId, rows as ContactJsonRow[], include)
+      : rows.map((r) => r.json);
+    return { texts, last: rows.length ? Number(rows[rows.length - 1]!.seq) : 0, more };
+  }
+
+  /**
+   * A page as the JSON text of the response body: the database writes each contact's JSON (see
+   * contact-json.repository.ts), so a page of 500 is never 500 objects to build and serialise.
+   */
+  async function listContactsJson(
     accountId: string,
     raw: RawContactQuery & { cursor?: string },
-  ): Promise<ContactPage> {
+  ): Promise<JsonChunks> {
     let query: ContactQuery;
     let position: Omit<Cursor, 'v' | 'q'> | null;
     if (raw.cursor !== undefined) {
@@ -84,26 +109,22 @@ export function createContactsQueryService(deps: { db: Db; tokens: SignedTokenCo
       query = parseContactQuery(raw);
       position = await firstPosition(accountId, query);
     }
-    const rows = position
-      ? await repo.listContactsPage(db, accountId, query.filter, {
-          order: position.o,
-          after: position.p,
-          limit: query.limit + 1,
-        })
-      : [];
-    const more = rows.length > query.limit;
-    if (more) rows.length = query.limit;
-    const page: ContactPage = {
-      contacts: await buildContactViews(db, accountId, rows, new Set(query.include)),
-    };
-    if (query.includeCount) page.contacts_count = await repo.countContacts(db, accountId, query.filter);
+    const { texts, last, more } = position
+      ? await readPage(accountId, query, position)
+      : { texts: [], last: 0, more: false };
+    let tail = ']';
+    if (query.includeCount) tail += `,"contacts_count":${await repo.countContacts(db, accountId, query.filter)}`;
     if (more && position) {
-      const last = rows[rows.length - 1]!;
-      const p = Number(position.o === 'created' ? last.created_seq : last.change_seq);
-      const next: Cursor = { v: 1, q: query, o: position.o, p };
-      page._links = { next: { href: `/v3/contacts?cursor=${tokens.encode(context(accountId), next)}` } };
+      const next: Cursor = { v: 1, q: query, o: position.o, p: last };
+      const href = `/v3/contacts?cursor=${tokens.encode(context(accountId), next)}`;
+      tail += `,"_links":{"next":{"href":${JSON.stringify(href)}}}`;
     }
-    return page;
+    return joinJsonChunks('{"contacts":[', texts, `${tail}}`);
+  }
+
+  /** The same page as an object (callers inside the server: the customer pages). */
+  async function listContacts(accountId: string, raw: RawContactQuery & { cursor?: string }): Promise<ContactPage> {
+    return JSON.parse(jsonText(await listContactsJson(accountId, raw))) as ContactPage;
   }
 
   /** GET /contacts/contact_id_xrefs: legacy v2 ids → contact_id, ascending; unknown ids are left out. */
@@ -112,5 +133,5 @@ export function createContactsQueryService(deps: { db: Db; tokens: SignedTokenCo
     return { xrefs: rows.map((r) => ({ sequence_id: String(r.created_seq), contact_id: r.contact_id })) };
   }
 
-  return { listContacts, contactIdXrefs };
+  return { listContacts, listContactsJson, contactIdXrefs };
 }

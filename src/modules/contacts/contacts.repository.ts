@@ -159,21 +159,17 @@ function applyFilter<O>(
   return q;
 }
 
-/** One keyset page: rows whose order key is greater than `after` (and at most `through`), at most `limit`. */
-export async function listContactsPage(
-  db: Executor,
-  accountId: string,
-  filter: ContactFilter,
-  page: { order: PageOrder; after: number; limit: number; through?: number },
-): Promise<ContactRow[]> {
+export type PageRange = { order: PageOrder; after: number; limit: number; through?: number };
+
+/**
+ * One keyset page, its columns left to the caller: rows whose order key is greater than `after` (and at
+ * most `through`), at most `limit`.
+ */
+export function selectContactsPage(db: Executor, accountId: string, filter: ContactFilter, page: PageRange) {
   const key = page.order === 'created' ? 'created_seq' : 'change_seq';
-  let query = applyFilter(db.selectFrom('contacts').selectAll(), accountId, filter).where(
-    key,
-    '>',
-    page.after,
-  );
+  let query = applyFilter(db.selectFrom('contacts'), accountId, filter).where(key, '>', page.after);
   if (page.through !== undefined) query = query.where(key, '<=', page.through);
-  return query.orderBy(key).limit(page.limit).execute();
+  return query.orderBy(key).limit(page.limit);
 }
 
 /**
