@@ -2,7 +2,7 @@
 // contacts, a status), read in pages ordered by contact_id, so each step resumes after the last id it did.
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
-import { filterOnly } from '../../db/planner.ts';
+import { filterOnly, inIndexOrder, isSqlite } from '../../db/planner.ts';
 import type { ContactsTable, PermissionToSend } from '../../db/schema.ts';
 
 export type BulkSource = {
@@ -55,45 +55,65 @@ export async function countSource(db: Db, accountId: string, source: BulkSource)
   return Number(row.n);
 }
 
+type Link = { table: 'list_memberships'; column: 'list_id'; id: string } | { table: 'taggings'; column: 'tag_id'; id: string };
+
+/** The link whose index a walk follows, and the rest of the source as filters: one list, or one tag alone. */
+function drivingLink(source: BulkSource): { link: Link; rest: BulkSource } | null {
+  if (source.contact_ids) return null;
+  const { list_ids: lists, ...withoutLists } = source;
+  if (lists?.length === 1) return { link: { table: 'list_memberships', column: 'list_id', id: lists[0]! }, rest: withoutLists };
+  const { tag_ids: tags, ...withoutTags } = source;
+  if (!lists && tags?.length === 1) return { link: { table: 'taggings', column: 'tag_id', id: tags[0]! }, rest: withoutTags };
+  return null;
+}
+
+const selected = (columns: readonly (keyof ContactsTable)[]) =>
+  [...new Set<keyof ContactsTable>(['contact_id', ...columns])].map((c) => `contacts.${c}` as const);
+
 /**
- * The source after contact id `after`, in contact_id order. One list (or one tag) is walked through its
- * link table's index (list_id, contact_id) joined to the contacts, so a page reads only its own rows;
- * any other source walks the contacts' primary key.
+ * The next `limit` contacts of the source after contact id `after`, in contact_id order. One list (or one
+ * tag) is walked through its link index (list_id, contact_id), one primary-key lookup per member, so a page
+ * reads only its own rows; any other source walks the contacts' primary key. Either way no page sorts.
  */
-function walkQuery(db: Db, accountId: string, source: BulkSource, after: string) {
-  const { list_ids: lists, tag_ids: tags, ...rest } = source;
-  if (!source.contact_ids && lists?.length === 1) {
-    return sourceQuery(db, accountId, { ...rest, ...(tags ? { tag_ids: tags } : {}) })
-      .innerJoin('list_memberships as l', 'l.contact_id', 'contacts.contact_id')
-      .where('l.list_id', '=', lists[0]!)
+async function walkPage<C extends keyof ContactsTable>(db: Db, accountId: string, source: BulkSource, after: string, limit: number, columns: readonly C[]) {
+  type Row = Pick<ContactsTable, C | 'contact_id'>;
+  const driving = drivingLink(source);
+  if (!driving) {
+    const query = sourceQuery(db, accountId, source, true).select(selected(columns)).where('contacts.contact_id', '>', after);
+    return inIndexOrder(db, async () => (await query.orderBy('contacts.contact_id').limit(limit).execute()) as Row[]);
+  }
+  const { link, rest } = driving;
+  // Both link tables have the same shape; the type names one of them.
+  const linkId = sql.ref<string>(`l.${link.column}`);
+  if (isSqlite(db)) {
+    // SQLite nests the loops by the join's index terms: the link index outside, the contacts looked up.
+    const query = sourceQuery(db, accountId, rest)
+      .innerJoin(`${link.table} as l` as 'list_memberships as l', 'l.contact_id', 'contacts.contact_id')
+      .where(linkId, '=', link.id)
       .where('l.account_id', '=', accountId)
       .where('l.contact_id', '>', after)
-      .where('contacts.contact_id', '>', after) // lets PostgreSQL's merge join start the contacts at `after` too
-      .orderBy('l.contact_id');
+      .select(selected(columns));
+    return (await query.orderBy('l.contact_id').limit(limit).execute()) as Row[];
   }
-  if (!source.contact_ids && !lists && tags?.length === 1) {
-    return sourceQuery(db, accountId, rest)
-      .innerJoin('taggings as l', 'l.contact_id', 'contacts.contact_id')
-      .where('l.tag_id', '=', tags[0]!)
-      .where('l.account_id', '=', accountId)
-      .where('l.contact_id', '>', after)
-      .where('contacts.contact_id', '>', after)
-      .orderBy('l.contact_id');
-  }
-  return sourceQuery(db, accountId, source, true).where('contacts.contact_id', '>', after).orderBy('contacts.contact_id');
+  // PostgreSQL may plan a join in any order; a lateral subquery with LIMIT 1 is one lookup per member.
+  const contact = sourceQuery(db, accountId, rest).select(selected(columns)).where('contacts.contact_id', '=', sql.ref<string>('l.contact_id')).limit(1);
+  const query = db
+    .selectFrom(`${link.table} as l` as 'list_memberships as l')
+    .innerJoinLateral(contact.as('c'), (join) => join.onTrue())
+    .selectAll('c')
+    .where(linkId, '=', link.id)
+    .where('l.account_id', '=', accountId)
+    .where('l.contact_id', '>', after);
+  return inIndexOrder(db, async () => (await query.orderBy('l.contact_id').limit(limit).execute()) as unknown as Row[]);
 }
 
 /** The next `limit` contact ids of the source after `after` (exclusive), in id order. */
 export async function sourceIdsPage(db: Db, accountId: string, source: BulkSource, after: string, limit: number): Promise<string[]> {
-  const rows = await walkQuery(db, accountId, source, after).select('contacts.contact_id').limit(limit).execute();
-  return rows.map((r) => r.contact_id);
+  return (await walkPage(db, accountId, source, after, limit, ['contact_id'])).map((r) => r.contact_id);
 }
 
 /** A page of contacts with the columns asked for (and always contact_id), and the position after it. */
 export type ContactsPage<C extends keyof ContactsTable> = { rows: Pick<ContactsTable, C | 'contact_id'>[]; last: string | null };
-
-const selected = (columns: readonly (keyof ContactsTable)[]) =>
-  [...new Set<keyof ContactsTable>(['contact_id', ...columns])].map((c) => `contacts.${c}` as const);
 
 /** The next page of the source's contacts after `after`, and the last id the page covered (null: the end). */
 export async function sourceContactsPage<C extends keyof ContactsTable>(
@@ -104,7 +124,7 @@ export async function sourceContactsPage<C extends keyof ContactsTable>(
   limit: number,
   columns: readonly C[],
 ): Promise<ContactsPage<C>> {
-  const rows = (await walkQuery(db, accountId, source, after).select(selected(columns)).limit(limit).execute()) as Pick<ContactsTable, C | 'contact_id'>[];
+  const rows = await walkPage(db, accountId, source, after, limit, columns);
   return { rows, last: rows.at(-1)?.contact_id ?? null };
 }
 
