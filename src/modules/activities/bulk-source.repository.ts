@@ -134,7 +134,7 @@ export type SourceOrder = 'email' | 'created_desc';
 /**
  * The next page of the source's contacts in `order`, after the position `after` ('' = the start), and the
  * position of its last row (null: the end). Positions: `created_seq` for created_desc, `[email, id]` as JSON
- * for email; both keys are unique with the id, so a resumed page neither repeats nor skips a contact.
+ * for email ('' for no address); both are unique, so a resumed page neither repeats nor skips a contact.
  */
 export async function sourceContactsPageInOrder<C extends keyof ContactsTable>(
   db: Db,
@@ -152,14 +152,17 @@ export async function sourceContactsPageInOrder<C extends keyof ContactsTable>(
     const rows = (await query.orderBy('contacts.created_seq', 'desc').limit(limit).execute()) as Row[];
     return { rows, last: rows.length ? String(rows.at(-1)!.created_seq) : null };
   }
-  const email = sql<string>`coalesce(contacts.email_address, '')`;
-  if (after) {
-    const [key, id] = JSON.parse(after) as [string, string];
-    query = query.where((eb) => eb.or([eb(email, '>', key), eb.and([eb(email, '=', key), eb('contacts.contact_id', '>', id)])]));
+  // Addresses are unique in an account: after the contacts without one (by id), the address alone is the
+  // position, and the account's address index (account_id, email_address) gives the order without a sort.
+  const [key, id] = after ? (JSON.parse(after) as [string, string]) : ['', ''];
+  if (key === '') {
+    const rows = (await query.where('contacts.email_address', 'is', null).where('contacts.contact_id', '>', id).orderBy('contacts.contact_id').limit(limit).execute()) as Row[];
+    if (rows.length) return { rows, last: JSON.stringify(['', rows.at(-1)!.contact_id]) };
   }
-  const rows = (await query.orderBy(email).orderBy('contacts.contact_id').limit(limit).execute()) as Row[];
+  const addressed = query.where('contacts.email_address', '>', key).orderBy('contacts.email_address').limit(limit);
+  const rows = await inIndexOrder(db, async () => (await addressed.execute()) as Row[]);
   const tail = rows.at(-1);
-  return { rows, last: tail ? JSON.stringify([tail.email_address ?? '', tail.contact_id]) : null };
+  return { rows, last: tail ? JSON.stringify([tail.email_address, tail.contact_id]) : null };
 }
 
 type LinkTable = 'list_memberships' | 'taggings';
