@@ -2,7 +2,7 @@
 // import's lists, set custom values, phones and addresses, with a change-log entry for each change. An
 // import never touches an existing address's permission: an opt-out stays, and nobody is raised to explicit.
 import type { Db } from '../../db/database.ts';
-import { newId } from '../../shared/crypto.ts';
+import { newTimeOrderedId } from '../../shared/crypto.ts';
 import { openChangeLog } from '../contacts/change-log.ts';
 import * as parts from '../contacts/contact-parts.repository.ts';
 import { newContactRow } from '../contacts/contact-writes.ts';
@@ -57,7 +57,7 @@ export async function applyImportBatch(
   const existing = new Map(
     (await importRepo.findContactsByEmails(trx, accountId, [...byEmail.keys()])).map((c) => [c.email_address!, c]),
   );
-  const ids = new Map([...byEmail.keys()].map((email) => [email, existing.get(email)?.contact_id ?? newId()]));
+  const ids = new Map([...byEmail.keys()].map((email) => [email, existing.get(email)?.contact_id ?? newTimeOrderedId(new Date(now))]));
   // New contacts have no memberships nor values yet: only the existing ones are looked up.
   const existingIds = [...existing.values()].map((c) => c.contact_id);
   const memberships = existingIds.length ? await importRepo.findMemberships(trx, accountId, existingIds, ctx.listIds) : new Set<string>();

@@ -4,7 +4,7 @@
 import type { Static } from '@sinclair/typebox';
 import type { Db } from '../../db/database.ts';
 import type { Clock } from '../../shared/clock.ts';
-import { newId } from '../../shared/crypto.ts';
+import { newTimeOrderedId } from '../../shared/crypto.ts';
 import { normalizeEmail } from '../../shared/validate.ts';
 import { openChangeLog } from './change-log.ts';
 import { SignUpBody } from './contact-bodies.schemas.ts';
@@ -109,7 +109,7 @@ export function createSignUpService(deps: { db: Db; clock: Clock }) {
         const log = await openChangeLog(trx, accountId, now);
         const values = await assertReferences(trx, accountId, input);
         const current = await repo.findContactByEmail(trx, accountId, input.address);
-        const contactId = current?.contact_id ?? newId();
+        const contactId = current?.contact_id ?? newTimeOrderedId(new Date(now));
         const seq = log.add({ contactId, kind: current ? 'updated' : 'created' });
         if (current) {
           const email = changedEmailFields(current, input.email!, 'Contact', now);

@@ -3,7 +3,7 @@
 import type { Db } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
 import type { Clock } from '../../shared/clock.ts';
-import { newId } from '../../shared/crypto.ts';
+import { newTimeOrderedId } from '../../shared/crypto.ts';
 import type { SignedTokenCodec } from '../../shared/signed-token.ts';
 import { openChangeLog } from './change-log.ts';
 import { type ContactInput, parseCreateBody, parseUpdateBody, throwIfInvalid } from './contact-input.ts';
@@ -64,7 +64,7 @@ export function createContactsService(deps: { db: Db; clock: Clock; tokens: Sign
   async function createContact(accountId: string, body: Record<string, unknown>, steps: WriteSteps = {}): Promise<ContactView> {
     const input = parseCreateBody(body);
     const now = clock.now().toISOString();
-    const contactId = newId();
+    const contactId = newTimeOrderedId(new Date(now));
     const row = await conflictOnDuplicate({ db, accountId, email: input.email?.address }, () =>
       db.transaction().execute(async (trx) => {
         const log = await openChangeLog(trx, accountId, now);
