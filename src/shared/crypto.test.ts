@@ -18,4 +18,11 @@ describe('newTimeOrderedId', () => {
     const same = new Set(Array.from({ length: 1000 }, () => newTimeOrderedId(new Date(start))));
     assert.equal(same.size, 1000);
   });
+
+  it('sorts the ids of one moment by their sequence number', () => {
+    const at = new Date('2026-01-01T00:00:00.000Z');
+    const ids = Array.from({ length: 5000 }, (_, i) => newTimeOrderedId(at, i));
+    assert.deepEqual([...ids].sort(), ids);
+    assert.ok(ids.every((id) => /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(id)));
+  });
 });

@@ -12,15 +12,19 @@ export function newId(): string {
 }
 
 /**
- * A UUID of version 7 (RFC 9562 §5.7): 48 bits of Unix time in milliseconds, then 74 random bits. Ids
- * made one after another sort in about the order they were made, so a table keyed by them keeps its rows,
- * and its index, in that order: inserts append, and a walk in id order reads the pages in sequence.
+ * A UUID of version 7 (RFC 9562 §5.7): 48 bits of Unix time in milliseconds, a 24-bit `sequence` (§6.2,
+ * method 1: ids made in one batch at one moment keep the batch's order), then 50 random bits. Ids made one
+ * after another sort in about the order they were made, so a table keyed by them keeps its rows, and its
+ * index, in that order: inserts append, and a walk in id order reads the pages in sequence.
  */
-export function newTimeOrderedId(now: Date): string {
+export function newTimeOrderedId(now: Date, sequence = 0): string {
   const bytes = randomBytes(16);
   bytes.writeUIntBE(now.getTime(), 0, 6);
-  bytes[6] = (bytes[6]! & 0x0f) | 0x70;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const seq = sequence & 0xffffff;
+  bytes[6] = 0x70 | (seq >>> 20);
+  bytes[7] = (seq >>> 12) & 0xff;
+  bytes[8] = 0x80 | ((seq >>> 6) & 0x3f);
+  bytes[9] = ((seq & 0x3f) << 2) | (bytes[9]! & 0x03);
   const hex = bytes.toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

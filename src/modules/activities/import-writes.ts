@@ -57,7 +57,9 @@ export async function applyImportBatch(
   const existing = new Map(
     (await importRepo.findContactsByEmails(trx, accountId, [...byEmail.keys()])).map((c) => [c.email_address!, c]),
   );
-  const ids = new Map([...byEmail.keys()].map((email) => [email, existing.get(email)?.contact_id ?? newTimeOrderedId(new Date(now))]));
+  const at = new Date(now);
+  // New ids in the file's order: a batch's contacts are stored, and later read, in sequence.
+  const ids = new Map([...byEmail.keys()].map((email, i) => [email, existing.get(email)?.contact_id ?? newTimeOrderedId(at, i)]));
   // New contacts have no memberships nor values yet: only the existing ones are looked up.
   const existingIds = [...existing.values()].map((c) => c.contact_id);
   const memberships = existingIds.length ? await importRepo.findMemberships(trx, accountId, existingIds, ctx.listIds) : new Set<string>();
