@@ -108,11 +108,12 @@ export function createExportJob(deps: { clock: Clock; dir: string; batchSize?: n
         for (let i = 0; i < cells.length; i++) row[i] = cells[i]!(contact);
         text += line(row);
       }
-      await appendFile(part, text);
+      const bytes = Buffer.from(text);
+      await appendFile(part, bytes);
       return {
         completed: contacts.length,
         done: false,
-        checkpoint: { after: page.last, bytes: at.bytes + Buffer.byteLength(text) } satisfies Checkpoint,
+        checkpoint: { after: page.last, bytes: at.bytes + bytes.length } satisfies Checkpoint,
       };
     },
     async cleanup(activity) {
