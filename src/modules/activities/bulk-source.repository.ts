@@ -2,6 +2,7 @@
 // contacts, a status), read in pages ordered by contact_id, so each step resumes after the last id it did.
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
+import { filterOnly, inIndexOrder, isSqlite } from '../../db/planner.ts';
 import type { ContactsTable, PermissionToSend } from '../../db/schema.ts';
 
 export type BulkSource = {
@@ -16,8 +17,9 @@ export type BulkSource = {
   exclude_ids?: string[];
 };
 
-function sourceQuery(db: Db, accountId: string, source: BulkSource) {
-  let query = db.selectFrom('contacts').where('contacts.account_id', '=', accountId);
+/** `walk`: the query pages through the source in contact_id order (see filterOnly), rather than counting it. */
+function sourceQuery(db: Db, accountId: string, source: BulkSource, walk = false) {
+  let query = db.selectFrom('contacts').where(walk ? filterOnly(db, 'contacts.account_id') : 'contacts.account_id', '=', accountId);
   if (!source.include_deleted) query = query.where('contacts.deleted_at', 'is', null);
   if (source.contact_ids) query = query.where('contacts.contact_id', 'in', source.contact_ids.length ? source.contact_ids : ['']);
   const lists = source.list_ids;
@@ -53,52 +55,76 @@ export async function countSource(db: Db, accountId: string, source: BulkSource)
   return Number(row.n);
 }
 
-/** The next `limit` contact ids of the source after `after` (exclusive), in id order. */
-export async function sourceIdsPage(db: Db, accountId: string, source: BulkSource, after: string, limit: number): Promise<string[]> {
-  const rows = await sourceQuery(db, accountId, source)
-    .select('contacts.contact_id')
-    .where('contacts.contact_id', '>', after)
-    .orderBy('contacts.contact_id')
-    .limit(limit)
-    .execute();
-  return rows.map((r) => r.contact_id);
+type Link = { table: 'list_memberships'; column: 'list_id'; id: string } | { table: 'taggings'; column: 'tag_id'; id: string };
+
+/** The link whose index a walk follows, and the rest of the source as filters: one list, or one tag alone. */
+function drivingLink(source: BulkSource): { link: Link; rest: BulkSource } | null {
+  if (source.contact_ids) return null;
+  const { list_ids: lists, ...withoutLists } = source;
+  if (lists?.length === 1) return { link: { table: 'list_memberships', column: 'list_id', id: lists[0]! }, rest: withoutLists };
+  const { tag_ids: tags, ...withoutTags } = source;
+  if (!lists && tags?.length === 1) return { link: { table: 'taggings', column: 'tag_id', id: tags[0]! }, rest: withoutTags };
+  return null;
 }
 
+const selected = (columns: readonly (keyof ContactsTable)[]) =>
+  [...new Set<keyof ContactsTable>(['contact_id', ...columns])].map((c) => `contacts.${c}` as const);
+
+/**
+ * The next `limit` contacts of the source after contact id `after`, in contact_id order. One list (or one
+ * tag) is walked through its link index (list_id, contact_id), one primary-key lookup per member, so a page
+ * reads only its own rows; any other source walks the contacts' primary key. Either way no page sorts.
+ */
+async function walkPage<C extends keyof ContactsTable>(db: Db, accountId: string, source: BulkSource, after: string, limit: number, columns: readonly C[]) {
+  type Row = Pick<ContactsTable, C | 'contact_id'>;
+  const driving = drivingLink(source);
+  if (!driving) {
+    const query = sourceQuery(db, accountId, source, true).select(selected(columns)).where('contacts.contact_id', '>', after);
+    return inIndexOrder(db, async () => (await query.orderBy('contacts.contact_id').limit(limit).execute()) as Row[]);
+  }
+  const { link, rest } = driving;
+  // Both link tables have the same shape; the type names one of them.
+  const linkId = sql.ref<string>(`l.${link.column}`);
+  if (isSqlite(db)) {
+    // SQLite nests the loops by the join's index terms: the link index outside, the contacts looked up.
+    const query = sourceQuery(db, accountId, rest)
+      .innerJoin(`${link.table} as l` as 'list_memberships as l', 'l.contact_id', 'contacts.contact_id')
+      .where(linkId, '=', link.id)
+      .where('l.account_id', '=', accountId)
+      .where('l.contact_id', '>', after)
+      .select(selected(columns));
+    return (await query.orderBy('l.contact_id').limit(limit).execute()) as Row[];
+  }
+  // PostgreSQL may plan a join in any order; a lateral subquery with LIMIT 1 is one lookup per member.
+  const contact = sourceQuery(db, accountId, rest).select(selected(columns)).where('contacts.contact_id', '=', sql.ref<string>('l.contact_id')).limit(1);
+  const query = db
+    .selectFrom(`${link.table} as l` as 'list_memberships as l')
+    .innerJoinLateral(contact.as('c'), (join) => join.onTrue())
+    .selectAll('c')
+    .where(linkId, '=', link.id)
+    .where('l.account_id', '=', accountId)
+    .where('l.contact_id', '>', after);
+  return inIndexOrder(db, async () => (await query.orderBy('l.contact_id').limit(limit).execute()) as unknown as Row[]);
+}
+
+/** The next `limit` contact ids of the source after `after` (exclusive), in id order. */
+export async function sourceIdsPage(db: Db, accountId: string, source: BulkSource, after: string, limit: number): Promise<string[]> {
+  return (await walkPage(db, accountId, source, after, limit, ['contact_id'])).map((r) => r.contact_id);
+}
+
+/** A page of contacts with the columns asked for (and always contact_id), and the position after it. */
+export type ContactsPage<C extends keyof ContactsTable> = { rows: Pick<ContactsTable, C | 'contact_id'>[]; last: string | null };
+
 /** The next page of the source's contacts after `after`, and the last id the page covered (null: the end). */
-export async function sourceContactsPage(
+export async function sourceContactsPage<C extends keyof ContactsTable>(
   db: Db,
   accountId: string,
   source: BulkSource,
   after: string,
   limit: number,
-): Promise<{ rows: ContactsTable[]; last: string | null }> {
-  const lists = source.list_ids;
-  if (lists?.length === 1 && !source.tag_ids && !source.contact_ids) {
-    // One list: walk its membership index (list_id, contact_id) in order instead of sorting the account's
-    // contacts for every page.
-    const ids = (
-      await db
-        .selectFrom('list_memberships')
-        .select('contact_id')
-        .where('list_id', '=', lists[0]!)
-        .where('account_id', '=', accountId)
-        .where('contact_id', '>', after)
-        .orderBy('contact_id')
-        .limit(limit)
-        .execute()
-    ).map((r) => r.contact_id);
-    if (!ids.length) return { rows: [], last: null };
-    const { list_ids: _, ...rest } = source;
-    const rows = await sourceQuery(db, accountId, { ...rest, contact_ids: ids }).selectAll('contacts').orderBy('contacts.contact_id').execute();
-    // Members filtered out (deleted, another status) still move the position: the page covered them.
-    return { rows, last: ids.at(-1)! };
-  }
-  const rows = await sourceQuery(db, accountId, source)
-    .selectAll('contacts')
-    .where('contacts.contact_id', '>', after)
-    .orderBy('contacts.contact_id')
-    .limit(limit)
-    .execute();
+  columns: readonly C[],
+): Promise<ContactsPage<C>> {
+  const rows = await walkPage(db, accountId, source, after, limit, columns);
   return { rows, last: rows.at(-1)?.contact_id ?? null };
 }
 
@@ -108,30 +134,35 @@ export type SourceOrder = 'email' | 'created_desc';
 /**
  * The next page of the source's contacts in `order`, after the position `after` ('' = the start), and the
  * position of its last row (null: the end). Positions: `created_seq` for created_desc, `[email, id]` as JSON
- * for email; both keys are unique with the id, so a resumed page neither repeats nor skips a contact.
+ * for email ('' for no address); both are unique, so a resumed page neither repeats nor skips a contact.
  */
-export async function sourceContactsPageInOrder(
+export async function sourceContactsPageInOrder<C extends keyof ContactsTable>(
   db: Db,
   accountId: string,
   source: BulkSource,
   order: SourceOrder,
   after: string,
   limit: number,
-): Promise<{ rows: ContactsTable[]; last: string | null }> {
-  let query = sourceQuery(db, accountId, source).selectAll('contacts');
+  columns: readonly C[],
+): Promise<ContactsPage<C>> {
+  type Row = Pick<ContactsTable, C | 'contact_id' | 'created_seq' | 'email_address'>;
+  let query = sourceQuery(db, accountId, source).select(selected([...columns, 'created_seq', 'email_address']));
   if (order === 'created_desc') {
     if (after) query = query.where('contacts.created_seq', '<', Number(after));
-    const rows = await query.orderBy('contacts.created_seq', 'desc').limit(limit).execute();
+    const rows = (await query.orderBy('contacts.created_seq', 'desc').limit(limit).execute()) as Row[];
     return { rows, last: rows.length ? String(rows.at(-1)!.created_seq) : null };
   }
-  const email = sql<string>`coalesce(contacts.email_address, '')`;
-  if (after) {
-    const [key, id] = JSON.parse(after) as [string, string];
-    query = query.where((eb) => eb.or([eb(email, '>', key), eb.and([eb(email, '=', key), eb('contacts.contact_id', '>', id)])]));
+  // Addresses are unique in an account: after the contacts without one (by id), the address alone is the
+  // position, and the account's address index (account_id, email_address) gives the order without a sort.
+  const [key, id] = after ? (JSON.parse(after) as [string, string]) : ['', ''];
+  if (key === '') {
+    const rows = (await query.where('contacts.email_address', 'is', null).where('contacts.contact_id', '>', id).orderBy('contacts.contact_id').limit(limit).execute()) as Row[];
+    if (rows.length) return { rows, last: JSON.stringify(['', rows.at(-1)!.contact_id]) };
   }
-  const rows = await query.orderBy(email).orderBy('contacts.contact_id').limit(limit).execute();
+  const addressed = query.where('contacts.email_address', '>', key).orderBy('contacts.email_address').limit(limit);
+  const rows = await inIndexOrder(db, async () => (await addressed.execute()) as Row[]);
   const tail = rows.at(-1);
-  return { rows, last: tail ? JSON.stringify([tail.email_address ?? '', tail.contact_id]) : null };
+  return { rows, last: tail ? JSON.stringify([tail.email_address, tail.contact_id]) : null };
 }
 
 type LinkTable = 'list_memberships' | 'taggings';

@@ -47,10 +47,26 @@ type Checkpoint = { after: string; bytes: number };
 
 const fileOf = (activity: ActivityRow, payload: ExportPayload) => `${activity.activity_id}.${payload.format === 'txt' ? 'txt' : 'csv'}`;
 
-function cell(contact: ContactsTable, field: string, values: Map<string, string>, customFields: Record<string, string>) {
-  if (field.startsWith('cf:')) return values.get(`${contact.contact_id} ${customFields[field.slice(3).toLowerCase()]}`) ?? '';
-  if (field === 'email') return contact.email_address;
-  return contact[field as Exclude<(typeof EXPORT_FIELDS)[number], 'email'>];
+type ExportColumn = Exclude<(typeof EXPORT_FIELDS)[number], 'email'> | 'email_address';
+
+/** The contacts' columns the fields read (custom values are read apart, by contact id). */
+function columnsOf(fields: readonly string[]): ExportColumn[] {
+  return fields.filter((f) => !f.startsWith('cf:')).map((f) => (f === 'email' ? 'email_address' : (f as ExportColumn)));
+}
+
+type ExportRow = Pick<ContactsTable, ExportColumn>;
+type Cell = (contact: ExportRow) => string | number | null;
+
+/** One reader per field, chosen once per page rather than once per cell. */
+function cellReaders(fields: readonly string[], values: Map<string, string>, customFields: Record<string, string>): Cell[] {
+  return fields.map((field): Cell => {
+    if (field.startsWith('cf:')) {
+      const id = customFields[field.slice(3).toLowerCase()];
+      return (contact) => values.get(`${contact.contact_id} ${id}`) ?? '';
+    }
+    const column = field === 'email' ? 'email_address' : (field as ExportColumn);
+    return (contact) => contact[column];
+  });
 }
 
 export function createExportJob(deps: { clock: Clock; dir: string; batchSize?: number }): ActivityJob {
@@ -76,8 +92,8 @@ export function createExportJob(deps: { clock: Clock; dir: string; batchSize?: n
       }
       await truncate(part, at.bytes);
       const page = payload.order
-        ? await sourceContactsPageInOrder(trx, activity.account_id, payload.source, payload.order, at.after, batch)
-        : await sourceContactsPage(trx, activity.account_id, payload.source, at.after, batch);
+        ? await sourceContactsPageInOrder(trx, activity.account_id, payload.source, payload.order, at.after, batch, columnsOf(payload.fields))
+        : await sourceContactsPage(trx, activity.account_id, payload.source, at.after, batch, columnsOf(payload.fields));
       const contacts = page.rows;
       if (!page.last) {
         await rename(part, final);
@@ -85,12 +101,19 @@ export function createExportJob(deps: { clock: Clock; dir: string; batchSize?: n
       }
       const needsValues = payload.fields.some((f) => f.startsWith('cf:'));
       const values = needsValues ? await findCustomValues(trx, activity.account_id, contacts.map((c) => c.contact_id)) : new Map<string, string>();
-      const text = contacts.map((c) => line(payload.fields.map((f) => cell(c, f, values, payload.custom_fields)))).join('');
-      await appendFile(part, text);
+      const cells = cellReaders(payload.fields, values, payload.custom_fields);
+      const row: (string | number | null)[] = new Array(cells.length);
+      let text = '';
+      for (const contact of contacts) {
+        for (let i = 0; i < cells.length; i++) row[i] = cells[i]!(contact);
+        text += line(row);
+      }
+      const bytes = Buffer.from(text);
+      await appendFile(part, bytes);
       return {
         completed: contacts.length,
         done: false,
-        checkpoint: { after: page.last, bytes: at.bytes + Buffer.byteLength(text) } satisfies Checkpoint,
+        checkpoint: { after: page.last, bytes: at.bytes + bytes.length } satisfies Checkpoint,
       };
     },
     async cleanup(activity) {
