@@ -1,6 +1,7 @@
 // Calls the Listgate REST API with `Authorization: Bearer` and the API key (`x-api-key`), renewing the
 // token once on a 401, and turns refusals into CliErrors that name the problem and the fix.
 import { CliError, EXIT } from '../exit-codes.ts';
+import { type FileUpload, postFile } from './file-upload.ts';
 import { fetchWithRetry, NetworkError, parseRetryAfter, type RetryPolicy } from './http-client.ts';
 import { loginHint } from './profile-store.ts';
 import type { TokenManager } from './token-manager.ts';
@@ -23,8 +24,10 @@ export type TokenInfo = { client_id: string; user_name: string | null; expires_i
 export type ApiClient = {
   /** GETs JSON; `signal` stops the request (a long poll) early. */
   get<T>(pathOrUrl: string, signal?: AbortSignal): Promise<T>;
-  /** POSTs a body (JSON text, or FormData whose files are file-backed Blobs, re-read on a retry). */
-  post<T>(path: string, body: string | FormData): Promise<T>;
+  /** POSTs JSON text. */
+  post<T>(path: string, body: string): Promise<T>;
+  /** POSTs a file from disk as multipart/form-data, streamed (and read anew on a retry). */
+  upload<T>(path: string, upload: FileUpload): Promise<T>;
   /** GETs a file (CSV): the checked response, for its body to be streamed. */
   download(pathOrUrl: string): Promise<Response>;
   tokenInfo(): Promise<TokenInfo>;
@@ -48,12 +51,12 @@ export function createApiClient(tokens: TokenManager, policy: RetryPolicy): ApiC
   const server = () => tokens.profile().server;
   const hint = () => `sign in again: ${loginHint(tokens.profileName, tokens.profile())}`;
 
-  async function send(url: string, init: (token: string) => RequestInit): Promise<Response> {
+  async function send(url: string, init: (token: string) => RequestInit, transport?: (url: string, init: RequestInit) => Promise<Response>): Promise<Response> {
     let token = await tokens.accessToken();
     for (let renewed = false; ; renewed = true) {
       let response: Response;
       try {
-        response = await fetchWithRetry(url, init(token), policy);
+        response = await fetchWithRetry(url, init(token), policy, transport);
       } catch (error) {
         if (error instanceof NetworkError) {
           throw new CliError(
@@ -114,10 +117,18 @@ export function createApiClient(tokens: TokenManager, policy: RetryPolicy): ApiC
       const response = await send(url, (token) => ({ headers: headers(token, 'application/json'), ...(signal ? { signal } : {}) }));
       return (await (await check(response, `GET ${new URL(url).pathname}`)).json()) as T;
     },
-    async post<T>(path: string, body: string | FormData): Promise<T> {
+    async post<T>(path: string, body: string): Promise<T> {
       const url = new URL(path, `${server()}/`).toString();
-      const type: Record<string, string> = typeof body === 'string' ? { 'content-type': 'application/json' } : {};
-      const response = await send(url, (token) => ({ method: 'POST', headers: { ...headers(token, 'application/json'), ...type }, body }));
+      const response = await send(url, (token) => ({ method: 'POST', headers: { ...headers(token, 'application/json'), 'content-type': 'application/json' }, body }));
+      return (await (await check(response, `POST ${new URL(url).pathname}`)).json()) as T;
+    },
+    async upload<T>(path: string, upload: FileUpload): Promise<T> {
+      const url = new URL(path, `${server()}/`).toString();
+      const response = await send(
+        url,
+        (token) => ({ method: 'POST', headers: headers(token, 'application/json') }),
+        (target, init) => postFile(target, { headers: init.headers as Record<string, string>, ...(init.signal ? { signal: init.signal } : {}) }, upload),
+      );
       return (await (await check(response, `POST ${new URL(url).pathname}`)).json()) as T;
     },
     async download(pathOrUrl: string): Promise<Response> {

@@ -1,6 +1,6 @@
 // `listgate import` and `listgate export`: run an import or export activity on the server and wait for it,
 // with a progress line on a terminal and one JSON summary line otherwise (cron). Files are written atomically.
-import { existsSync, openAsBlob } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { CliError, EXIT } from '../exit-codes.ts';
@@ -83,10 +83,10 @@ export async function importContacts(
   const source = await openImportSource(file, opts.format);
   let activity: Activity;
   try {
-    const form = new FormData();
-    form.append('file', await openAsBlob(source.csv, { type: 'text/csv' }), source.name);
-    form.append('list_ids', lists.join(','));
-    activity = await api.post<Activity>('/v3/activities/contacts_file_import', form);
+    activity = await api.upload<Activity>('/v3/activities/contacts_file_import', {
+      fields: { list_ids: lists.join(',') },
+      file: { field: 'file', path: source.csv, name: source.name, type: 'text/csv' },
+    });
   } finally {
     await source.cleanup();
   }

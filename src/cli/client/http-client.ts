@@ -77,13 +77,15 @@ export async function fetchWithRetry(
   url: string,
   init: RequestInit,
   policy: RetryPolicy = defaultRetryPolicy,
+  /** What sends one attempt (fetch, or a file upload that opens its file anew each time). */
+  transport: (url: string, init: RequestInit) => Promise<Response> = fetch,
 ): Promise<Response> {
   for (let attempt = 0; ; attempt++) {
     let response: Response | undefined;
     let failure: unknown;
     try {
       const timeout = AbortSignal.timeout(policy.timeoutMs);
-      response = await fetch(url, { ...init, signal: init.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
+      response = await transport(url, { ...init, signal: init.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
     } catch (error) {
       // Stopped by the caller (Ctrl+C): not a network failure to retry.
       if (init.signal?.aborted) throw error;
