@@ -19,6 +19,16 @@ export function filterOnly(db: Db, column: string): RawBuilder<unknown> {
 }
 
 /**
+ * Refreshes PostgreSQL's statistics of `tables` (ANALYZE: a sample of the rows, a fraction of a second)
+ * after a bulk load grew them, so that the next lookups are planned for the table's real size rather than
+ * as scans of a small one. SQLite keeps none: nothing to do.
+ */
+export async function refreshStatistics(db: Db, tables: readonly string[]): Promise<void> {
+  if (isSqlite(db) || !tables.length) return;
+  await sql`ANALYZE ${sql.join(tables.map((table) => sql.table(table)))}`.execute(db);
+}
+
+/**
  * Runs `query` with PostgreSQL's sorts priced out (SET LOCAL enable_sort = off, reset after), so that a page
  * in index order reads the index in order rather than every row of the range and a sort. Call inside a
  * transaction (outside one, PostgreSQL ignores SET LOCAL). SQLite just runs the query.

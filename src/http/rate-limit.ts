@@ -78,17 +78,17 @@ export function createRateLimiter(deps: { counters: CounterStore; defaults: Limi
     }
   }
 
-  /**
-   * Counts one call of the API key `key` against its limits and, when `accountId` is given, against the
-   * budget that every app of that customer account shares (per-tenant fairness); sets the headers and throws
-   * 429 when any is over: `throttled` for a per-second limit, `quota_exceeded` for a daily quota (the legacy
-   * platform's two kinds).
-   */
-  async function consume(key: string, reply: FastifyReply, own: Partial<Limits> = {}, accountId?: string): Promise<void> {
-    const app = { perSecond: own.perSecond ?? defaults.perSecond, perDay: own.perDay ?? defaults.perDay };
+  /** The budgets of one (API key, limits, account) and their RateLimit-Policy header, made once and reused. */
+  type Plan = { budgets: Budget[]; policy: string };
+  const plans = new Map<string, Plan>();
+
+  function planOf(key: string, perSecond: number, perDay: number, accountId: string | undefined): Plan {
+    const id = `${key}\n${perSecond}\n${perDay}\n${accountId ?? ''}`;
+    let plan = plans.get(id);
+    if (plan) return plan;
     const budgets: Budget[] = [
-      { owner: 'API key', limit: app.perSecond, windowMs: 1000, window: { key: `rl:s:${key}`, windowMs: 1000, limit: app.perSecond, parts: LEASE_PARTS.second } },
-      { owner: 'API key', limit: app.perDay, windowMs: DAY_MS, window: { key: `rl:d:${key}`, windowMs: DAY_MS, limit: app.perDay, parts: LEASE_PARTS.day } },
+      { owner: 'API key', limit: perSecond, windowMs: 1000, window: { key: `rl:s:${key}`, windowMs: 1000, limit: perSecond, parts: LEASE_PARTS.second } },
+      { owner: 'API key', limit: perDay, windowMs: DAY_MS, window: { key: `rl:d:${key}`, windowMs: DAY_MS, limit: perDay, parts: LEASE_PARTS.day } },
     ];
     if (accountId && account) {
       budgets.push(
@@ -96,26 +96,57 @@ export function createRateLimiter(deps: { counters: CounterStore; defaults: Limi
         { owner: 'account', limit: account.perDay, windowMs: DAY_MS, window: { key: `rl:d:account:${accountId}`, windowMs: DAY_MS, limit: account.perDay, parts: LEASE_PARTS.day } },
       );
     }
-    const positions = await Promise.all(budgets.map((b) => take(b.window)));
-    const t = now();
-    const states = budgets.map((b, i) => {
-      const position = positions[i]!;
-      return { ...b, over: position.count > b.limit, remaining: Math.max(0, b.limit - position.count), reset: Math.max(1, Math.ceil((position.resetAt - t) / 1000)) };
-    });
+    plan = { budgets, policy: budgets.map((b) => `${b.limit};w=${b.windowMs / 1000}`).join(', ') };
+    if (plans.size >= 50_000) plans.clear();
+    plans.set(id, plan);
+    return plan;
+  }
+
+  /**
+   * Counts one call of the API key `key` against its limits and, when `accountId` is given, against the
+   * budget that every app of that customer account shares (per-tenant fairness); sets the headers and throws
+   * 429 when any is over: `throttled` for a per-second limit, `quota_exceeded` for a daily quota (the legacy
+   * platform's two kinds). A call whose every window still has a leased call left is counted synchronously.
+   */
+  async function consume(key: string, reply: FastifyReply, own: Partial<Limits> = {}, accountId?: string): Promise<void> {
+    const { budgets, policy } = planOf(key, own.perSecond ?? defaults.perSecond, own.perDay ?? defaults.perDay, accountId);
+    const positions: Position[] = new Array(budgets.length);
+    const waiting: Promise<void>[] = [];
+    for (let i = 0; i < budgets.length; i++) {
+      const w = budgets[i]!.window;
+      const held = current(w.key, w.windowMs, w.limit);
+      if (held) positions[i] = spend(held);
+      else
+        waiting.push(
+          take(w).then((position) => {
+            positions[i] = position;
+          }),
+        );
+    }
+    if (waiting.length) await Promise.all(waiting);
     // A daily quota used up outranks a per-second limit (its wait is longer); otherwise the tightest budget is
     // the one reported (draft-ietf-httpapi-ratelimit-headers: the policy closest to refusing).
-    const over = states.find((s) => s.over && s.windowMs === DAY_MS) ?? states.find((s) => s.over);
-    const reported = over ?? states.reduce((a, b) => (b.remaining < a.remaining ? b : a));
-    reply.header('RateLimit-Policy', states.map((s) => `${s.limit};w=${s.windowMs / 1000}`).join(', '));
-    reply.header('RateLimit-Limit', String(reported.limit));
-    reply.header('RateLimit-Remaining', String(reported.remaining));
-    reply.header('RateLimit-Reset', String(reported.reset));
-    if (!over) return;
-    const headers = { 'Retry-After': String(over.reset) };
-    if (over.windowMs === DAY_MS) {
-      throw new AppError('QUOTA_EXCEEDED', `The daily quota of ${over.limit} calls for this ${over.owner} is used up`, { headers });
+    let over = -1;
+    let tightest = 0;
+    for (let i = 0; i < budgets.length; i++) {
+      const b = budgets[i]!;
+      const count = positions[i]!.count;
+      if (count > b.limit && (over < 0 || (b.windowMs === DAY_MS && budgets[over]!.windowMs !== DAY_MS))) over = i;
+      if (i > 0 && b.limit - count < budgets[tightest]!.limit - positions[tightest]!.count) tightest = i;
     }
-    throw new AppError('THROTTLED', `More than ${over.limit} calls per second for this ${over.owner}`, { headers });
+    const shown = over >= 0 ? over : tightest;
+    const reported = budgets[shown]!;
+    const reset = Math.max(1, Math.ceil((positions[shown]!.resetAt - now()) / 1000));
+    reply.header('RateLimit-Policy', policy);
+    reply.header('RateLimit-Limit', String(reported.limit));
+    reply.header('RateLimit-Remaining', String(Math.max(0, reported.limit - positions[shown]!.count)));
+    reply.header('RateLimit-Reset', String(reset));
+    if (over < 0) return;
+    const headers = { 'Retry-After': String(reset) };
+    if (reported.windowMs === DAY_MS) {
+      throw new AppError('QUOTA_EXCEEDED', `The daily quota of ${reported.limit} calls for this ${reported.owner} is used up`, { headers });
+    }
+    throw new AppError('THROTTLED', `More than ${reported.limit} calls per second for this ${reported.owner}`, { headers });
   }
 
   return { consume };

@@ -39,6 +39,8 @@ export type ActivityJob = {
   status?(activity: ActivityRow): Record<string, number>;
   /** Removes what the job kept only while it ran (an uploaded file), once it completed or failed. */
   cleanup?(activity: ActivityRow): Promise<void>;
+  /** Runs after each committed step, outside its transaction (upkeep such as statistics); a failure is logged, not fatal. */
+  afterStep?(db: Db, before: ActivityRow, after: ActivityRow): Promise<void>;
 };
 
 export type ActivityRunner = ReturnType<typeof createActivityRunner>;
@@ -97,6 +99,7 @@ export function createActivityRunner(deps: {
           if (!(await repo.updateActivityIf(trx, current, fields))) throw new LostClaim();
           return { updated: { ...current, ...fields }, done: result.done };
         });
+        await job.afterStep?.(db, current, next.updated).catch((error: unknown) => deps.onError?.(error, activityId));
         activity = next.updated;
         if (next.done) break;
       }

@@ -4,6 +4,7 @@
 import { open, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Db } from '../../db/database.ts';
+import { refreshStatistics } from '../../db/planner.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { CsvError, parseCsvRecords } from '../../shared/csv.ts';
 import type { ActivityRow, StoredError } from './activities.repository.ts';
@@ -29,6 +30,16 @@ export type ImportPayload = {
 };
 
 export type ImportCheckpoint = { offset: number; row: number };
+
+/** The tables an import grows and then looks rows up in (by address, membership, custom value). */
+const GROWN_TABLES = ['contacts', 'list_memberships', 'contact_custom_values', 'contact_changes'];
+/** Statistics are refreshed when an import's row count passes 20,000, 40,000, 80,000 … and at its end. */
+const FIRST_REFRESH = 20_000;
+
+function passedRefreshPoint(before: number, after: number): boolean {
+  for (let point = FIRST_REFRESH; point <= after; point *= 2) if (before < point) return true;
+  return false;
+}
 
 /** Reads whole records from `offset`: up to `max` of them, and whether the file ended. */
 async function readRecords(file: string, offset: number, format: ImportPayload['format'], max: number, firstRow: number) {
@@ -130,6 +141,13 @@ export function createImportJob(deps: { clock: Clock; dir: string; batchSize?: n
       };
     },
     status: (activity) => ({ person_count: activity.items_completed_count - activity.error_count, correctable_count: 0 }),
+    // On PostgreSQL, a table that grew by an import keeps the statistics of its smaller self until
+    // autovacuum's next ANALYZE, and each batch's lookups are then planned as scans of a small table: a
+    // re-import of 1,000,000 unchanged rows took 205 s so.
+    async afterStep(db, before, after) {
+      const grew = passedRefreshPoint(before.items_completed_count, after.items_completed_count);
+      if (grew || (after.state === 'completed' && after.items_completed_count >= FIRST_REFRESH)) await refreshStatistics(db, GROWN_TABLES);
+    },
     async cleanup(activity) {
       await rm(path.join(deps.dir, payloadOf(activity).file), { force: true });
     },
