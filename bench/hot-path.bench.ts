@@ -130,7 +130,15 @@ const body = [
 ].join('\n');
 log(table.join('\n'));
 writeSection(`Authenticated hot path (LOG_LEVEL=${args['log-level']})`, {
-  command: `npm exec -- node --import tsx bench/hot-path.bench.ts --log-level ${args['log-level']}`,
+  command: `npm exec -- node --import tsx bench/hot-path.bench.ts --log-level ${args['log-level']}${args.rounds === '3' ? '' : ` --rounds ${args.rounds}`}`,
   body,
   loadBefore,
+  notes: [
+    'What the authenticated call adds to `/health`: the bearer check (SHA-256 of the token, then the per-node',
+    'token cache), the per-key and per-account rate-limit windows (leased in blocks and counted in memory,',
+    'synchronously while a lease lasts), the scope check, the account summary (cached per node for the token',
+    "cache's TTL) and the RateLimit headers. Request logging: at `LOG_LEVEL=info` every request writes one",
+    "log line; compare `/health` here with the other LOG_LEVEL's section for what that costs on this machine.",
+    '`LOG_LEVEL=warn` keeps errors and warnings only (docs/operations.md).',
+  ].join('\n'),
 });
