@@ -3,12 +3,11 @@
 // jsonb_array_elements), so a batch of any size is one statement with SQL text that is the same every time
 // (compiled and prepared once) and no parameter limit to stay under (SQLite's 32766, PostgreSQL's 65535).
 // Inserts on SQLite bind multi-row VALUES instead, which SQLite reads faster than JSON cells.
-import { CompiledQuery, PostgresAdapter, type RawBuilder, type SqlBool, sql } from 'kysely';
+import { CompiledQuery, type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { Db } from './database.ts';
+import { isSqlite } from './planner.ts';
 
-function isPostgres(db: Db): boolean {
-  return db.getExecutor().adapter instanceof PostgresAdapter;
-}
+const isPostgres = (db: Db) => !isSqlite(db);
 
 /** `rows` as a table source aliased `r`, each row's JSON array in `r.value` (read cells with jsonCell). */
 export function jsonRows(db: Db, rows: readonly (readonly unknown[])[]): RawBuilder<unknown> {

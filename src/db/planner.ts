@@ -5,7 +5,8 @@
 import { type RawBuilder, SqliteAdapter, sql } from 'kysely';
 import type { Db } from './database.ts';
 
-export function isSqlite(db: Db): boolean {
+/** Whether `db` (a Kysely instance or a transaction) talks to SQLite; the one dialect check of the project. */
+export function isSqlite(db: Pick<Db, 'getExecutor'>): boolean {
   return db.getExecutor().adapter instanceof SqliteAdapter;
 }
 

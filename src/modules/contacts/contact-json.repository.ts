@@ -3,7 +3,8 @@
 // string, then a view object, then JSON again. The text is byte for byte what JSON.stringify writes for
 // toContactView's object (same field order, absent values omitted): SQLite's json_quote and PostgreSQL's
 // to_json escape strings exactly as JSON.stringify does, and sms_channel is stored as JSON.stringify's text.
-import { PostgresAdapter, sql } from 'kysely';
+import { sql } from 'kysely';
+import { isSqlite } from '../../db/planner.ts';
 import {
   type ContactFilter,
   type Executor,
@@ -98,7 +99,7 @@ const JSON_SQL = {
 };
 
 function jsonColumn(db: Executor, text: keyof typeof JSON_SQL = 'contact') {
-  const dialect = db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
+  const dialect = isSqlite(db) ? 'sqlite' : 'postgres';
   return sql<string>`${sql.raw(JSON_SQL[text][dialect])}`.as('json');
 }
 
