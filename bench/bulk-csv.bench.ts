@@ -8,11 +8,11 @@
 //   npm exec -- node --import tsx bench/bulk-csv.bench.ts [--rows 1000000] [--dialects sqlite,postgres] [--profile DIR]
 //        (PostgreSQL admin URL: BENCH_DATABASE_URL or TEST_DATABASE_URL)
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { rssMb } from './http-load.ts';
+import { cpuSeconds, rssMb } from './http-load.ts';
 import { writeSection } from './report.ts';
 import { benchEnv, clientToken, createBenchAccount, freshDatabase, startServerProcess, stopServer } from './server-process.ts';
 
@@ -29,11 +29,6 @@ const BIN = path.resolve('bin/listgate.js');
 const log = (message: string) => process.stderr.write(`${message}\n`);
 const seconds = (start: number) => (performance.now() - start) / 1000;
 
-/** CPU time (user + system) a process has used so far: steadier than wall time on a shared machine. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
-}
 
 async function writeCsv(file: string): Promise<void> {
   const out = createWriteStream(file);

@@ -77,6 +77,13 @@ export async function loadAlternating(
   return runs.map(summarize);
 }
 
+/** CPU time (user + system) a process has used so far, in seconds, from /proc (Linux; 100 ticks/s): on a shared machine, steadier than wall time. */
+export function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // utime and stime are fields 14 and 15 of stat(5), counted here from field 3 (state)
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 /** Resident set size of a process in MB, from /proc (Linux). */
 export function rssMb(pid: number): number {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));

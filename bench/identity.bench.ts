@@ -5,7 +5,7 @@
 //
 //   npm exec -- node --import tsx bench/identity.bench.ts [--concurrency 8] [--seconds 5] [--rounds 2]
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -14,6 +14,7 @@ import { loadConfig } from '../src/config.ts';
 import { migrateToLatest } from '../src/db/database.ts';
 import { createServices } from '../src/services.ts';
 import { closedLoop, type Measured, type Target } from './closed-loop.ts';
+import { cpuSeconds } from './http-load.ts';
 import { writeSection } from './report.ts';
 
 const { values: args } = parseArgs({
@@ -78,10 +79,7 @@ async function seed(): Promise<{ clientId: string; secret: string }> {
 }
 
 /** CPU time (user + system) a process has used, in microseconds, from /proc (Linux; 100 ticks/s). */
-function cpuMicros(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10_000;
-}
+const cpuMicros = (pid: number) => Math.round(cpuSeconds(pid) * 1_000_000);
 
 type Run = Measured & { cpuPerRequest: number };
 

@@ -7,11 +7,11 @@
 //
 //   npm exec -- node --import tsx bench/startup.bench.ts [--runs 7]
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { rssMb } from './http-load.ts';
+import { cpuSeconds, rssMb } from './http-load.ts';
 import { writeSection } from './report.ts';
 import { freePort } from './server-process.ts';
 
@@ -20,11 +20,6 @@ const RUNS = Number(args.runs);
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
-/** CPU time (user + system) a process has used so far, in seconds. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 type Start = { ms: number; cpu: number; rss: number };
 

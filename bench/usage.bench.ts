@@ -17,6 +17,7 @@ import { loadConfig } from '../src/config.ts';
 import { createDatabase } from '../src/db/database.ts';
 import { createUsageCollector } from '../src/http/usage-collector.ts';
 import { machine } from './report.ts';
+import { cpuSeconds } from './http-load.ts';
 import {
   benchEnv,
   clientToken,
@@ -47,12 +48,8 @@ const redisUrl = process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? 'r
 
 type Result = { rps: number; p99: number; total: number; failures: number; cpuMs: number };
 
-/** CPU time (user + system, ms) the process has used so far: on a shared machine, CPU per call is steadier than calls per second. */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  // utime and stime are fields 14 and 15 of stat(5), counted here from field 3 (state); clock ticks of 10 ms
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
+/** CPU time (ms) the process has used so far: on a shared machine, CPU per call is steadier than calls per second. */
+const cpuMs = (pid: number) => cpuSeconds(pid) * 1000;
 
 function load(
   server: { url: string; child: ChildProcess },
